@@ -1,0 +1,2 @@
+/** Workflow entry point for `workflowsPath` / `bundleWorkflowCode`. */
+export {};
