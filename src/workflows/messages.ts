@@ -1,0 +1,55 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { CiJobState } from '../ci/job-state';
+
+/**
+ * What the callback receiver tells a `transcribeMedia` run when CI posts a job notification. It is a hint only: the
+ * workflow confirms it with one `get` before acting, so it carries no result data.
+ */
+export interface CiCallbackSignal {
+  /** `JobsDetail/JobId` of the notification. */
+  jobId: string;
+  /** `JobsDetail/State` of the notification. */
+  state: CiJobState;
+  /** `JobsDetail/Code` (`Success`, or CI's error code when the job failed). */
+  code?: string;
+  /** `JobsDetail/Message` (CI's error text when the job failed). */
+  message?: string;
+  /** When the receiver accepted the notification (ISO 8601). */
+  receivedAt: string;
+}
+
+/** Signal the receiver sends for each CI callback; duplicates and callbacks for other job ids are ignored. */
+export const ciCallbackSignal = defineSignal<[CiCallbackSignal]>('ciJobCallback');
+
+/** Phases of a `transcribeMedia` run, in order. */
+export type TranscriptionPhase =
+  | 'submitting'
+  | 'waiting'
+  | 'storing'
+  | 'completed'
+  | 'failed'
+  | 'cancelling'
+  | 'cancelled'
+  | 'timed-out';
+
+/** Live status of a `transcribeMedia` run, answered by {@link transcriptionStatusQuery}. */
+export interface TranscriptionStatus {
+  phase: TranscriptionPhase;
+  /** CI job id once submitted. */
+  jobId?: string;
+  /** Last job state confirmed with CI. */
+  jobState?: CiJobState;
+  /** `get` calls made because no callback had come. */
+  polls: number;
+  /** Callback signals received (including duplicates and ones for other jobs). */
+  callbacksReceived: number;
+  /** Last error seen (activity failure message or CI's failure code and message). */
+  lastError?: string;
+  /** How completion was detected, once it was. */
+  completedBy?: 'callback' | 'poll';
+  /** When the next poll is due (ISO 8601), while waiting. */
+  nextPollAt?: string;
+}
+
+/** Query returning the run's {@link TranscriptionStatus}. */
+export const transcriptionStatusQuery = defineQuery<TranscriptionStatus>('transcriptionStatus');
