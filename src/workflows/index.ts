@@ -1,2 +1,9 @@
-/** Workflow entry point for `workflowsPath` / `bundleWorkflowCode`. */
-export {};
+/**
+ * Workflow entry point for `workflowsPath` / `bundleWorkflowCode`, and the message definitions senders import.
+ * Only sandbox-safe code is reachable from here.
+ */
+export { transcribeMedia } from './transcribe-media/workflow';
+export type { TranscribeMediaContinuation } from './transcribe-media/workflow';
+export type { TranscribeMediaInput, MediaSource, RecognitionSettings } from './transcribe-media/input';
+export { ciCallbackSignal, transcriptionStatusQuery } from './messages';
+export type { CiCallbackSignal, TranscriptionStatus, TranscriptionPhase } from './messages';

@@ -1,0 +1,29 @@
+import type { CiJobState } from '../ci/job-state';
+import type { ListAsrJobsFilter } from '../ci/list-filter';
+import type { AsrJob, SubmitAsrJobRequest } from '../ci/types';
+import type { JobDefaults } from './build-request';
+
+/** The CI job API the activities use, for one bucket's CI host (satisfied by the package's `CiAsrClient`). */
+export interface CiJobsApi {
+  submit(request: SubmitAsrJobRequest, options?: { signal?: AbortSignal }): Promise<AsrJob>;
+  get(jobIds: readonly string[]): Promise<{ jobs: AsrJob[]; nonExistentJobIds: string[] }>;
+  list(filter: ListAsrJobsFilter): Promise<{ jobs: AsrJob[]; nextToken?: string }>;
+  cancel(jobId: string): Promise<{ outcome: 'cancelled' | 'not-cancellable' | 'not-found'; state?: CiJobState }>;
+}
+
+/** The COS object operations the activities use. */
+export interface ObjectWriter {
+  put(ref: { Bucket: string; Region: string; Key: string }, body: string | Buffer, contentType: string): Promise<void>;
+}
+
+/** Everything the activities depend on; only the worker builds real ones from configuration. */
+export interface ActivityDeps {
+  /** CI client for the bucket a job runs on. */
+  ciFor(target: { bucket: string; region: string }): CiJobsApi;
+  objects: ObjectWriter;
+  defaults: JobDefaults;
+  /** Where CI should post callbacks, and the secret that signs their URLs; absent → poll only. */
+  callbacks?: { publicBaseUrl: string; secret: string };
+  /** Current time; injectable for tests. */
+  now?: () => Date;
+}

@@ -1,0 +1,39 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { CiError, CiValidationError } from '../ci/errors';
+import { FailureType } from '../shared/failure-types';
+
+/**
+ * Sorts an error at the activity boundary: permanent CI refusals and invalid input become non-retryable
+ * `ApplicationFailure`s with a stable type and details; anything transient is rethrown for Temporal to retry.
+ */
+export function toActivityFailure(err: unknown): Error {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof CiValidationError) {
+    return ApplicationFailure.create({
+      type: FailureType.InvalidInput,
+      nonRetryable: true,
+      message: err.message,
+      details: [{ issues: err.issues }],
+      cause: err,
+    });
+  }
+  if (err instanceof CiError && !err.retryable) {
+    return ApplicationFailure.create({
+      type: FailureType.CiRequestRejected,
+      nonRetryable: true,
+      message: err.message,
+      details: [{ code: err.code, statusCode: err.statusCode, requestId: err.requestId, action: err.action }],
+      cause: err,
+    });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Runs `work`, converting its failure with {@link toActivityFailure}. */
+export async function sortingFailures<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}

@@ -1,0 +1,96 @@
+import type { CiJobState } from '../ci/job-state';
+import type { ResolvedTranscribeMediaInput } from '../workflows/transcribe-media/input';
+
+/** An object in COS, with its `cos://bucket/key` URI. */
+export interface ObjectLocation {
+  bucket: string;
+  region: string;
+  key: string;
+  /** `cos://<bucket>/<key>` */
+  uri: string;
+}
+
+/** Which CI host a job lives on. */
+export interface JobRef {
+  jobId: string;
+  bucket: string;
+  region: string;
+}
+
+/** Input of the submit activity: the resolved workflow input and the step that owns the job. */
+export interface SubmitJobInput {
+  /** Step name, unique within the workflow, that owns exactly one CI job (tagged into `UserData`). */
+  step: string;
+  request: Pick<
+    ResolvedTranscribeMediaInput,
+    'media' | 'recognition' | 'bucket' | 'region' | 'output' | 'queueId' | 'jobLevel' | 'callback'
+  >;
+  /** When the callback URL's token stops being accepted (ISO 8601): the run's deadline plus a margin. */
+  callbackExpiresAt: string;
+}
+
+/** What the submit activity reports: the job, where it runs, and whether it was adopted from an earlier attempt. */
+export interface SubmittedJob extends JobRef {
+  state: CiJobState;
+  queueId?: string;
+  /** Where CI will write the transcript. */
+  output: ObjectLocation;
+  /** True when a job created by an earlier attempt of this step was found and reused instead of submitting again. */
+  adopted: boolean;
+  /** Whether CI was given a callback URL (false when disabled or when the worker has no receiver configured). */
+  callbackRequested: boolean;
+  /** CI's `CreationTime` (ISO 8601). */
+  createdAt: string;
+}
+
+/** A compact view of a job's state: what the workflow needs to decide, nothing that could bloat history. */
+export interface JobSnapshot {
+  jobId: string;
+  state: CiJobState;
+  /** CI's `Code` (`Success`, or an error code when `Failed`). */
+  code?: string;
+  /** CI's `Message` when the job failed. */
+  message?: string;
+}
+
+/** Outcome of asking CI to cancel a job. CI only cancels jobs that have not started running. */
+export interface CancelJobOutcome {
+  jobId: string;
+  outcome: 'cancelled' | 'not-cancellable' | 'not-found';
+  /** The job's state after the attempt, when known. */
+  state?: CiJobState;
+}
+
+/** Input of the store-result activity. */
+export interface StoreResultInput {
+  job: SubmittedJob;
+  media: ResolvedTranscribeMediaInput['media'];
+  manifestKey: string;
+  completedBy: 'callback' | 'poll';
+  /** When the workflow started (ISO 8601), recorded in the manifest. */
+  workflowStartedAt: string;
+}
+
+/** The typed result of `transcribeMedia`: where the transcript and its manifest are. The text itself never passes
+ * through Temporal's history. */
+export interface TranscriptionResult {
+  jobId: string;
+  /** The transcript object CI wrote (`txt` or `srt`). */
+  resultObject: ObjectLocation;
+  /** CI's sentence-detail object, when CI reported one. */
+  detailObject?: ObjectLocation;
+  /** The JSON manifest written by this package next to the transcript. */
+  manifestObject: ObjectLocation;
+  /** Audio duration CI measured, in seconds. */
+  audioTimeSeconds: number;
+  /** Number of transcript segments (sentences). */
+  segments: number;
+  /** Engine model, or the template id when a template was used. */
+  engine?: string;
+  templateId?: string;
+  /** How completion was detected. */
+  completedBy: 'callback' | 'poll';
+  /** CI's start and end times of the job (ISO 8601). */
+  startedAt?: string;
+  finishedAt?: string;
+}

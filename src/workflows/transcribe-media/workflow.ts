@@ -1,0 +1,287 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import type { CancelJobOutcome, JobSnapshot, SubmittedJob, TranscriptionResult } from '../../activities/types';
+import { FailureType } from '../../shared/failure-types';
+import { CI_JOB_ID, CI_JOB_STATE } from '../../shared/search-attributes';
+import type { CiCallbackSignal, TranscriptionStatus } from '../messages';
+import { ciCallbackSignal, transcriptionStatusQuery } from '../messages';
+import { pollDelayMs } from './backoff';
+import { actionForJobState, CallbackInbox } from './decide';
+import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input';
+import { resolveTranscribeMediaInput } from './input';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { submitTranscriptionJob } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // Retries are safe: a retried attempt adopts the job an earlier attempt created (see the submit activity).
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const { getTranscriptionJob, cancelTranscriptionJob } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
+});
+
+const { storeTranscriptionResult } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+
+/** The step name that owns this workflow's single CI job. */
+const SUBMIT_STEP = 'transcribe';
+
+/** Extra validity of a callback URL beyond the deadline, so a late but genuine notification is still accepted. */
+const CALLBACK_TOKEN_MARGIN_MS = 24 * 60 * 60_000;
+
+/** State carried across continue-as-new so a long wait never re-submits. */
+export interface TranscribeMediaContinuation {
+  job: SubmittedJob;
+  deadlineAt: number;
+  workflowStartedAt: string;
+  polls: number;
+  callbacksReceived: number;
+  /** Callbacks for the job that arrived but were not yet confirmed when the previous run continued as new. */
+  pendingCallbacks: CiCallbackSignal[];
+}
+
+/**
+ * Transcribes one media file with Tencent CI: submits exactly one ASR job, waits for CI's callback (a signal) or,
+ * when none comes, polls with exponential backoff, then writes a manifest next to the transcript and returns where
+ * both are. Fails with a non-retryable typed `ApplicationFailure` (see `FailureType`) on invalid input, a failed or
+ * externally cancelled job, and a passed deadline. Cancelling the workflow cancels the CI job when CI still allows it.
+ */
+export async function transcribeMedia(
+  input: TranscribeMediaInput,
+  continuation?: TranscribeMediaContinuation,
+): Promise<TranscriptionResult> {
+  const status: TranscriptionStatus = {
+    phase: 'submitting',
+    polls: continuation?.polls ?? 0,
+    callbacksReceived: continuation?.callbacksReceived ?? 0,
+  };
+  const inbox = new CallbackInbox();
+  setHandler(ciCallbackSignal, (signal) => {
+    inbox.add(signal);
+    status.callbacksReceived += 1;
+  });
+  setHandler(transcriptionStatusQuery, () => ({ ...status }));
+
+  const resolution = resolveTranscribeMediaInput(input);
+  if (!resolution.ok) {
+    status.phase = 'failed';
+    status.lastError = resolution.problems.join('; ');
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidInput,
+      nonRetryable: true,
+      message: `Invalid transcribeMedia input: ${status.lastError}`,
+      details: [{ problems: resolution.problems }],
+    });
+  }
+  for (const signal of continuation?.pendingCallbacks ?? []) inbox.restore(signal);
+  const run = new TranscriptionRun(input, resolution.value, status, inbox, continuation);
+  return await run.execute();
+}
+
+/** One run's mutable state and steps; kept in a class so each step stays short. */
+class TranscriptionRun {
+  private job?: SubmittedJob;
+  private readonly startedAt: number;
+  private readonly deadlineAt: number;
+  private readonly workflowStartedAt: string;
+
+  constructor(
+    private readonly originalInput: TranscribeMediaInput,
+    private readonly input: ResolvedTranscribeMediaInput,
+    private readonly status: TranscriptionStatus,
+    private readonly inbox: CallbackInbox,
+    continuation: TranscribeMediaContinuation | undefined,
+  ) {
+    this.startedAt = workflowInfo().startTime.getTime();
+    this.workflowStartedAt = continuation?.workflowStartedAt ?? new Date(this.startedAt).toISOString();
+    this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
+    this.job = continuation?.job;
+  }
+
+  async execute(): Promise<TranscriptionResult> {
+    try {
+      const job = this.job ?? (await this.submit());
+      const completedBy = await this.waitForTerminalState(job);
+      return await this.storeResult(job, completedBy);
+    } catch (err) {
+      if (isCancellation(err) && this.job) await this.cancelCiJobAfterWorkflowCancel(this.job);
+      else if (!isCancellation(err)) this.status.phase = this.status.phase === 'timed-out' ? 'timed-out' : 'failed';
+      throw err;
+    }
+  }
+
+  private async submit(): Promise<SubmittedJob> {
+    const { media, recognition, bucket, region, output, queueId, jobLevel, callback } = this.input;
+    // Non-cancellable: once CI may have created the job we must learn its id, or a cancel could orphan a billed job.
+    const job = await CancellationScope.nonCancellable(() =>
+      submitTranscriptionJob({
+        step: SUBMIT_STEP,
+        request: { media, recognition, bucket, region, output, queueId, jobLevel, callback },
+        callbackExpiresAt: new Date(this.deadlineAt + CALLBACK_TOKEN_MARGIN_MS).toISOString(),
+      }),
+    );
+    this.job = job;
+    this.status.jobId = job.jobId;
+    this.noteState(job.state);
+    return job;
+  }
+
+  /** Waits for a callback or the next poll until CI reports a final state; returns how the end was detected. */
+  private async waitForTerminalState(job: SubmittedJob): Promise<'callback' | 'poll'> {
+    let snapshot: JobSnapshot = { jobId: job.jobId, state: job.state };
+    let completedBy: 'callback' | 'poll' = 'poll';
+    this.status.phase = 'waiting';
+    while (actionForJobState(snapshot.state) === 'keep-waiting') {
+      const remaining = this.deadlineAt - Date.now();
+      if (remaining <= 0) return await this.failOnDeadline(job);
+      const delay = Math.min(pollDelayMs(this.input.polling, this.status.polls, Math.random()), remaining);
+      this.status.nextPollAt = new Date(Date.now() + delay).toISOString();
+      const callbackArrived = await condition(() => this.inbox.hasFor(job.jobId), delay);
+      this.status.nextPollAt = undefined;
+      if (!callbackArrived && Date.now() >= this.deadlineAt) return await this.failOnDeadline(job);
+      if (callbackArrived) this.inbox.takeFor(job.jobId);
+      else this.status.polls += 1;
+      completedBy = callbackArrived ? 'callback' : 'poll';
+      snapshot = await this.confirm(job, snapshot);
+      if (workflowInfo().continueAsNewSuggested) await this.continueAsNew(job);
+    }
+    return this.settle(job, snapshot, completedBy);
+  }
+
+  /** Asks CI for the job's state; a failed poll is recorded and waited out rather than failing the run. */
+  private async confirm(job: SubmittedJob, previous: JobSnapshot): Promise<JobSnapshot> {
+    try {
+      const snapshot = await getTranscriptionJob({ jobId: job.jobId, bucket: job.bucket, region: job.region });
+      this.noteState(snapshot.state);
+      return snapshot;
+    } catch (err) {
+      if (isCancellation(err) || isPermanentActivityFailure(err)) throw err;
+      this.status.lastError = (err as Error).message;
+      log.warn('Polling the CI job failed; will try again', { jobId: job.jobId, error: this.status.lastError });
+      return previous;
+    }
+  }
+
+  private settle(job: SubmittedJob, snapshot: JobSnapshot, completedBy: 'callback' | 'poll'): 'callback' | 'poll' {
+    const action = actionForJobState(snapshot.state);
+    if (action === 'fail') {
+      this.status.lastError = `${snapshot.code ?? 'UnknownError'}: ${snapshot.message ?? ''}`.trim();
+      throw ApplicationFailure.create({
+        type: FailureType.CiJobFailed,
+        nonRetryable: true,
+        message: `CI job ${job.jobId} failed: ${this.status.lastError}`,
+        details: [{ jobId: job.jobId, code: snapshot.code, message: snapshot.message }],
+      });
+    }
+    if (action === 'report-cancelled') {
+      this.status.lastError = `CI job ${job.jobId} was cancelled outside this workflow`;
+      throw ApplicationFailure.create({
+        type: FailureType.CiJobCancelled,
+        nonRetryable: true,
+        message: this.status.lastError,
+        details: [{ jobId: job.jobId }],
+      });
+    }
+    this.status.completedBy = completedBy;
+    return completedBy;
+  }
+
+  private async storeResult(job: SubmittedJob, completedBy: 'callback' | 'poll'): Promise<TranscriptionResult> {
+    this.status.phase = 'storing';
+    const result = await storeTranscriptionResult({
+      job,
+      media: this.input.media,
+      manifestKey: this.input.manifestKey,
+      completedBy,
+      workflowStartedAt: this.workflowStartedAt,
+    });
+    this.status.phase = 'completed';
+    return result;
+  }
+
+  private async failOnDeadline(job: SubmittedJob): Promise<never> {
+    this.status.phase = 'timed-out';
+    const cancel = await this.tryCancel(job);
+    this.status.lastError = `Deadline passed before CI job ${job.jobId} finished (cancel: ${cancel?.outcome ?? 'failed'})`;
+    throw ApplicationFailure.create({
+      type: FailureType.TimedOut,
+      nonRetryable: true,
+      message: this.status.lastError,
+      details: [{ jobId: job.jobId, cancelOutcome: cancel?.outcome ?? 'error' }],
+    });
+  }
+
+  /** After the workflow itself was cancelled: cancel the CI job and record honestly whether CI allowed it. */
+  private async cancelCiJobAfterWorkflowCancel(job: SubmittedJob): Promise<void> {
+    if (this.status.phase === 'completed' || this.status.phase === 'storing') return;
+    this.status.phase = 'cancelling';
+    const cancel = await CancellationScope.nonCancellable(() => this.tryCancel(job));
+    const report = {
+      jobId: job.jobId,
+      ciCancelOutcome: cancel?.outcome ?? 'error',
+      ciJobState: cancel?.state ?? this.status.jobState,
+      note:
+        cancel?.outcome === 'cancelled'
+          ? 'CI job cancelled'
+          : 'CI could not cancel the job (CI only cancels jobs that have not started); it may still run and be billed',
+    };
+    this.status.phase = 'cancelled';
+    this.status.lastError = report.note;
+    upsertMemo({ cancellation: report });
+    log.info('transcribeMedia cancelled', report);
+  }
+
+  private async tryCancel(job: SubmittedJob): Promise<CancelJobOutcome | undefined> {
+    try {
+      const outcome = await cancelTranscriptionJob({ jobId: job.jobId, bucket: job.bucket, region: job.region });
+      if (outcome.state) this.noteState(outcome.state);
+      return outcome;
+    } catch (err) {
+      this.status.lastError = (err as Error).message;
+      return undefined;
+    }
+  }
+
+  private noteState(state: JobSnapshot['state']): void {
+    if (this.status.jobState === state || !this.status.jobId) return;
+    this.status.jobState = state;
+    upsertSearchAttributes([
+      { key: CI_JOB_ID, value: this.status.jobId },
+      { key: CI_JOB_STATE, value: state },
+    ]);
+  }
+
+  private async continueAsNew(job: SubmittedJob): Promise<never> {
+    return await continueAsNew<typeof transcribeMedia>(this.originalInput, {
+      job,
+      deadlineAt: this.deadlineAt,
+      workflowStartedAt: this.workflowStartedAt,
+      polls: this.status.polls,
+      callbacksReceived: this.status.callbacksReceived,
+      pendingCallbacks: this.inbox.pendingFor(job.jobId),
+    });
+  }
+}
+
+/** A non-retryable activity failure (job unknown, access revoked...): waiting for the next poll cannot fix it. */
+function isPermanentActivityFailure(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
+}
