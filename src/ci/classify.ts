@@ -1,0 +1,94 @@
+import { CiError, CiResponseError } from './errors';
+import type { CiAction } from './errors';
+
+/** Codes that reject a request before it is processed and clear up when retried later. */
+const THROTTLING_CODES = new Set([
+  'SlowDown',
+  'TooManyRequests',
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'RequestRateLimitExceeded',
+  'RequestLimit',
+]);
+
+/**
+ * The SDK corrects its clock offset from the server's `Date` when it sees this code, so the next attempt is signed
+ * with a good time.
+ */
+const CLOCK_SKEW_CODE = 'RequestTimeTooSkewed';
+
+/** Network errors raised before the request could reach the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Where a failed call was going, for the error message and redaction. */
+export interface ClassifyContext {
+  action: CiAction;
+  target: string;
+  /** Strings that must never appear in an error message (credentials). */
+  secrets: readonly string[];
+}
+
+/** The fields of the SDK's error object this module reads (see cos-nodejs-sdk-v5 `util.error`). */
+interface SdkErrorShape {
+  code?: unknown;
+  message?: unknown;
+  statusCode?: unknown;
+  RequestId?: unknown;
+  headers?: Record<string, unknown>;
+  error?: { Code?: unknown; Message?: unknown; RequestId?: unknown } | string;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Replaces every credential in `text` so that no message or log leaks them. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join('***');
+  }
+  return out;
+}
+
+function requestIdOf(e: SdkErrorShape): string | undefined {
+  const body = typeof e.error === 'object' ? e.error : undefined;
+  return (
+    str(e.headers?.['x-ci-request-id']) ??
+    str(e.headers?.['x-cos-request-id']) ??
+    str(body?.RequestId) ??
+    str(e.RequestId)
+  );
+}
+
+/** Retry classification for an HTTP error answer. */
+function classifyStatus(statusCode: number, code: string): { retryable: boolean; outcomeUnknown: boolean } {
+  if (statusCode === 429 || THROTTLING_CODES.has(code)) return { retryable: true, outcomeUnknown: false };
+  if (statusCode >= 500) return { retryable: true, outcomeUnknown: true };
+  if (code === CLOCK_SKEW_CODE) return { retryable: true, outcomeUnknown: false };
+  return { retryable: false, outcomeUnknown: false };
+}
+
+/** Turns whatever the SDK rejected with into a classified {@link CiError}. */
+export function toCiError(raw: unknown, ctx: ClassifyContext): CiError {
+  if (raw instanceof CiError) return raw;
+  const base = { action: ctx.action, target: ctx.target, cause: raw };
+  if (raw instanceof CiResponseError) {
+    // A 2xx arrived, so a submit did reach CI: the job may exist even though its id could not be read.
+    const detail = redact(raw.message, ctx.secrets);
+    return new CiError({ ...base, code: 'MalformedResponse', retryable: false, outcomeUnknown: true, detail });
+  }
+  const e = (typeof raw === 'object' && raw !== null ? raw : { message: String(raw) }) as SdkErrorShape;
+  const body = typeof e.error === 'object' ? e.error : undefined;
+  const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const code = str(body?.Code) ?? str(e.code) ?? (statusCode === undefined ? 'UnknownError' : String(statusCode));
+  const detail = redact(str(body?.Message) ?? str(e.message) ?? '', ctx.secrets) || undefined;
+  const requestId = requestIdOf(e);
+  if (statusCode !== undefined) {
+    return new CiError({ ...base, code, statusCode, requestId, detail, ...classifyStatus(statusCode, code) });
+  }
+  // No HTTP answer: the network failed. Only errors raised before connecting prove the request was never sent.
+  const outcomeUnknown = !NOT_SENT_CODES.has(code);
+  return new CiError({ ...base, code, requestId, detail, retryable: true, outcomeUnknown });
+}

@@ -1,0 +1,200 @@
+import { Readable } from 'node:stream';
+import type COS from 'cos-nodejs-sdk-v5';
+import { toCiError } from './classify';
+import { CiError } from './errors';
+import type { CiAction } from './errors';
+import type { CiJobState } from './job-state';
+import type { ListAsrJobsFilter } from './list-filter';
+import { toListQuery } from './list-filter';
+import { parseGetResponse, parseListResponse, parseSubmitResponse } from './normalize';
+import { callSdk } from './sdk-call';
+import type { AsrJob, SubmitAsrJobRequest } from './types';
+import { validateJobIds, validateListFilter, validateSubmitRequest } from './validate';
+import { submitRequestXml } from './xml-request';
+
+/** Options of every client call. */
+export interface CiCallOptions {
+  /** Aborts the call (e.g. Temporal's `cancellationSignal()`); the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** Result of {@link CiAsrClient.get}. */
+export interface GetAsrJobsResult {
+  /** Jobs CI knows, in CI's order. */
+  jobs: AsrJob[];
+  /** Requested ids CI reported in `NonExistJobIds`. */
+  nonExistentJobIds: string[];
+}
+
+/** One page of {@link CiAsrClient.list}. */
+export interface AsrJobPage {
+  jobs: AsrJob[];
+  /** Pass as `nextToken` to get the next page; undefined when CI sent none. */
+  nextToken?: string;
+}
+
+/** What {@link CiAsrClient.cancel} achieved. CI only cancels jobs that have not started running. */
+export type CancelAsrJobResult =
+  | { outcome: 'cancelled'; jobId: string }
+  | { outcome: 'not-cancellable'; jobId: string; state: CiJobState; code: string }
+  | { outcome: 'not-found'; jobId: string };
+
+/** How a {@link CiAsrClient} reaches CI. Build it with `createTencentClients` unless you need your own SDK instance. */
+export interface CiAsrClientOptions {
+  /** SDK instance; its `Timeout` is the per-request timeout. */
+  cos: COS;
+  /** Bucket `name-appid` whose CI host serves the jobs; input objects are keys in this bucket. */
+  bucket: string;
+  region: string;
+  /** `https://<bucket>.ci.<region>.myqcloud.com` (or `http://` when an endpoint proxy is used). */
+  baseUrl: string;
+  /** Strings to blank out of error messages (credentials). */
+  secrets?: readonly string[];
+}
+
+/** Page size {@link CiAsrClient.listAll} uses when the filter sets none: CI's maximum, to make fewer requests. */
+const LIST_ALL_PAGE_SIZE = 100;
+
+/** 4xx codes that mean "the request itself was refused" rather than "this job cannot be cancelled". */
+const AUTH_CODES = new Set(['AccessDenied', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'RequestTimeTooSkewed']);
+
+/** Typed CI speech-recognition job API over `cos.request()`: submit, get, list and cancel. */
+export class CiAsrClient {
+  readonly bucket: string;
+  readonly region: string;
+  private readonly cos: COS;
+  private readonly baseUrl: string;
+  private readonly secrets: readonly string[];
+
+  constructor(options: CiAsrClientOptions) {
+    this.cos = options.cos;
+    this.bucket = options.bucket;
+    this.region = options.region;
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.secrets = options.secrets ?? [];
+  }
+
+  /**
+   * Submits one job (`POST /asr_jobs`) and returns it as CI created it. Validates first (throws `CiValidationError`).
+   * Never re-sent: the body goes out as a stream, which the SDK does not retry, because every copy is a billed job.
+   * On a `CiError` with `outcomeUnknown`, look for the job (e.g. by `UserData`) before submitting again.
+   */
+  async submit(req: SubmitAsrJobRequest, options: CiCallOptions = {}): Promise<AsrJob> {
+    validateSubmitRequest(req);
+    const body = Buffer.from(submitRequestXml(req), 'utf8');
+    // cos-nodejs-sdk-v5 3.0.0 re-sends a failed request up to 3 times unless the body is a stream
+    // (base.js submitRequest: `!(params.body && params.body.pipe)`); it has no option to turn retries off.
+    const stream = Readable.from([body], { objectMode: false });
+    const data = await callSdk(
+      () =>
+        this.cos.request({
+          Method: 'POST',
+          Url: `${this.baseUrl}/asr_jobs`,
+          Key: 'asr_jobs',
+          Body: stream,
+          Headers: { 'Content-Type': 'application/xml', 'Content-Length': String(body.length) },
+        }),
+      this.context('submit', this.where()),
+      options.signal,
+      // Destroying the body aborts the HTTP request while it is still being sent (the SDK aborts on stream errors).
+      (reason) => stream.destroy(reason instanceof Error ? reason : new Error('aborted')),
+    );
+    return this.parse('submit', this.where(), () => parseSubmitResponse(data));
+  }
+
+  /** Fetches one or several jobs in one request (`GET /asr_jobs/<id>,<id>`). Safe to retry; the SDK does. */
+  async get(ids: readonly string[], options: CiCallOptions = {}): Promise<GetAsrJobsResult> {
+    validateJobIds(ids);
+    const path = `asr_jobs/${ids.join(',')}`;
+    const target = `${ids.join(',')} in ${this.where()}`;
+    const data = await callSdk(
+      () => this.cos.request({ Method: 'GET', Url: `${this.baseUrl}/${path}`, Key: path }),
+      this.context('get', target),
+      options.signal,
+    );
+    return this.parse('get', target, () => parseGetResponse(data));
+  }
+
+  /** Lists one page of jobs (`GET /asr_jobs?...`) with every documented filter. */
+  async list(filter: ListAsrJobsFilter = {}, options: CiCallOptions = {}): Promise<AsrJobPage> {
+    validateListFilter(filter);
+    const data = await callSdk(
+      () =>
+        this.cos.request({
+          Method: 'GET',
+          Url: `${this.baseUrl}/asr_jobs`,
+          Key: 'asr_jobs',
+          Query: toListQuery(filter),
+        }),
+      this.context('list', this.where()),
+      options.signal,
+    );
+    return this.parse('list', this.where(), () => parseListResponse(data));
+  }
+
+  /**
+   * Walks every page of `filter` (100 jobs per request unless `size` is set). Stops when CI sends no `NextToken`, an
+   * empty page, or the same token twice (CI's last-page token is undocumented).
+   */
+  async *listPages(filter: ListAsrJobsFilter = {}, options: CiCallOptions = {}): AsyncGenerator<AsrJobPage> {
+    let next: ListAsrJobsFilter = { size: LIST_ALL_PAGE_SIZE, ...filter };
+    validateListFilter(next);
+    for (;;) {
+      const page = await this.list(next, options);
+      yield page;
+      if (page.jobs.length === 0 || page.nextToken === undefined || page.nextToken === next.nextToken) return;
+      next = { ...next, nextToken: page.nextToken };
+    }
+  }
+
+  /** Every job matching `filter`, across pages (see {@link listPages}). */
+  async *listAll(filter: ListAsrJobsFilter = {}, options: CiCallOptions = {}): AsyncGenerator<AsrJob> {
+    for await (const page of this.listPages(filter, options)) yield* page.jobs;
+  }
+
+  /**
+   * Cancels a job that has not started (`PUT /jobs/<id>?cancel`). When CI refuses with a 4xx, one `get` tells why:
+   * the job is unknown, already cancelled, or already running/finished. Auth errors, 5xx and network errors throw.
+   */
+  async cancel(jobId: string, options: CiCallOptions = {}): Promise<CancelAsrJobResult> {
+    validateJobIds([jobId]);
+    const path = `jobs/${jobId}`;
+    try {
+      await callSdk(
+        () => this.cos.request({ Method: 'PUT', Url: `${this.baseUrl}/${path}`, Key: path, Action: 'cancel' }),
+        this.context('cancel', `${jobId} in ${this.where()}`),
+        options.signal,
+      );
+      return { outcome: 'cancelled', jobId };
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      const { jobs } = await this.get([jobId], options);
+      const job = jobs.find((j) => j.JobId === jobId);
+      if (job === undefined) return { outcome: 'not-found', jobId };
+      if (job.State === 'Cancel') return { outcome: 'cancelled', jobId };
+      return { outcome: 'not-cancellable', jobId, state: job.State, code: err.code };
+    }
+  }
+
+  private where(): string {
+    return `${this.bucket} (${this.region})`;
+  }
+
+  private context(action: CiAction, target: string): { action: CiAction; target: string; secrets: readonly string[] } {
+    return { action, target, secrets: this.secrets };
+  }
+
+  /** Reads a 2xx body; a body without the documented shape becomes a `CiError` (`MalformedResponse`). */
+  private parse<T>(action: CiAction, target: string, read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      throw toCiError(err, this.context(action, target));
+    }
+  }
+}
+
+function isRefusal(err: unknown): err is CiError {
+  if (!(err instanceof CiError) || err.statusCode === undefined) return false;
+  return err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 429 && !AUTH_CODES.has(err.code);
+}

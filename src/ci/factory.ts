@@ -1,0 +1,92 @@
+import COS from 'cos-nodejs-sdk-v5';
+import { CosObjectStore } from '../cos/object-store';
+import { CiAsrClient } from './client';
+import { CiValidationError } from './errors';
+import { IssueList, isHttpUrl } from './validate-rules';
+
+/** Credentials and location for {@link createTencentClients}. */
+export interface TencentClientsConfig {
+  secretId: string;
+  secretKey: string;
+  /** Session token of temporary credentials. */
+  securityToken?: string;
+  /** Region of the bucket, e.g. `ap-guangzhou`. */
+  region: string;
+  /** Bucket `name-appid` whose CI host runs the jobs. */
+  bucket: string;
+  /**
+   * Send every request through this HTTP endpoint (e.g. the emulator, `http://127.0.0.1:9100`) as a forward proxy:
+   * requests keep the real `Host` (`<bucket>.ci.<region>.myqcloud.com`, `<bucket>.cos.<region>.myqcloud.com`) and are
+   * signed for it, but use plain http to the endpoint. Unset: the real https CI and COS domains.
+   */
+  endpoint?: string;
+  /** Per-request timeout of CI calls in ms (connect and idle socket); default 30 000. */
+  timeoutMs?: number;
+  /** Per-request timeout of object calls in ms; default 0 = none (objects may be large). */
+  objectTimeoutMs?: number;
+}
+
+/** The clients the rest of the package uses. */
+export interface TencentClients {
+  ci: CiAsrClient;
+  objects: CosObjectStore;
+}
+
+const DEFAULT_CI_TIMEOUT_MS = 30_000;
+
+function validateConfig(config: TencentClientsConfig): void {
+  const out = new IssueList();
+  out.requiredString(config.secretId, 'secretId');
+  out.requiredString(config.secretKey, 'secretKey');
+  out.optionalString(config.securityToken, 'securityToken');
+  out.check(
+    typeof config.region === 'string' && /^[a-z0-9-]+$/.test(config.region),
+    'region',
+    'must look like ap-guangzhou',
+  );
+  out.check(
+    typeof config.bucket === 'string' && /^[a-z0-9-]+-\d+$/.test(config.bucket),
+    'bucket',
+    'must look like name-appid',
+  );
+  if (config.endpoint !== undefined) out.check(isHttpUrl(config.endpoint), 'endpoint', 'must be an http(s) URL');
+  for (const key of ['timeoutMs', 'objectTimeoutMs'] as const) {
+    const v = config[key];
+    out.check(v === undefined || (Number.isInteger(v) && v >= 0), key, 'must be a whole number of ms ≥ 0');
+  }
+  if (out.issues.length > 0) throw new CiValidationError('Tencent client config', out.issues);
+}
+
+function sdk(config: TencentClientsConfig, timeoutMs: number): COS {
+  const proxied: COS.COSOptions = config.endpoint
+    ? // The SDK sends absolute-form targets to a Proxy over http; AutoSwitchHost would move the last retry to the
+      // tencentci.cn / tencentcos.cn backup domains, which an endpoint does not serve.
+      { Proxy: config.endpoint, Protocol: 'http:', AutoSwitchHost: false }
+    : { Protocol: 'https:' };
+  return new COS({
+    SecretId: config.secretId,
+    SecretKey: config.secretKey,
+    SecurityToken: config.securityToken,
+    Timeout: timeoutMs,
+    ...proxied,
+  });
+}
+
+/**
+ * Builds the CI job client and the COS object store from credentials. Throws a `CiValidationError` listing every bad
+ * setting. Credentials stay inside the SDK instances and are blanked out of error messages.
+ */
+export function createTencentClients(config: TencentClientsConfig): TencentClients {
+  validateConfig(config);
+  const secrets = [config.secretId, config.secretKey, config.securityToken ?? ''];
+  const scheme = config.endpoint ? 'http' : 'https';
+  const ci = new CiAsrClient({
+    cos: sdk(config, config.timeoutMs ?? DEFAULT_CI_TIMEOUT_MS),
+    bucket: config.bucket,
+    region: config.region,
+    baseUrl: `${scheme}://${config.bucket}.ci.${config.region}.myqcloud.com`,
+    secrets,
+  });
+  const objects = new CosObjectStore(sdk(config, config.objectTimeoutMs ?? 0), secrets);
+  return { ci, objects };
+}

@@ -1,0 +1,33 @@
+import { formatCiTime } from './ci-time';
+import type { CiJobState } from './job-state';
+
+/** Filters of `GET /asr_jobs` (DescribeSpeechJobs). All optional. */
+export interface ListAsrJobsFilter {
+  /** Only jobs of this queue. */
+  queueId?: string;
+  /** Only jobs in these states; CI's default is `All`. */
+  states?: readonly (CiJobState | 'All')[];
+  /** Jobs created at or after this time. */
+  startCreationTime?: Date;
+  /** Jobs created at or before this time. */
+  endCreationTime?: Date;
+  /** Creation-time order; CI's default is `Desc` (newest first). */
+  orderByTime?: 'Asc' | 'Desc';
+  /** Page size, 1–100; CI's default is 10. */
+  size?: number;
+  /** `NextToken` of the previous page. */
+  nextToken?: string;
+}
+
+/** The query string of `GET /asr_jobs` for `filter`; only set filters appear, besides `tag`. */
+export function toListQuery(filter: ListAsrJobsFilter): Record<string, string> {
+  const query: Record<string, string> = { tag: 'SpeechRecognition' };
+  if (filter.queueId !== undefined) query.queueId = filter.queueId;
+  if (filter.states !== undefined) query.states = filter.states.join(',');
+  if (filter.startCreationTime !== undefined) query.startCreationTime = formatCiTime(filter.startCreationTime);
+  if (filter.endCreationTime !== undefined) query.endCreationTime = formatCiTime(filter.endCreationTime);
+  if (filter.orderByTime !== undefined) query.orderByTime = filter.orderByTime;
+  if (filter.size !== undefined) query.size = String(filter.size);
+  if (filter.nextToken !== undefined) query.nextToken = filter.nextToken;
+  return query;
+}
