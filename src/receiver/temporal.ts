@@ -1,0 +1,135 @@
+import type { ClientOptions, ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { ciCallbackSignal } from '../workflows/messages';
+import type { CiCallbackSignal } from '../workflows/messages';
+
+/** How one signal attempt ended, from the sender's point of view. */
+export type SignalOutcome =
+  'ok' | 'workflow_not_found' | 'workflow_closed' | 'temporal_rejected' | 'temporal_unavailable';
+
+/** gRPC codes that mean "the request itself is wrong"; every other failure is treated as transient. */
+const REJECTED_CODES = new Set([3 /* INVALID_ARGUMENT */, 9 /* FAILED_PRECONDITION */, 11 /* OUT_OF_RANGE */]);
+
+/** Races `promise` against a timer so a hung connect cannot hold a request open. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function grpcCode(err: unknown): number | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e)) return e.code;
+  }
+  return undefined;
+}
+
+/**
+ * The receiver's only door to Temporal. Gets a client from the factory on first use and again after the factory
+ * failed, so the receiver starts (and says so on `/healthz`) while Temporal is down. Every call carries a deadline:
+ * the SDK retries UNAVAILABLE on its own and would otherwise hold the HTTP request for a long time.
+ */
+export class TemporalGateway {
+  private client?: Promise<Client>;
+  private readonly owned: Client[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly factory: () => Promise<Client>,
+    private readonly timeoutMs: number,
+  ) {}
+
+  private async getClient(deadline: number): Promise<Client> {
+    if (this.closed) throw new Error('the receiver is closed');
+    if (!this.client) {
+      const pending = this.factory().then(async (client) => {
+        if (this.closed) {
+          await client.connection.close();
+          throw new Error('the receiver is closed');
+        }
+        this.owned.push(client);
+        return client;
+      });
+      pending.catch(() => {
+        if (this.client === pending) this.client = undefined;
+      });
+      this.client = pending;
+    }
+    return withTimeout(this.client, Math.max(1, deadline - Date.now()), 'connecting to Temporal');
+  }
+
+  /** Sends one signal; resolves to how it went (never throws for Temporal failures). */
+  async signal(workflowId: string, payload: CiCallbackSignal): Promise<SignalOutcome> {
+    const deadline = Date.now() + this.timeoutMs;
+    let client: Client;
+    try {
+      client = await this.getClient(deadline);
+    } catch {
+      return 'temporal_unavailable';
+    }
+    const handle = client.workflow.getHandle(workflowId);
+    try {
+      await client.connection.withDeadline(deadline, () => handle.signal(ciCallbackSignal, payload));
+      return 'ok';
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) {
+        return REJECTED_CODES.has(grpcCode(err) ?? -1) ? 'temporal_rejected' : 'temporal_unavailable';
+      }
+    }
+    // Temporal answers NOT_FOUND both for unknown and for closed workflows; describe tells them apart.
+    try {
+      const description = await client.connection.withDeadline(deadline, () => handle.describe());
+      return description.status.name === 'RUNNING' ? 'temporal_unavailable' : 'workflow_closed';
+    } catch (err) {
+      return err instanceof WorkflowNotFoundError ? 'workflow_not_found' : 'temporal_unavailable';
+    }
+  }
+
+  /** Whether Temporal answers for the namespace within the timeout. */
+  async healthy(): Promise<boolean> {
+    const deadline = Date.now() + this.timeoutMs;
+    try {
+      const client = await this.getClient(deadline);
+      await client.connection.withDeadline(deadline, () =>
+        client.workflowService.describeNamespace({ namespace: client.options.namespace }),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes the connections of every client this gateway obtained from the factory. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.client = undefined;
+    await Promise.allSettled(this.owned.splice(0).map((client) => client.connection.close()));
+  }
+}
+
+/** Options for {@link createTemporalClientFactory}. */
+export interface TemporalClientFactoryOptions {
+  connectionOptions: ConnectionOptions;
+  /** Temporal namespace; default `default`. */
+  namespace?: string;
+  /** Extra client options (interceptors, identity). */
+  clientOptions?: Omit<ClientOptions, 'connection' | 'namespace'>;
+}
+
+/**
+ * A factory of clients over a lazy connection: creating one never waits for the server, and gRPC reconnects by
+ * itself. The reconnect backoff is capped at 5 s (gRPC's default grows to 2 min) so recovery after an outage is quick.
+ */
+export function createTemporalClientFactory(options: TemporalClientFactoryOptions): () => Promise<Client> {
+  return () => {
+    const connection = Connection.lazy({
+      ...options.connectionOptions,
+      channelArgs: { 'grpc.max_reconnect_backoff_ms': 5_000, ...options.connectionOptions.channelArgs },
+    });
+    return Promise.resolve(
+      new Client({ ...options.clientOptions, connection, namespace: options.namespace ?? 'default' }),
+    );
+  };
+}
