@@ -1,0 +1,139 @@
+import { jobsDetail } from './job-detail';
+import type { EmulatedJob } from './job-model';
+import type { EmulatorCounters } from './counters';
+import { bump } from './counters';
+import type { FaultConfig } from './faults';
+import { fires } from './faults';
+import { buildXml } from './xml';
+import type { XmlObject } from './xml';
+
+/** How callbacks are retried: attempts in all, and the first backoff (doubled after each failure). */
+export interface CallbackRetry {
+  attempts: number;
+  baseDelayMs: number;
+}
+
+/** The callback body and its Content-Type for a finished job. */
+export function callbackBody(job: EmulatedJob): { body: string; contentType: string } {
+  const detail = jobsDetail(job);
+  if (job.spec.callback.format === 'JSON') {
+    // Shape of DOC-CB-TR's JSON sample: no Response wrapper, JobsDetail as an array; leaves stay strings.
+    return {
+      body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [detail] }),
+      contentType: 'application/json',
+    };
+  }
+  const document: XmlObject = { Response: { EventName: 'TaskFinish', JobsDetail: detail } };
+  return { body: buildXml(document), contentType: 'application/xml' };
+}
+
+/** Delivers job-finished callbacks with retries and the callback faults of {@link FaultConfig}. */
+export class CallbackDispatcher {
+  private held: EmulatedJob[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly deps: {
+      counters: () => EmulatorCounters;
+      faults: () => FaultConfig;
+      timeoutMs: number;
+      retry: CallbackRetry;
+    },
+  ) {}
+
+  /** Whether the job has a URL callback to send (`no` and TDMQ callbacks are not sent). */
+  static wants(job: EmulatedJob): boolean {
+    const { url, type } = job.spec.callback;
+    return type === 'Url' && url !== undefined && url !== 'no';
+  }
+
+  /** Queues the callback of a finished job, applying drop, delay, duplicate and reorder faults. */
+  notify(job: EmulatedJob): void {
+    if (!CallbackDispatcher.wants(job)) return;
+    const faults = this.deps.faults();
+    if (fires(faults.callbackDropShare)) {
+      bump(this.deps.counters().faultsInjected, 'callback:drop');
+      return;
+    }
+    this.held.push(job);
+    if (this.held.length >= faults.callbackReorderWindow) this.flush();
+  }
+
+  /** Sends held callbacks now, newest first (the out-of-order fault). */
+  flush(): void {
+    const batch = this.held.reverse();
+    this.held = [];
+    if (batch.length > 1) bump(this.deps.counters().faultsInjected, 'callback:reorder');
+    for (const job of batch) this.track(this.sendWithFaults(job, this.deps.faults().callbackDelayMs));
+  }
+
+  /** Sends a callback right away and resolves when done (the "before the submit response" fault). */
+  async sendNow(job: EmulatedJob): Promise<void> {
+    if (!CallbackDispatcher.wants(job)) return;
+    bump(this.deps.counters().faultsInjected, 'callback:early');
+    await this.sendWithFaults(job, 0);
+  }
+
+  /** Stops pending retries and waits for deliveries in flight. */
+  async close(): Promise<void> {
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(promise: Promise<void>): void {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise));
+  }
+
+  private async sendWithFaults(job: EmulatedJob, delayMs: number): Promise<void> {
+    if (delayMs > 0) {
+      bump(this.deps.counters().faultsInjected, 'callback:delay');
+      await this.sleep(delayMs);
+    }
+    await this.deliver(job);
+    if (fires(this.deps.faults().callbackDuplicateShare)) {
+      bump(this.deps.counters().faultsInjected, 'callback:duplicate');
+      await this.deliver(job);
+    }
+  }
+
+  private async deliver(job: EmulatedJob): Promise<void> {
+    const { body, contentType } = callbackBody(job);
+    let backoff = this.deps.retry.baseDelayMs;
+    for (let attempt = 1; attempt <= this.deps.retry.attempts && !this.abort.signal.aborted; attempt++) {
+      if (await this.attempt(job.spec.callback.url!, body, contentType)) return;
+      if (attempt < this.deps.retry.attempts) await this.sleep(backoff);
+      backoff *= 2;
+    }
+  }
+
+  /** One POST; `true` when done (2xx, or a 4xx that a retry would not fix). */
+  private async attempt(url: string, body: string, contentType: string): Promise<boolean> {
+    this.deps.counters().callbacksSent++;
+    try {
+      const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.deps.timeoutMs)]);
+      const response = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': contentType, 'user-agent': 'tencent-ci-emulator' },
+        signal,
+      });
+      await response.arrayBuffer();
+      if (response.ok) this.deps.counters().callbacksDelivered++;
+      return response.status < 500 && response.status !== 429;
+    } catch {
+      return false;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.abort.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

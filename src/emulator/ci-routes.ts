@@ -1,0 +1,105 @@
+import type { CallbackDispatcher } from './callbacks';
+import type { EmulatorCounters } from './counters';
+import { bump } from './counters';
+import { ApiError, invalidArgument } from './errors';
+import type { FaultConfig } from './faults';
+import { fires } from './faults';
+import type { ApiResponse } from './http-util';
+import { jobsDetail } from './job-detail';
+import type { JobEngine } from './job-engine';
+import { listJobs, parseListQuery } from './list-query';
+import type { RequestTarget } from './routing';
+import type { EmulatorTemplate } from './submit-request';
+import { parseSubmitRequest } from './submit-request';
+import type { XmlObject } from './xml';
+import { buildXml } from './xml';
+
+/** What the CI routes work with. */
+export interface CiContext {
+  engine: JobEngine;
+  callbacks: CallbackDispatcher;
+  counters: () => EmulatorCounters;
+  faults: () => FaultConfig;
+  /** Replaces the live fault config (the lost-response fault counts itself down). */
+  setLoseSubmitResponses: (remaining: number) => void;
+  templates: Record<string, EmulatorTemplate>;
+  /** Jobs whose callback was sent before their submit response; the normal callback is skipped for them. */
+  earlyJobs: Set<string>;
+}
+
+function xmlOk(document: XmlObject): ApiResponse {
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body: buildXml(document) };
+}
+
+async function submit(ctx: CiContext, target: RequestTarget, body: Buffer): Promise<ApiResponse> {
+  const spec = parseSubmitRequest(body.toString('utf8'), ctx.templates);
+  const job = ctx.engine.submit(spec, target.bucket, target.region);
+  const committed = jobsDetail(job);
+  const faults = ctx.faults();
+  if (fires(faults.callbackEarlyShare)) {
+    ctx.earlyJobs.add(job.jobId);
+    const finished = await ctx.engine.runNow(job.jobId);
+    if (finished) await ctx.callbacks.sendNow(finished);
+  }
+  if (faults.loseSubmitResponses > 0) {
+    ctx.setLoseSubmitResponses(faults.loseSubmitResponses - 1);
+    bump(ctx.counters().faultsInjected, 'submit:lostResponse');
+    return { status: 0, reset: true };
+  }
+  return xmlOk({ Response: { JobsDetail: committed } });
+}
+
+function describe(ctx: CiContext, idList: string): ApiResponse {
+  const ids = idList.split(',').filter((id) => id.length > 0);
+  if (ids.length === 0) throw invalidArgument('No job id given.');
+  const found = ids.map((id) => ctx.engine.get(id)).filter((job) => job !== undefined);
+  const missing = ids.filter((id) => !ctx.engine.get(id));
+  const response: XmlObject = {};
+  if (found.length > 0) response.JobsDetail = found.map(jobsDetail);
+  if (missing.length > 0) response.NonExistJobIds = missing;
+  return xmlOk({ Response: response });
+}
+
+function list(ctx: CiContext, target: RequestTarget): ApiResponse {
+  const query = parseListQuery(new Map(target.query));
+  const page = listJobs(
+    ctx.engine.all().filter((job) => job.bucket === target.bucket),
+    query,
+  );
+  const response: XmlObject = {};
+  if (page.jobs.length > 0) response.JobsDetail = page.jobs.map(jobsDetail);
+  response.NextToken = page.nextToken;
+  return xmlOk({ Response: response });
+}
+
+function cancel(ctx: CiContext, jobId: string): ApiResponse {
+  const outcome = ctx.engine.cancel(jobId);
+  if (!outcome) throw invalidArgument(`Job ${jobId} does not exist.`);
+  if (!outcome.ok) throw invalidArgument(outcome.reason);
+  return { status: 200 };
+}
+
+/** Handles a CI request already matched to `route` (see `ciRouteName`). */
+export async function handleCi(
+  ctx: CiContext,
+  route: string,
+  target: RequestTarget,
+  body: Buffer,
+): Promise<ApiResponse> {
+  const id = target.pathname.split('/')[2] ?? '';
+  switch (route) {
+    case 'POST /asr_jobs':
+    case 'POST /jobs':
+      return submit(ctx, target, body);
+    case 'GET /asr_jobs/:ids':
+    case 'GET /jobs/:ids':
+      return describe(ctx, id);
+    case 'GET /asr_jobs':
+    case 'GET /jobs':
+      return list(ctx, target);
+    case 'PUT /jobs/:id?cancel':
+      return cancel(ctx, id);
+    default:
+      throw new ApiError(405, 'MethodNotAllowed', `${route} is not supported by the emulator.`);
+  }
+}

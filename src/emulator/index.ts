@@ -1,0 +1,55 @@
+import type { CallbackRetry } from './callbacks';
+import type { EmulatorCounters } from './counters';
+import type { FaultConfig } from './faults';
+import type { EmulatorTemplate } from './submit-request';
+
+export type { CallbackRetry } from './callbacks';
+export type { EmulatorCounters } from './counters';
+export type { FaultConfig, ForcedFailure, RouteFaults } from './faults';
+export { noFaults } from './faults';
+export type { EmulatorTemplate } from './submit-request';
+export { silentWav, parseWavHeader } from './wav';
+export { TRANSCRIPT_SUFFIX } from './transcript';
+export { startEmulator } from './emulator';
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** Port to listen on; default 0 (an ephemeral port). */
+  port?: number;
+  /** Address to listen on; default `127.0.0.1` (the admin API has no authentication: keep it on loopback). */
+  host?: string;
+  /** Every CI/COS request must carry a COS signature made with these. */
+  credentials: { secretId: string; secretKey: string };
+  /** Bucket served for requests whose Host is not a `*.myqcloud.com` virtual host; default `emulator-1250000000`. */
+  defaultBucket?: string;
+  /** Region of the default bucket; default `ap-guangzhou`. */
+  defaultRegion?: string;
+  /** Milliseconds a job stays `Submitted` (default 200) and `Running` (default 500). */
+  timings?: { queuedMs?: number; runningMs?: number };
+  /** Jobs `Running` at once per queue; default 10 (CI queues show `MaxConcurrent` 10). */
+  queueConcurrency?: number;
+  /** Faults injected from the start; see {@link FaultConfig}. */
+  faults?: Partial<FaultConfig>;
+  /** JSON file the state (jobs and objects) is persisted to and reloaded from; default none (memory only). */
+  stateFile?: string;
+  /** Milliseconds one callback POST may take; default 5000. */
+  callbackTimeoutMs?: number;
+  /** Callback retries on network errors, 429 and 5xx; default 3 attempts, 200 ms first backoff (doubling). */
+  callbackRetry?: Partial<CallbackRetry>;
+  /** ASR templates usable through `Operation/TemplateId`; default none (any TemplateId is `InvalidArgument`). */
+  templates?: Record<string, EmulatorTemplate>;
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:41234`; also usable as an HTTP proxy for `*.myqcloud.com` URLs. */
+  url: string;
+  /** Stops listening, timers and callbacks; writes the state file when configured. */
+  close(): Promise<void>;
+  /** Changes faults at run time; same as `PUT /_emulator/faults`. */
+  setFaults(faults: Partial<FaultConfig>): void;
+  /** A copy of the counters; same as `GET /_emulator/counters`. */
+  counters(): EmulatorCounters;
+  /** Seeds an object directly, without a signed request. */
+  putObject(bucket: string, key: string, body: Buffer | string): void;
+}

@@ -1,0 +1,65 @@
+import type { EmulatedJob, JobResult } from './job-model';
+
+/** Thrown when a transition is not allowed from the job's current state. */
+export class InvalidTransitionError extends Error {
+  override name = 'InvalidTransitionError';
+}
+
+function expectState(job: EmulatedJob, allowed: readonly string[], action: string): void {
+  if (!allowed.includes(job.state)) {
+    throw new InvalidTransitionError(`Cannot ${action} job ${job.jobId} in state ${job.state}.`);
+  }
+}
+
+/** `Submitted` (or `Pause`) → `Running`. */
+export function startJob(job: EmulatedJob, nowMs: number): EmulatedJob {
+  expectState(job, ['Submitted', 'Pause'], 'start');
+  return { ...job, state: 'Running', startMs: nowMs };
+}
+
+/** `Running` → `Success` with its result. */
+export function succeedJob(job: EmulatedJob, result: JobResult, nowMs: number): EmulatedJob {
+  expectState(job, ['Running'], 'complete');
+  return { ...job, state: 'Success', code: 'Success', message: '', endMs: nowMs, result };
+}
+
+/** `Running` → `Failed` with a CI error code and message. */
+export function failJob(job: EmulatedJob, code: string, message: string, nowMs: number): EmulatedJob {
+  expectState(job, ['Running'], 'fail');
+  return { ...job, state: 'Failed', code, message, endMs: nowMs };
+}
+
+/** Outcome of a cancel request: the cancelled job, or why CI refuses. */
+export type CancelOutcome = { ok: true; job: EmulatedJob } | { ok: false; reason: string };
+
+/** Only jobs that have not started (`Submitted`, `Pause`) can be cancelled (DOC-CANCEL). */
+export function cancelJob(job: EmulatedJob, nowMs: number): CancelOutcome {
+  if (job.state !== 'Submitted' && job.state !== 'Pause') {
+    return {
+      ok: false,
+      reason: `Job ${job.jobId} cannot be cancelled in state ${job.state}; only Submitted or Pause jobs can be cancelled.`,
+    };
+  }
+  return { ok: true, job: { ...job, state: 'Cancel', endMs: nowMs } };
+}
+
+/**
+ * Ids of the jobs of one queue to start now: queued at least `queuedMs`, highest `JobLevel` first then oldest, up to
+ * the free share of `concurrency`.
+ */
+export function jobsToStart(
+  jobs: Iterable<EmulatedJob>,
+  queueId: string,
+  concurrency: number,
+  nowMs: number,
+  queuedMs: number,
+): string[] {
+  const inQueue = [...jobs].filter((j) => j.queueId === queueId);
+  const running = inQueue.filter((j) => j.state === 'Running').length;
+  const free = Math.max(0, concurrency - running);
+  return inQueue
+    .filter((j) => j.state === 'Submitted' && nowMs - j.creationMs >= queuedMs)
+    .sort((a, b) => b.spec.jobLevel - a.spec.jobLevel || a.seq - b.seq)
+    .slice(0, free)
+    .map((j) => j.jobId);
+}

@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdminContext } from './admin';
+import { handleAdmin } from './admin';
+import type { CiContext } from './ci-routes';
+import { handleCi } from './ci-routes';
+import { verifyCosRequest } from './cos-signature';
+import { handleCos } from './cos-routes';
+import { bump } from './counters';
+import { ApiError } from './errors';
+import { fires, routeFaults } from './faults';
+import type { ApiResponse } from './http-util';
+import { errorResponse, newRequestId, readBody, sendResponse } from './http-util';
+import type { ObjectStore } from './object-store';
+import type { RequestTarget } from './routing';
+import { ciRouteName, cosRouteName, resolveTarget } from './routing';
+
+/** Everything a request may touch. */
+export interface ServerContext extends CiContext, AdminContext {
+  objects: ObjectStore;
+  credentials: { secretId: string; secretKey: string };
+  defaults: { bucket: string; region: string };
+  clock: () => number;
+}
+
+function serviceHeaders(service: RequestTarget['service'] | undefined, requestId: string): Record<string, string> {
+  if (service === 'cos') return { server: 'tencent-cos', 'x-cos-request-id': requestId };
+  return { server: 'tencent-ci', 'x-ci-request-id': requestId };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Per-route latency, 5xx and throttling faults; throws the injected error. */
+async function injectRouteFaults(ctx: ServerContext, route: string): Promise<void> {
+  const faults = routeFaults(ctx.faults(), route);
+  if (faults.latencyMs > 0) {
+    bump(ctx.counters().faultsInjected, `${route}:latency`);
+    await delay(faults.latencyMs);
+  }
+  if (fires(faults.serverErrorShare)) {
+    bump(ctx.counters().faultsInjected, `${route}:5xx`);
+    throw new ApiError(500, 'InternalError', 'We encountered an internal error. Please try again. (emulated fault)');
+  }
+  if (fires(faults.throttleShare)) {
+    bump(ctx.counters().faultsInjected, `${route}:throttle`);
+    throw new ApiError(503, 'SlowDown', 'Please reduce your request rate. (emulated fault)');
+  }
+}
+
+async function handleService(ctx: ServerContext, req: IncomingMessage, target: RequestTarget): Promise<ApiResponse> {
+  const method = req.method ?? 'GET';
+  const ciRoute = target.service === 'ci' ? ciRouteName(method, target.pathname, target.query) : undefined;
+  const route = target.service === 'ci' ? (ciRoute ?? `${method} ci:unknown`) : cosRouteName(method, target.pathname);
+  bump(ctx.counters().requests, route);
+  const body = await readBody(req);
+  await injectRouteFaults(ctx, route);
+  const request = { method, pathname: target.pathname, query: target.query, headers: req.headers };
+  const rejection = verifyCosRequest(request, ctx.credentials, ctx.clock());
+  if (rejection) throw new ApiError(403, rejection.code, rejection.message);
+  if (target.service === 'cos') return handleCos(ctx.objects, method, target, req.headers, body);
+  if (!ciRoute) throw new ApiError(405, 'MethodNotAllowed', `${method} ${target.pathname} is not a CI ASR route.`);
+  return handleCi(ctx, ciRoute, target, body);
+}
+
+function toErrorResponse(err: unknown, requestId: string, target: RequestTarget | undefined): ApiResponse {
+  const apiError =
+    err instanceof ApiError ? err : new ApiError(500, 'InternalError', 'The emulator failed to handle the request.');
+  if (!(err instanceof ApiError)) console.error('emulator: unexpected error', err);
+  return errorResponse(apiError, requestId, target?.service === 'cos' ? target.pathname : undefined);
+}
+
+/** The node `request` listener of the emulator. */
+export function createRequestHandler(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const requestId = newRequestId();
+    const method = req.method ?? 'GET';
+    let target: RequestTarget | undefined;
+    const run = async (): Promise<ApiResponse> => {
+      target = resolveTarget(req.url ?? '/', req.headers.host, ctx.defaults);
+      if (target.service === 'admin') return handleAdmin(ctx, method, target.pathname, await readBody(req));
+      return handleService(ctx, req, target);
+    };
+    run()
+      .catch((err: unknown) => toErrorResponse(err, requestId, target))
+      .then((response) => {
+        const headers = target?.service === 'admin' ? {} : serviceHeaders(target?.service, requestId);
+        sendResponse(res, { ...response, headers: { ...headers, ...response.headers } }, method);
+      })
+      .catch((err: unknown) => {
+        console.error('emulator: could not write a response', err);
+        res.destroy();
+      });
+  };
+}
