@@ -28,7 +28,10 @@ export interface TencentClientsConfig {
 
 /** The clients the rest of the package uses. */
 export interface TencentClients {
+  /** CI client for the configured bucket. */
   ci: CiAsrClient;
+  /** CI client for another bucket/region with the same credentials (one per pair, shared SDK instance). */
+  ciFor(target: { bucket: string; region: string }): CiAsrClient;
   objects: CosObjectStore;
 }
 
@@ -80,13 +83,19 @@ export function createTencentClients(config: TencentClientsConfig): TencentClien
   validateConfig(config);
   const secrets = [config.secretId, config.secretKey, config.securityToken ?? ''];
   const scheme = config.endpoint ? 'http' : 'https';
-  const ci = new CiAsrClient({
-    cos: sdk(config, config.timeoutMs ?? DEFAULT_CI_TIMEOUT_MS),
-    bucket: config.bucket,
-    region: config.region,
-    baseUrl: `${scheme}://${config.bucket}.ci.${config.region}.myqcloud.com`,
-    secrets,
-  });
+  const ciSdk = sdk(config, config.timeoutMs ?? DEFAULT_CI_TIMEOUT_MS);
+  const clients = new Map<string, CiAsrClient>();
+  const ciFor = ({ bucket, region }: { bucket: string; region: string }): CiAsrClient => {
+    const key = `${bucket}|${region}`;
+    let client = clients.get(key);
+    if (client === undefined) {
+      validateConfig({ ...config, bucket, region });
+      const baseUrl = `${scheme}://${bucket}.ci.${region}.myqcloud.com`;
+      client = new CiAsrClient({ cos: ciSdk, bucket, region, baseUrl, secrets });
+      clients.set(key, client);
+    }
+    return client;
+  };
   const objects = new CosObjectStore(sdk(config, config.objectTimeoutMs ?? 0), secrets);
-  return { ci, objects };
+  return { ci: ciFor(config), ciFor, objects };
 }
