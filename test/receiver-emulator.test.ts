@@ -75,13 +75,13 @@ describe('callback receiver with the CI emulator posting real callbacks', () => 
       },
     });
     const cos = new COS({ SecretId: CREDENTIALS.secretId, SecretKey: CREDENTIALS.secretKey });
-    const answer = (await cos.request({
+    const answer: { Response?: { JobsDetail?: { JobId?: string } } } = await cos.request({
       Method: 'POST',
       Key: 'asr_jobs',
       Url: `${emulator.url}/asr_jobs`,
       Body: body,
       ContentType: 'application/xml',
-    } as never)) as { Response?: { JobsDetail?: { JobId?: string } } };
+    });
     const jobId = answer.Response?.JobsDetail?.JobId;
     assert.ok(jobId, 'the emulator returned a job id');
     return jobId;
