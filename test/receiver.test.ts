@@ -265,6 +265,8 @@ describe('callback receiver on a real Temporal server', () => {
       assert.equal((await send(`${receiver.url}/ci/callback/a/b`, { method: 'POST' })).status, 404);
       assert.equal((await send(`${receiver.url}/ci/callback/%E0%A4%A`, { method: 'POST' })).status, 404);
       assert.equal((await send(`${receiver.url}/healthz`, { method: 'POST' })).status, 405);
+      const huge = await send(url, { headers: { 'x-filler': 'a'.repeat(20 * 1024) }, body: '' });
+      assert.equal(huge.status, 431);
     });
   });
 

@@ -42,7 +42,7 @@ export async function route(deps: CallbackRouteDeps, req: IncomingMessage, res: 
       return;
     }
     const ok = await deps.gateway.healthy();
-    return sendJson(res, ok ? 200 : 503, { temporal: ok ? 'ok' : 'unavailable' }, { close: true });
+    return sendJson(res, ok ? 200 : 503, { temporal: ok ? 'ok' : 'unavailable' });
   }
   return refuse(deps, res, 404, 'not_found');
 }
