@@ -3,7 +3,7 @@ import type COS from 'cos-nodejs-sdk-v5';
 import { toCiError } from './classify';
 import { CiError } from './errors';
 import type { CiAction } from './errors';
-import type { CiJobState } from './job-state';
+import type { AsrJobPage, CancelAsrJobResult, CiCallOptions, GetAsrJobsResult } from './client-types';
 import type { ListAsrJobsFilter } from './list-filter';
 import { toListQuery } from './list-filter';
 import { parseGetResponse, parseListResponse, parseSubmitResponse } from './normalize';
@@ -12,32 +12,7 @@ import type { AsrJob, SubmitAsrJobRequest } from './types';
 import { validateJobIds, validateListFilter, validateSubmitRequest } from './validate';
 import { submitRequestXml } from './xml-request';
 
-/** Options of every client call. */
-export interface CiCallOptions {
-  /** Aborts the call (e.g. Temporal's `cancellationSignal()`); the promise rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
-
-/** Result of {@link CiAsrClient.get}. */
-export interface GetAsrJobsResult {
-  /** Jobs CI knows, in CI's order. */
-  jobs: AsrJob[];
-  /** Requested ids CI reported in `NonExistJobIds`. */
-  nonExistentJobIds: string[];
-}
-
-/** One page of {@link CiAsrClient.list}. */
-export interface AsrJobPage {
-  jobs: AsrJob[];
-  /** Pass as `nextToken` to get the next page; undefined when CI sent none. */
-  nextToken?: string;
-}
-
-/** What {@link CiAsrClient.cancel} achieved. CI only cancels jobs that have not started running. */
-export type CancelAsrJobResult =
-  | { outcome: 'cancelled'; jobId: string }
-  | { outcome: 'not-cancellable'; jobId: string; state: CiJobState; code: string }
-  | { outcome: 'not-found'; jobId: string };
+export type { AsrJobPage, CancelAsrJobResult, CiCallOptions, GetAsrJobsResult } from './client-types';
 
 /** How a {@link CiAsrClient} reaches CI. Build it with `createTencentClients` unless you need your own SDK instance. */
 export interface CiAsrClientOptions {
