@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import COS from 'cos-nodejs-sdk-v5';
+import fc from 'fast-check';
 import { formatCiTime, parseCiTime } from '../src/ci/ci-time';
 import { CiResponseError } from '../src/ci/errors';
 import { normalizeJob, parseGetResponse, parseListResponse, parseSubmitResponse } from '../src/ci/normalize';
@@ -162,6 +163,55 @@ describe('CI response normalisation', () => {
     const base = { JobId: 's1', CreationTime: '2024-01-02T03:04:05+0800' };
     assert.equal(normalizeJob({ ...base, State: 'Failed' }).Code, 'UnknownError');
     assert.equal(normalizeJob({ ...base, State: 'Running' }).Code, 'Success');
+  });
+});
+
+describe('normalizeJob on JSON callback bodies and odd input', () => {
+  it('accepts JSON leaves (numbers, booleans, arrays) as a JSON callback may carry them', () => {
+    const job = normalizeJob({
+      JobId: 's1',
+      State: 'Success',
+      Code: 'Success',
+      CreationTime: '2024-01-02T03:04:05+0800',
+      Operation: {
+        JobLevel: 1,
+        SpeechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1, FlashAsr: false },
+        SpeechRecognitionResult: {
+          AudioTime: 2.5,
+          Result: '[0:0.000,0:2.500] hi',
+          ResultDetail: [{ FinalSentence: 'hi', StartMs: 0, EndMs: 2500, Words: [] }],
+        },
+      },
+    });
+    assert.equal(job.Operation.JobLevel, 1);
+    assert.equal(job.Operation.SpeechRecognition?.FlashAsr, false);
+    assert.equal(job.Operation.SpeechRecognitionResult?.AudioTime, 2.5);
+    assert.equal(job.Operation.SpeechRecognitionResult?.ResultDetail[0]?.EndMs, 2500);
+  });
+
+  it('never throws anything but a CiResponseError (property-based)', () => {
+    const leaf = fc.oneof(fc.string(), fc.constantFrom('', '-', 'Success', '2024-01-02T03:04:05+0800', '1', 'x'));
+    const shaped = fc.record(
+      {
+        JobId: leaf,
+        State: fc.constantFrom('Success', 'Failed', 'Nope', ''),
+        CreationTime: leaf,
+        StartTime: leaf,
+        Operation: fc.anything(),
+        Input: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), shaped), (raw) => {
+        try {
+          normalizeJob(raw);
+        } catch (err) {
+          assert.ok(err instanceof CiResponseError, `unexpected ${String(err)}`);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -112,7 +112,7 @@ export class CiAsrClient {
    * empty page, or the same token twice (CI's last-page token is undocumented).
    */
   async *listPages(filter: ListAsrJobsFilter = {}, options: CiCallOptions = {}): AsyncGenerator<AsrJobPage> {
-    let next: ListAsrJobsFilter = { size: LIST_ALL_PAGE_SIZE, ...filter };
+    let next: ListAsrJobsFilter = { ...filter, size: filter.size ?? LIST_ALL_PAGE_SIZE };
     validateListFilter(next);
     for (;;) {
       const page = await this.list(next, options);
