@@ -38,7 +38,8 @@ export class CiAsrClient {
   readonly bucket: string;
   readonly region: string;
   private readonly cos: COS;
-  private readonly baseUrl: string;
+  /** Where requests go, e.g. `https://demo-1250000000.ci.ap-guangzhou.myqcloud.com`. */
+  readonly baseUrl: string;
   private readonly secrets: readonly string[];
 
   constructor(options: CiAsrClientOptions) {
