@@ -17,6 +17,7 @@ import {
   failJob,
   InvalidTransitionError,
   jobsToStart,
+  msUntilNextEligible,
   startJob,
   succeedJob,
 } from '../src/emulator/job-lifecycle';
@@ -173,6 +174,9 @@ describe('job-lifecycle', () => {
     assert.deepEqual(jobsToStart(jobs, 'q1', 3, 1_100_000, 10), ['s3', 's2']);
     assert.deepEqual(jobsToStart(jobs, 'q1', 1, 1_100_000, 10), []);
     assert.deepEqual(jobsToStart(jobs, 'q1', 10, 1_003_000, 1000), ['s2']);
+    assert.equal(msUntilNextEligible(jobs, 'q1', 1_003_000, 1000), 1000);
+    assert.equal(msUntilNextEligible(jobs, 'q1', 1_003_000, 10), 10);
+    assert.equal(msUntilNextEligible(jobs, 'other', 1_010_000, 10), undefined);
   });
 });
 

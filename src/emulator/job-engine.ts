@@ -4,7 +4,7 @@ import { bump } from './counters';
 import type { FaultConfig } from './faults';
 import { forcedFailureFor } from './faults';
 import type { CancelOutcome } from './job-lifecycle';
-import { cancelJob, failJob, jobsToStart, startJob, succeedJob } from './job-lifecycle';
+import { cancelJob, failJob, jobsToStart, msUntilNextEligible, startJob, succeedJob } from './job-lifecycle';
 import type { EmulatedJob, JobSpec } from './job-model';
 import { inputLabel } from './job-model';
 import type { UrlResolver } from './job-output';
@@ -37,6 +37,8 @@ export class JobEngine {
   private readonly jobs = new Map<string, EmulatedJob>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly finishing = new Set<string>();
+  /** The one pending pump per queue (epoch ms it fires at), so waiting jobs never multiply timers. */
+  private readonly pumps = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private nextSeq = 1;
   private closed = false;
 
@@ -62,7 +64,7 @@ export class JobEngine {
     counters.jobsCreated++;
     bump(counters.jobsByInputObject, inputLabel(job));
     if (spec.userData !== undefined) bump(counters.jobsByUserData, spec.userData);
-    this.later(this.deps.timings.queuedMs, () => this.pump(job.queueId));
+    this.schedulePump(job.queueId, this.deps.timings.queuedMs);
     return job;
   }
 
@@ -104,7 +106,7 @@ export class JobEngine {
       const left = (job.startMs ?? now) + this.deps.timings.runningMs - now;
       this.later(Math.max(0, left), () => void this.finish(job.jobId, true));
     }
-    for (const queueId of new Set(jobs.map((j) => j.queueId))) this.later(0, () => this.pump(queueId));
+    for (const queueId of new Set(jobs.map((j) => j.queueId))) this.schedulePump(queueId, 0);
   }
 
   /** Stops every timer; jobs stay where they are. */
@@ -119,13 +121,29 @@ export class JobEngine {
     this.deps.onChange();
   }
 
-  private later(ms: number, run: () => void): void {
-    if (this.closed) return;
+  private later(ms: number, run: () => void): NodeJS.Timeout | undefined {
+    if (this.closed) return undefined;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (!this.closed) run();
     }, ms);
     this.timers.add(timer);
+    return timer;
+  }
+
+  private schedulePump(queueId: string, ms: number): void {
+    const at = this.deps.clock() + ms;
+    const pending = this.pumps.get(queueId);
+    if (pending && pending.at <= at) return;
+    if (pending) {
+      clearTimeout(pending.timer);
+      this.timers.delete(pending.timer);
+    }
+    const timer = this.later(ms, () => {
+      this.pumps.delete(queueId);
+      this.pump(queueId);
+    });
+    if (timer) this.pumps.set(queueId, { at, timer });
   }
 
   private pump(queueId: string): void {
@@ -135,6 +153,8 @@ export class JobEngine {
       this.save(startJob(this.jobs.get(jobId)!, now));
       this.later(runningMs, () => void this.finish(jobId, true));
     }
+    const wait = msUntilNextEligible(this.jobs.values(), queueId, now, queuedMs);
+    if (wait !== undefined) this.schedulePump(queueId, wait + 1);
   }
 
   private async finish(jobId: string, thenPump: boolean): Promise<EmulatedJob | undefined> {

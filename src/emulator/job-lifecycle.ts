@@ -63,3 +63,19 @@ export function jobsToStart(
     .slice(0, free)
     .map((j) => j.jobId);
 }
+
+/**
+ * Milliseconds until the next `Submitted` job of a queue becomes eligible to start, or `undefined` when none is
+ * waiting out its queue time (timers may fire a little early, so the engine re-checks instead of trusting them).
+ */
+export function msUntilNextEligible(
+  jobs: Iterable<EmulatedJob>,
+  queueId: string,
+  nowMs: number,
+  queuedMs: number,
+): number | undefined {
+  const waits = [...jobs]
+    .filter((j) => j.queueId === queueId && j.state === 'Submitted' && nowMs - j.creationMs < queuedMs)
+    .map((j) => j.creationMs + queuedMs - nowMs);
+  return waits.length > 0 ? Math.min(...waits) : undefined;
+}
