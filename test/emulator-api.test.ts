@@ -237,6 +237,35 @@ describe('emulator job timing', () => {
     }
   });
 
+  it('holds jobs of a paused queue in Pause, cancels them, and runs them when the queue resumes', async () => {
+    const queueId = `p${'b'.repeat(32)}`;
+    const emulator = await startTestEmulator({ faults: { pausedQueues: [queueId] } });
+    try {
+      emulator.putObject(BUCKET, 'in/a.wav', silentWav(1));
+      const cos = proxyClient(emulator);
+      const first = await submit(cos, submitXml({ extra: { QueueId: queueId } }));
+      assert.equal(text(first.Response, 'JobsDetail.State'), 'Pause');
+      assert.equal(text(first.Response, 'JobsDetail.QueueId'), queueId);
+      const firstId = text(first.Response, 'JobsDetail.JobId')!;
+      const secondId = text(
+        (await submit(cos, submitXml({ extra: { QueueId: queueId } }))).Response,
+        'JobsDetail.JobId',
+      )!;
+      const cancelled = await sdkRequest(cos, {
+        Method: 'PUT',
+        Key: `jobs/${firstId}`,
+        Url: `${ciBase()}/jobs/${firstId}`,
+        Action: 'cancel',
+      });
+      assert.equal(cancelled.statusCode, 200);
+      emulator.setFaults({ pausedQueues: [] });
+      assert.equal(text(await waitForState(cos, secondId, ['Success', 'Failed']), 'State'), 'Success');
+      assert.equal(text(await waitForState(cos, firstId, ['Cancel']), 'State'), 'Cancel');
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('reports AudioTime from a WAV header and estimates other media from their size', async () => {
     const emulator = await startTestEmulator();
     try {

@@ -13,6 +13,7 @@ import {
   routeFaults,
 } from '../src/emulator/faults';
 import {
+  applyQueuePause,
   cancelJob,
   failJob,
   InvalidTransitionError,
@@ -160,6 +161,13 @@ describe('job-lifecycle', () => {
       const outcome = cancelJob(job(1, { state }), 7);
       assert.ok(!outcome.ok && outcome.reason.includes(state));
     }
+  });
+
+  it('moves waiting jobs to Pause and back with their queue', () => {
+    assert.equal(applyQueuePause(job(1), true).state, 'Pause');
+    assert.equal(applyQueuePause(job(1, { state: 'Pause' }), false).state, 'Submitted');
+    const running = job(1, { state: 'Running' });
+    assert.equal(applyQueuePause(running, true), running);
   });
 
   it('starts eligible jobs by JobLevel then age, within concurrency', () => {

@@ -2,18 +2,19 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallbackDispatcher } from './callbacks';
+import type { EmulatorCounters } from './counters';
 import { emptyCounters, snapshotCounters } from './counters';
-import { mergeFaults, noFaults } from './faults';
 import type { FaultConfig } from './faults';
+import { mergeFaults, noFaults } from './faults';
 import type { EmulatorOptions, RunningEmulator } from './index';
 import { JobEngine } from './job-engine';
 import type { UrlResolver } from './job-output';
 import { ObjectStore } from './object-store';
 import { DebouncedWriter, decodeObject, encodeObjects, loadState, saveState } from './persistence';
+import type { ServerContext } from './server';
 import { createRequestHandler } from './server';
 
 const STATE_WRITE_DELAY_MS = 50;
-
 const VIRTUAL_COS_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.cos\.[a-z0-9-]+\.myqcloud\.com(?::\d+)?$/i;
 
 /** Input URLs naming an emulated object: a COS virtual-host URL, or the emulator's own URL (default bucket). */
@@ -34,86 +35,119 @@ function urlResolver(defaultBucket: string, emulatorHost: () => string): UrlReso
   };
 }
 
+/** The emulator's state and services, wired together (one per `startEmulator`). */
+class Emulator {
+  counters: EmulatorCounters = emptyCounters();
+  faults: FaultConfig;
+  address = '';
+  readonly defaults: { bucket: string; region: string };
+  readonly objects = new ObjectStore();
+  readonly earlyJobs = new Set<string>();
+  readonly callbacks: CallbackDispatcher;
+  readonly engine: JobEngine;
+  private readonly writer: DebouncedWriter | undefined;
+
+  constructor(private readonly options: EmulatorOptions) {
+    this.defaults = {
+      bucket: options.defaultBucket ?? 'emulator-1250000000',
+      region: options.defaultRegion ?? 'ap-guangzhou',
+    };
+    this.faults = mergeFaults(noFaults(), options.faults ?? {});
+    this.callbacks = new CallbackDispatcher({
+      counters: () => this.counters,
+      faults: () => this.faults,
+      timeoutMs: options.callbackTimeoutMs ?? 5000,
+      retry: { attempts: 3, baseDelayMs: 200, ...options.callbackRetry },
+    });
+    this.engine = new JobEngine({
+      objects: this.objects,
+      counters: () => this.counters,
+      faults: () => this.faults,
+      timings: { queuedMs: options.timings?.queuedMs ?? 200, runningMs: options.timings?.runningMs ?? 500 },
+      concurrency: options.queueConcurrency ?? 10,
+      clock: Date.now,
+      resolveUrl: urlResolver(this.defaults.bucket, () => this.address),
+      downloadTimeoutMs: 10_000,
+      onFinished: (job) => {
+        if (!this.earlyJobs.delete(job.jobId)) this.callbacks.notify(job);
+      },
+      onChange: () => this.writer?.touch(),
+    });
+    const stateFile = options.stateFile;
+    this.writer = stateFile ? new DebouncedWriter(() => this.save(stateFile), STATE_WRITE_DELAY_MS) : undefined;
+    this.objects.onChange = () => this.writer?.touch();
+  }
+
+  /** Loads the state file, when configured, and resumes its jobs. */
+  restore(): void {
+    const restored = this.options.stateFile ? loadState(this.options.stateFile) : undefined;
+    for (const entry of restored?.objects ?? []) {
+      this.objects.restore(entry.bucket, entry.key, decodeObject(entry.object));
+    }
+    this.engine.restore(restored?.jobs ?? []);
+    this.engine.applyPausedQueues(this.faults.pausedQueues);
+  }
+
+  /** Applies a fault patch; a changed reorder window releases the held callbacks. */
+  setFaults(patch: Partial<FaultConfig>): void {
+    this.faults = mergeFaults(this.faults, patch);
+    if (patch.callbackReorderWindow !== undefined) this.callbacks.flush();
+    if (patch.pausedQueues !== undefined) this.engine.applyPausedQueues(this.faults.pausedQueues);
+  }
+
+  /** What request handlers see. */
+  context(): ServerContext {
+    return {
+      engine: this.engine,
+      callbacks: this.callbacks,
+      objects: this.objects,
+      counters: () => this.counters,
+      resetCounters: () => (this.counters = emptyCounters()),
+      faults: () => this.faults,
+      setFaults: (patch) => this.setFaults(patch),
+      setLoseSubmitResponses: (remaining) => (this.faults = { ...this.faults, loseSubmitResponses: remaining }),
+      templates: this.options.templates ?? {},
+      earlyJobs: this.earlyJobs,
+      credentials: this.options.credentials,
+      defaults: this.defaults,
+      clock: Date.now,
+    };
+  }
+
+  /** Stops timers and callbacks and writes pending state. */
+  async close(): Promise<void> {
+    this.engine.close();
+    await this.callbacks.close();
+    this.writer?.flush();
+  }
+
+  private save(stateFile: string): void {
+    saveState(stateFile, { version: 1, jobs: this.engine.all(), objects: encodeObjects(this.objects.entries()) });
+  }
+}
+
 /** Starts the CI ASR + COS emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const defaults = {
-    bucket: options.defaultBucket ?? 'emulator-1250000000',
-    region: options.defaultRegion ?? 'ap-guangzhou',
-  };
-  let counters = emptyCounters();
-  let faults: FaultConfig = mergeFaults(noFaults(), options.faults ?? {});
-  let address = '';
-  const objects = new ObjectStore();
-  const earlyJobs = new Set<string>();
-  const callbacks = new CallbackDispatcher({
-    counters: () => counters,
-    faults: () => faults,
-    timeoutMs: options.callbackTimeoutMs ?? 5000,
-    retry: { attempts: 3, baseDelayMs: 200, ...options.callbackRetry },
+  const emulator = new Emulator(options);
+  emulator.restore();
+  const server = createServer(createRequestHandler(emulator.context()));
+  // HTTPS through the proxy would need TLS interception; say so instead of dropping the connection.
+  server.on('connect', (_req, socket) => {
+    socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n');
   });
-  const engine = new JobEngine({
-    objects,
-    counters: () => counters,
-    faults: () => faults,
-    timings: { queuedMs: options.timings?.queuedMs ?? 200, runningMs: options.timings?.runningMs ?? 500 },
-    concurrency: options.queueConcurrency ?? 10,
-    clock: Date.now,
-    resolveUrl: urlResolver(defaults.bucket, () => address),
-    downloadTimeoutMs: 10_000,
-    onFinished: (job) => {
-      if (!earlyJobs.delete(job.jobId)) callbacks.notify(job);
-    },
-    onChange: () => writer?.touch(),
-  });
-  const stateFile = options.stateFile;
-  const writer = stateFile
-    ? new DebouncedWriter(
-        () => saveState(stateFile, { version: 1, jobs: engine.all(), objects: encodeObjects(objects.entries()) }),
-        STATE_WRITE_DELAY_MS,
-      )
-    : undefined;
-  objects.onChange = () => writer?.touch();
-  const restored = stateFile ? loadState(stateFile) : undefined;
-  for (const entry of restored?.objects ?? []) objects.restore(entry.bucket, entry.key, decodeObject(entry.object));
-  engine.restore(restored?.jobs ?? []);
-
-  const setFaults = (patch: Partial<FaultConfig>): void => {
-    faults = mergeFaults(faults, patch);
-    if (faults.callbackReorderWindow <= 1 || patch.callbackReorderWindow !== undefined) callbacks.flush();
-  };
-  const server = createServer(
-    createRequestHandler({
-      engine,
-      callbacks,
-      objects,
-      counters: () => counters,
-      resetCounters: () => (counters = emptyCounters()),
-      faults: () => faults,
-      setFaults,
-      setLoseSubmitResponses: (remaining) => (faults = { ...faults, loseSubmitResponses: remaining }),
-      templates: options.templates ?? {},
-      earlyJobs,
-      credentials: options.credentials,
-      defaults,
-      clock: Date.now,
-    }),
-  );
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port, address: ip } = server.address() as AddressInfo;
-  address = `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
-
+  emulator.address = `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
   return {
-    url: `http://${address}`,
-    setFaults,
-    counters: () => snapshotCounters(counters),
-    putObject: (bucket, key, body) => void objects.put(bucket, key, Buffer.from(body)),
+    url: `http://${emulator.address}`,
+    setFaults: (patch) => emulator.setFaults(patch),
+    counters: () => snapshotCounters(emulator.counters),
+    putObject: (bucket, key, body) => void emulator.objects.put(bucket, key, Buffer.from(body)),
     close: async () => {
-      engine.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await callbacks.close();
-      writer?.flush();
+      await emulator.close();
     },
   };
 }

@@ -42,6 +42,8 @@ export interface FaultConfig {
   callbackReorderWindow: number;
   /** Jobs matching a rule (first match wins) end `Failed` with its code and message after their running time. */
   failJobs: ForcedFailure[];
+  /** Queue ids whose waiting jobs are held in state `Pause` (a paused CI queue) until the id is removed. */
+  pausedQueues: string[];
 }
 
 /** A configuration that injects nothing. */
@@ -55,6 +57,7 @@ export function noFaults(): FaultConfig {
     callbackEarlyShare: 0,
     callbackReorderWindow: 0,
     failJobs: [],
+    pausedQueues: [],
   };
 }
 
@@ -105,6 +108,10 @@ export function mergeFaults(current: FaultConfig, patch: Partial<FaultConfig>): 
     ...COUNTS.filter((k) => !isCount(patch[k])).map((k) => `${k} must be a whole number >= 0`),
     ...checkRoutes(patch.routes),
     ...checkFailJobs(patch.failJobs),
+    ...(patch.pausedQueues === undefined ||
+    (Array.isArray(patch.pausedQueues) && patch.pausedQueues.every((q) => typeof q === 'string'))
+      ? []
+      : ['pausedQueues must be an array of queue ids']),
   ];
   if (problems.length > 0) throw new InvalidFaultConfigError(`Invalid fault config: ${problems.join('; ')}`);
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));

@@ -4,7 +4,15 @@ import { bump } from './counters';
 import type { FaultConfig } from './faults';
 import { forcedFailureFor } from './faults';
 import type { CancelOutcome } from './job-lifecycle';
-import { cancelJob, failJob, jobsToStart, msUntilNextEligible, startJob, succeedJob } from './job-lifecycle';
+import {
+  applyQueuePause,
+  cancelJob,
+  failJob,
+  jobsToStart,
+  msUntilNextEligible,
+  startJob,
+  succeedJob,
+} from './job-lifecycle';
 import type { EmulatedJob, JobSpec } from './job-model';
 import { inputLabel } from './job-model';
 import type { UrlResolver } from './job-output';
@@ -59,13 +67,13 @@ export class JobEngine {
       creationMs: this.deps.clock(),
       spec,
     };
-    this.save(job);
+    this.save(applyQueuePause(job, this.deps.faults().pausedQueues.includes(job.queueId)));
     const counters = this.deps.counters();
     counters.jobsCreated++;
     bump(counters.jobsByInputObject, inputLabel(job));
     if (spec.userData !== undefined) bump(counters.jobsByUserData, spec.userData);
     this.schedulePump(job.queueId, this.deps.timings.queuedMs);
-    return job;
+    return this.jobs.get(job.jobId)!;
   }
 
   /** A job by id. */
@@ -85,6 +93,16 @@ export class JobEngine {
     const outcome = cancelJob(job, this.deps.clock());
     if (outcome.ok) this.save(outcome.job);
     return outcome;
+  }
+
+  /** Holds waiting jobs of paused queues in `Pause` and releases those of resumed queues. */
+  applyPausedQueues(paused: readonly string[]): void {
+    for (const job of [...this.jobs.values()]) {
+      const next = applyQueuePause(job, paused.includes(job.queueId));
+      if (next === job) continue;
+      this.save(next);
+      if (next.state === 'Submitted') this.schedulePump(next.queueId, 0);
+    }
   }
 
   /** Starts and finishes a job at once, ignoring queue time and concurrency (the early-callback fault). */

@@ -29,6 +29,13 @@ export function failJob(job: EmulatedJob, code: string, message: string, nowMs: 
   return { ...job, state: 'Failed', code, message, endMs: nowMs };
 }
 
+/** A waiting job moved to `Pause` when its queue is paused and back to `Submitted` when it resumes; else unchanged. */
+export function applyQueuePause(job: EmulatedJob, queuePaused: boolean): EmulatedJob {
+  if (queuePaused && job.state === 'Submitted') return { ...job, state: 'Pause' };
+  if (!queuePaused && job.state === 'Pause') return { ...job, state: 'Submitted' };
+  return job;
+}
+
 /** Outcome of a cancel request: the cancelled job, or why CI refuses. */
 export type CancelOutcome = { ok: true; job: EmulatedJob } | { ok: false; reason: string };
 
