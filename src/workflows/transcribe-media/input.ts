@@ -32,6 +32,11 @@ export interface TranscribeMediaInput {
   polling?: { firstDelay?: Duration; multiplier?: number; maxInterval?: Duration; jitter?: number };
   /** Overall deadline from the workflow's start; default 6 h. The CI job is cancelled (if it can be) when it passes. */
   deadline?: Duration;
+  /**
+   * Time one activity attempt (submit, poll, store) may take before Temporal retries it; default 1 min. A worker that
+   * dies mid-attempt is detected after this long; a retried submit adopts the job instead of submitting again.
+   */
+  activityAttemptTimeout?: Duration;
 }
 
 /** {@link TranscribeMediaInput} with defaults applied and durations in milliseconds. */
@@ -47,10 +52,14 @@ export interface ResolvedTranscribeMediaInput {
   callback: { enabled: boolean; format: 'XML' | 'JSON' };
   polling: PollSchedule;
   deadlineMs: number;
+  activityAttemptTimeoutMs: number;
 }
 
 /** Default overall deadline: CI accepts up to 5 h of audio; an hour more for queueing. */
 export const DEFAULT_DEADLINE_MS = 6 * 60 * 60_000;
+
+/** Default time one activity attempt may take. */
+export const DEFAULT_ACTIVITY_ATTEMPT_TIMEOUT_MS = 60_000;
 
 type Resolution = { ok: true; value: ResolvedTranscribeMediaInput } | { ok: false; problems: string[] };
 
@@ -64,6 +73,21 @@ function durationMs(value: unknown, fallback: number, name: string, problems: st
   }
   problems.push(`${name} must be a positive duration such as '30s' or 30000 (got ${JSON.stringify(value)})`);
   return fallback;
+}
+
+function resolvePolling(polling: TranscribeMediaInput['polling'], problems: string[]): PollSchedule {
+  const defaults = DEFAULT_POLL_SCHEDULE;
+  const firstDelayMs = durationMs(polling?.firstDelay, defaults.firstDelayMs, 'polling.firstDelay', problems);
+  // A first delay beyond the default cap raises the cap, so setting only `firstDelay` always works.
+  const defaultMaxInterval = Math.max(defaults.maxIntervalMs, firstDelayMs);
+  const schedule: PollSchedule = {
+    firstDelayMs,
+    multiplier: polling?.multiplier ?? defaults.multiplier,
+    maxIntervalMs: durationMs(polling?.maxInterval, defaultMaxInterval, 'polling.maxInterval', problems),
+    jitter: polling?.jitter ?? defaults.jitter,
+  };
+  problems.push(...pollScheduleProblems(schedule));
+  return schedule;
 }
 
 function nonEmptyString(value: unknown): value is string {
@@ -116,24 +140,14 @@ export function resolveTranscribeMediaInput(raw: unknown): Resolution {
   if (input.jobLevel !== undefined && ![0, 1, 2].includes(input.jobLevel)) problems.push('jobLevel must be 0, 1 or 2');
   const format = input.callback?.format ?? 'XML';
   if (format !== 'XML' && format !== 'JSON') problems.push("callback.format must be 'XML' or 'JSON'");
-  const polling: PollSchedule = {
-    firstDelayMs: durationMs(
-      input.polling?.firstDelay,
-      DEFAULT_POLL_SCHEDULE.firstDelayMs,
-      'polling.firstDelay',
-      problems,
-    ),
-    multiplier: input.polling?.multiplier ?? DEFAULT_POLL_SCHEDULE.multiplier,
-    maxIntervalMs: durationMs(
-      input.polling?.maxInterval,
-      DEFAULT_POLL_SCHEDULE.maxIntervalMs,
-      'polling.maxInterval',
-      problems,
-    ),
-    jitter: input.polling?.jitter ?? DEFAULT_POLL_SCHEDULE.jitter,
-  };
-  problems.push(...pollScheduleProblems(polling));
+  const polling = resolvePolling(input.polling, problems);
   const deadlineMs = durationMs(input.deadline, DEFAULT_DEADLINE_MS, 'deadline', problems);
+  const activityAttemptTimeoutMs = durationMs(
+    input.activityAttemptTimeout,
+    DEFAULT_ACTIVITY_ATTEMPT_TIMEOUT_MS,
+    'activityAttemptTimeout',
+    problems,
+  );
   if (problems.length > 0 || !outputKey) return { ok: false, problems };
 
   return {
@@ -150,6 +164,7 @@ export function resolveTranscribeMediaInput(raw: unknown): Resolution {
       callback: { enabled: input.callback?.enabled ?? true, format },
       polling,
       deadlineMs,
+      activityAttemptTimeoutMs,
     },
   };
 }

@@ -25,21 +25,24 @@ import { resolveTranscribeMediaInput } from './input';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { submitTranscriptionJob } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  // Retries are safe: a retried attempt adopts the job an earlier attempt created (see the submit activity).
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-const { getTranscriptionJob, cancelTranscriptionJob } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
-});
-
-const { storeTranscriptionResult } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
-});
+/** Activity stubs with this run's attempt timeout; retry policies are fixed by what each activity does. */
+function activitiesFor(attemptTimeoutMs: number) {
+  const startToCloseTimeout = attemptTimeoutMs;
+  const { submitTranscriptionJob } = proxyActivities<Activities>({
+    startToCloseTimeout,
+    // Retries are safe: a retried attempt adopts the job an earlier attempt created (see the submit activity).
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+  const { getTranscriptionJob, cancelTranscriptionJob } = proxyActivities<Activities>({
+    startToCloseTimeout,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
+  });
+  const { storeTranscriptionResult } = proxyActivities<Activities>({
+    startToCloseTimeout,
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+  });
+  return { submitTranscriptionJob, getTranscriptionJob, cancelTranscriptionJob, storeTranscriptionResult };
+}
 
 /** The step name that owns this workflow's single CI job. */
 const SUBMIT_STEP = 'transcribe';
@@ -99,6 +102,7 @@ export async function transcribeMedia(
 /** One run's mutable state and steps; kept in a class so each step stays short. */
 class TranscriptionRun {
   private job?: SubmittedJob;
+  private readonly activities: ReturnType<typeof activitiesFor>;
   private readonly startedAt: number;
   private readonly deadlineAt: number;
   private readonly workflowStartedAt: string;
@@ -114,6 +118,7 @@ class TranscriptionRun {
     this.workflowStartedAt = continuation?.workflowStartedAt ?? new Date(this.startedAt).toISOString();
     this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
     this.job = continuation?.job;
+    this.activities = activitiesFor(input.activityAttemptTimeoutMs);
   }
 
   async execute(): Promise<TranscriptionResult> {
@@ -132,7 +137,7 @@ class TranscriptionRun {
     const { media, recognition, bucket, region, output, queueId, jobLevel, callback } = this.input;
     // Non-cancellable: once CI may have created the job we must learn its id, or a cancel could orphan a billed job.
     const job = await CancellationScope.nonCancellable(() =>
-      submitTranscriptionJob({
+      this.activities.submitTranscriptionJob({
         step: SUBMIT_STEP,
         request: { media, recognition, bucket, region, output, queueId, jobLevel, callback },
         callbackExpiresAt: new Date(this.deadlineAt + CALLBACK_TOKEN_MARGIN_MS).toISOString(),
@@ -169,7 +174,11 @@ class TranscriptionRun {
   /** Asks CI for the job's state; a failed poll is recorded and waited out rather than failing the run. */
   private async confirm(job: SubmittedJob, previous: JobSnapshot): Promise<JobSnapshot> {
     try {
-      const snapshot = await getTranscriptionJob({ jobId: job.jobId, bucket: job.bucket, region: job.region });
+      const snapshot = await this.activities.getTranscriptionJob({
+        jobId: job.jobId,
+        bucket: job.bucket,
+        region: job.region,
+      });
       this.noteState(snapshot.state);
       return snapshot;
     } catch (err) {
@@ -206,7 +215,7 @@ class TranscriptionRun {
 
   private async storeResult(job: SubmittedJob, completedBy: 'callback' | 'poll'): Promise<TranscriptionResult> {
     this.status.phase = 'storing';
-    const result = await storeTranscriptionResult({
+    const result = await this.activities.storeTranscriptionResult({
       job,
       media: this.input.media,
       manifestKey: this.input.manifestKey,
@@ -251,7 +260,11 @@ class TranscriptionRun {
 
   private async tryCancel(job: SubmittedJob): Promise<CancelJobOutcome | undefined> {
     try {
-      const outcome = await cancelTranscriptionJob({ jobId: job.jobId, bucket: job.bucket, region: job.region });
+      const outcome = await this.activities.cancelTranscriptionJob({
+        jobId: job.jobId,
+        bucket: job.bucket,
+        region: job.region,
+      });
       if (outcome.state) this.noteState(outcome.state);
       return outcome;
     } catch (err) {

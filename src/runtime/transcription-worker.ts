@@ -1,0 +1,38 @@
+import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/create-activities';
+import type { ActivityDeps } from '../activities/deps';
+
+/** The path to give `workflowsPath` / `bundleWorkflowCode` for this package's workflows. */
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** Options of {@link createTranscriptionWorker}. */
+export interface TranscriptionWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A prebuilt bundle (see {@link bundleTranscriptionWorkflows}); bundled on creation when absent. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Any other worker option (concurrency, identity, interceptors, ...). */
+  workerOptions?: Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle'>;
+}
+
+/** Prebuilds the workflow bundle once (about a second), for reuse by several workers or restarts. */
+export async function bundleTranscriptionWorkflows(): Promise<{ code: string }> {
+  const noop = (): void => undefined;
+  const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+  return await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+}
+
+/** Creates a worker that runs this package's workflows and activities on `taskQueue`. */
+export async function createTranscriptionWorker(options: TranscriptionWorkerOptions): Promise<Worker> {
+  return await Worker.create({
+    ...options.workerOptions,
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    activities: createActivities(options.deps),
+    workflowBundle: options.workflowBundle ?? (await bundleTranscriptionWorkflows()),
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * Worker process: `npm start`. Reads its configuration from the environment (see README and `.env.example`), runs
+ * the `transcribeMedia` workflows and CI activities, exposes Prometheus metrics when asked, and drains gracefully
+ * on SIGINT/SIGTERM.
+ */
+import { readFile } from 'node:fs/promises';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import type { LogEntry } from '@temporalio/worker';
+import { loadWorkerConfig } from './config/worker-config';
+import { activityDepsFromConfig } from './runtime/activity-deps';
+import { bundleTranscriptionWorkflows, createTranscriptionWorker } from './runtime/transcription-worker';
+
+/** One JSON object per line, for log collectors. */
+function logJsonLine(entry: LogEntry): void {
+  const { level, message, meta, timestampNanos } = entry;
+  const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+  process.stdout.write(`${JSON.stringify({ time, level, message, ...meta })}\n`);
+}
+
+async function loadWorkflowBundle(path: string | undefined): Promise<{ code: string }> {
+  // A bundle built at image build time (`npm run build`) starts faster and cannot drift from the deployed code.
+  if (path) return { code: await readFile(path, 'utf8') };
+  return await bundleTranscriptionWorkflows();
+}
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig(process.env);
+  Runtime.install({
+    logger: new DefaultLogger(config.logLevel, logJsonLine),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(config.metricsBindAddress ? { metrics: { prometheus: { bindAddress: config.metricsBindAddress } } } : {}),
+    },
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+  });
+  const { deps } = activityDepsFromConfig(config);
+  const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
+  try {
+    const worker = await createTranscriptionWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+      deps,
+      workflowBundle: await loadWorkflowBundle(process.env.WORKFLOW_BUNDLE_PATH),
+      workerOptions: { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities },
+    });
+    Runtime.instance().logger.info('Worker started', {
+      taskQueue: config.taskQueue,
+      namespace: config.temporal.namespace,
+      ciEndpoint: config.tencent.endpoint ?? 'tencent-cloud',
+      callbacks: config.callbacks ? 'on' : 'off (polling only)',
+    });
+    // Resolves after SIGINT/SIGTERM once in-flight tasks have drained.
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

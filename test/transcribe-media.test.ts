@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
+import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
+import { FailureType } from '../src/shared/failure-types';
+import type { TranscribeMediaInput } from '../src/workflows';
+import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
+import { assertHistoriesSafe, historyLength } from './helpers/histories';
+import type { TestStack } from './helpers/stack';
+import { startStack, TEST_BUCKET } from './helpers/stack';
+import type { TemporalTestServer } from './helpers/temporal';
+import { startTemporalForTests } from './helpers/temporal';
+
+const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
+
+describe('transcribeMedia on a real Temporal server and the CI emulator', () => {
+  let temporal: TemporalTestServer;
+  let bundle: { code: string };
+  let stack: TestStack;
+  const workflowIds: string[] = [];
+
+  before(async () => {
+    temporal = await startTemporalForTests();
+    bundle = await bundleTranscriptionWorkflows();
+    stack = await startStack(temporal, { workflowBundle: bundle });
+  });
+  after(async () => {
+    await stack?.stop();
+    await temporal?.teardown();
+  });
+
+  function seedMedia(key: string, sentences: string[]): void {
+    stack.emulator.putObject(TEST_BUCKET, key, silentWav(3));
+    stack.emulator.putObject(TEST_BUCKET, `${key}${TRANSCRIPT_SUFFIX}`, sentences.join('\n'));
+  }
+
+  async function start(input: TranscribeMediaInput) {
+    const workflowId = `transcribe-${randomUUID()}`;
+    workflowIds.push(workflowId);
+    return await stack.client.workflow.start(transcribeMedia, {
+      taskQueue: stack.taskQueue,
+      workflowId,
+      args: [input],
+    });
+  }
+
+  it('completes on the callback path with one submit and one confirming get, and stores a manifest', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    seedMedia(key, ['hello world', 'second sentence']);
+    const before = stack.emulator.counters();
+    // Polling far in the future: only the callback can complete this run quickly.
+    const handle = await start({
+      media: { object: key },
+      recognition,
+      polling: { firstDelay: '1 hour', maxInterval: '2 hours' },
+    });
+    const result = await handle.result();
+
+    assert.equal(result.completedBy, 'callback');
+    assert.equal(result.resultObject.uri, `cos://${TEST_BUCKET}/asr/${key}.txt`);
+    assert.equal(result.manifestObject.key, `asr/${key}.txt.manifest.json`);
+    assert.equal(result.audioTimeSeconds, 3);
+    assert.equal(result.segments, 2);
+    const status = await handle.query(transcriptionStatusQuery);
+    assert.equal(status.phase, 'completed');
+    assert.equal(status.polls, 0);
+    assert.ok(status.callbacksReceived >= 1);
+
+    const after = stack.emulator.counters();
+    const calls = (route: string) => (after.requests[route] ?? 0) - (before.requests[route] ?? 0);
+    assert.equal(calls('POST /asr_jobs'), 1);
+    assert.equal(after.jobsByInputObject[`${TEST_BUCKET}/${key}`], 1);
+    const manifest = JSON.parse(
+      (
+        await stack.clients.objects.get({ Bucket: TEST_BUCKET, Region: 'ap-guangzhou', Key: result.manifestObject.key })
+      ).toString(),
+    ) as { jobId: string; segments: number; completedBy: string; input: { object: string } };
+    assert.equal(manifest.jobId, result.jobId);
+    assert.equal(manifest.segments, 2);
+    assert.equal(manifest.input.object, key);
+    const events = await historyLength(stack.client, handle.workflowId);
+    assert.ok(events <= 40, `callback path history has ${events} events`);
+  });
+
+  /** Requests per route made by `work`, read from the emulator's counters. */
+  async function countRequests<T>(work: () => Promise<T>): Promise<{ value: T; calls: (route: string) => number }> {
+    const before = stack.emulator.counters().requests;
+    const value = await work();
+    const after = stack.emulator.counters().requests;
+    return { value, calls: (route) => (after[route] ?? 0) - (before[route] ?? 0) };
+  }
+
+  async function withFaults<T>(faults: Parameters<TestStack['emulator']['setFaults']>[0], work: () => Promise<T>) {
+    stack.emulator.setFaults(faults);
+    try {
+      return await work();
+    } finally {
+      stack.emulator.setFaults({
+        callbackDropShare: 0,
+        callbackDuplicateShare: 0,
+        callbackEarlyShare: 0,
+        callbackDelayMs: 0,
+        failJobs: [],
+        routes: {},
+      });
+    }
+  }
+
+  async function expectFailure(input: TranscribeMediaInput, type: string): Promise<ApplicationFailure> {
+    const handle = await start(input);
+    const err = await handle.result().then(
+      () => assert.fail('the workflow should have failed'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(err)}`);
+    // The failure may come from the workflow itself or from an activity (ActivityFailure → ApplicationFailure).
+    let cause: unknown = err.cause;
+    while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as Error).cause;
+    assert.ok(cause instanceof ApplicationFailure, `no ApplicationFailure in the chain of ${String(err)}`);
+    assert.equal(cause.type, type);
+    assert.equal(cause.nonRetryable, true);
+    return cause;
+  }
+
+  it('completes by polling with backoff when the callback is dropped', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    seedMedia(key, ['polled']);
+    const { value: result, calls } = await countRequests(() =>
+      withFaults({ callbackDropShare: 1 }, async () => {
+        const handle = await start({
+          media: { object: key },
+          recognition,
+          polling: { firstDelay: '100ms', jitter: 0 },
+        });
+        return { result: await handle.result(), status: await handle.query(transcriptionStatusQuery) };
+      }),
+    );
+    assert.equal(result.result.completedBy, 'poll');
+    assert.ok(result.status.polls >= 1);
+    assert.equal(calls('POST /asr_jobs'), 1);
+    // Every poll is one GET; storing the result reads the job once more.
+    assert.equal(calls('GET /asr_jobs/:ids'), result.status.polls + 1);
+  });
+
+  it('ignores duplicate callbacks: one job, one result', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    seedMedia(key, ['twice']);
+    const { value, calls } = await countRequests(() =>
+      withFaults({ callbackDuplicateShare: 1 }, async () => {
+        const handle = await start({ media: { object: key }, recognition, polling: { firstDelay: '1 hour' } });
+        return { result: await handle.result(), status: await handle.query(transcriptionStatusQuery) };
+      }),
+    );
+    assert.equal(value.result.completedBy, 'callback');
+    assert.equal(calls('POST /asr_jobs'), 1);
+    assert.ok(calls('GET /asr_jobs/:ids') <= 3);
+  });
+
+  it('handles a callback that arrives before the submit activity returns', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    seedMedia(key, ['early bird']);
+    const result = await withFaults({ callbackEarlyShare: 1 }, async () => {
+      const handle = await start({ media: { object: key }, recognition, polling: { firstDelay: '1 hour' } });
+      return await handle.result();
+    });
+    assert.equal(result.completedBy, 'callback');
+    assert.equal(stack.emulator.counters().jobsByInputObject[`${TEST_BUCKET}/${key}`], 1);
+  });
+
+  it('accepts JSON callbacks', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    seedMedia(key, ['json please']);
+    const handle = await start({
+      media: { object: key },
+      recognition,
+      callback: { format: 'JSON' },
+      polling: { firstDelay: '1 hour' },
+    });
+    assert.equal((await handle.result()).completedBy, 'callback');
+  });
+
+  it('fails with CiJobFailed carrying CI code and message when the job fails', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    seedMedia(key, ['doomed']);
+    const failure = await withFaults(
+      { failJobs: [{ code: 'AudioDecodeFailed', message: 'cannot decode audio', inputPattern: key }] },
+      () => expectFailure({ media: { object: key }, recognition }, FailureType.CiJobFailed),
+    );
+    const details = failure.details?.[0] as { code: string; message: string; jobId: string };
+    assert.equal(details.code, 'AudioDecodeFailed');
+    assert.equal(details.message, 'cannot decode audio');
+    assert.match(details.jobId, /^s[0-9a-f]{32}$/);
+  });
+
+  it('fails with CiJobFailed when the input object does not exist', async () => {
+    const failure = await expectFailure(
+      { media: { object: `missing/${randomUUID()}.wav` }, recognition },
+      FailureType.CiJobFailed,
+    );
+    assert.ok((failure.details?.[0] as { code?: string }).code);
+  });
+
+  it('rejects invalid input at once, before anything is submitted', async () => {
+    const { value: failures, calls } = await countRequests(async () => [
+      await expectFailure({ media: {} as never, recognition }, FailureType.InvalidInput),
+      await expectFailure(
+        {
+          media: { object: 'a.wav' },
+          recognition: { speechRecognition: { EngineModelType: '16k_xx' as never, ChannelNum: 2 } },
+        },
+        FailureType.InvalidInput,
+      ),
+      await expectFailure(
+        { media: { object: 'a.wav' }, recognition, polling: { firstDelay: 'soon' as never } },
+        FailureType.InvalidInput,
+      ),
+    ]);
+    assert.match(failures[0]!.message, /media/);
+    assert.match(failures[1]!.message, /EngineModelType/);
+    assert.match(failures[2]!.message, /polling\.firstDelay/);
+    assert.equal(calls('POST /asr_jobs'), 0);
+  });
+
+  it('keeps secrets out of every history, and every history replays', async () => {
+    const { secretKey, secretId, callbackSecret } = stack.secrets;
+    await assertHistoriesSafe(stack.client, workflowIds, [secretKey, callbackSecret, secretId], bundle);
+  });
+});
