@@ -194,6 +194,18 @@ describe('emulator through the real cos-nodejs-sdk-v5', () => {
     assert.equal(at(headMissing, 'statusCode'), 404);
   });
 
+  it('stores and signs object keys with spaces, unicode and URL metacharacters', async () => {
+    const key = 'odd/ä b+c%20?#&=(1)*.txt';
+    await bare.putObject({ Bucket: BUCKET, Region: REGION, Key: key, Body: 'odd' });
+    const got = await viaProxy.getObject({ Bucket: BUCKET, Region: REGION, Key: key });
+    assert.equal(got.Body.toString(), 'odd');
+    const listed = await bare.getBucket({ Bucket: BUCKET, Region: REGION, Prefix: 'odd/' });
+    assert.deepEqual(
+      listed.Contents.map((c) => c.Key),
+      [key],
+    );
+  });
+
   it('accepts raw XML with or without declaration and in any element order', async () => {
     const host = emulator.url.replace('http://', '');
     const reordered =
