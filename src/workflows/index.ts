@@ -7,3 +7,11 @@ export type { TranscribeMediaContinuation } from './transcribe-media/workflow';
 export type { TranscribeMediaInput, MediaSource, RecognitionSettings } from './transcribe-media/input';
 export { ciCallbackSignal, transcriptionStatusQuery } from './messages';
 export type { CiCallbackSignal, TranscriptionStatus, TranscriptionPhase } from './messages';
+export { batchProgressQuery } from './messages';
+export type {
+  TranscribeBatchInput,
+  TranscribeBatchResult,
+  BatchProgress,
+  BatchSource,
+  BatchItemOutcome,
+} from './transcribe-batch/types';

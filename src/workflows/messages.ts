@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { CiJobState } from '../ci/job-state';
+import type { BatchProgress } from './transcribe-batch/types';
 
 /**
  * What the callback receiver tells a `transcribeMedia` run when CI posts a job notification. It is a hint only: the
@@ -46,3 +47,6 @@ export interface TranscriptionStatus {
 
 /** Query returning the run's {@link TranscriptionStatus}. */
 export const transcriptionStatusQuery = defineQuery<TranscriptionStatus>('transcriptionStatus');
+
+/** Query returning a `transcribeBatch` run's progress. */
+export const batchProgressQuery = defineQuery<BatchProgress>('batchProgress');
