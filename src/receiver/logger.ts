@@ -23,8 +23,3 @@ export function createJsonLogger(
 
 /** A logger that drops everything (tests that do not look at logs). */
 export const silentLogger: ReceiverLogger = { info() {}, warn() {}, error() {} };
-
-/** Attacker-controlled text for a log line: bounded length so a long path cannot flood the log. */
-export function forLog(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
@@ -56,37 +57,17 @@ export async function startReceiver(deps: ReceiverDeps): Promise<RunningReceiver
   if (deps.secrets.length === 0 || deps.secrets.some((secret) => !secret)) {
     throw new TypeError('startReceiver needs at least one callback secret and no empty ones');
   }
-  const logger = deps.logger ?? createJsonLogger();
   const requestTimeoutMs = deps.requestTimeoutMs ?? 10_000;
-  const gateway = new TemporalGateway(deps.temporal, deps.temporalTimeoutMs ?? 5_000);
-  const metrics = new ReceiverMetrics();
   const routeDeps: CallbackRouteDeps = {
     secrets: [...deps.secrets],
-    gateway,
-    metrics,
-    logger,
+    gateway: new TemporalGateway(deps.temporal, deps.temporalTimeoutMs ?? 5_000),
+    metrics: new ReceiverMetrics(),
+    logger: deps.logger ?? createJsonLogger(),
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
     requestTimeoutMs,
     now: deps.now ?? (() => new Date()),
   };
-  const server = createServer({
-    maxHeaderSize: MAX_HEADER_BYTES,
-    requestTimeout: requestTimeoutMs,
-    headersTimeout: requestTimeoutMs,
-    // Node checks the timeouts above only every 30 s by default.
-    connectionsCheckingInterval: Math.max(50, Math.min(1_000, requestTimeoutMs / 2)),
-    keepAliveTimeout: 5_000,
-  });
-  server.maxHeadersCount = MAX_HEADERS;
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => onClientError(routeDeps, err, socket));
-  server.on('request', (req, res) => {
-    route(routeDeps, req, res).catch((err: unknown) => {
-      metrics.reject('internal');
-      // Name only: messages and stacks of unexpected errors may carry internals.
-      logger.error('request failed', { error: err instanceof Error ? err.name : typeof err });
-      sendJson(res, 500, { error: 'internal' }, { close: true });
-    });
-  });
+  const server = createReceiverServer(routeDeps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(deps.port ?? 0, deps.host ?? '127.0.0.1', () => {
@@ -96,15 +77,33 @@ export async function startReceiver(deps: ReceiverDeps): Promise<RunningReceiver
   });
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-  logger.info('receiver listening', { url });
-  return { url, metrics, close: () => closeServer(server, gateway, requestTimeoutMs) };
+  routeDeps.logger.info('receiver listening', { url });
+  return { url, metrics: routeDeps.metrics, close: () => closeServer(server, routeDeps.gateway, requestTimeoutMs) };
 }
 
-async function closeServer(
-  server: ReturnType<typeof createServer>,
-  gateway: TemporalGateway,
-  graceMs: number,
-): Promise<void> {
+function createReceiverServer(deps: CallbackRouteDeps): Server {
+  const server = createServer({
+    maxHeaderSize: MAX_HEADER_BYTES,
+    requestTimeout: deps.requestTimeoutMs,
+    headersTimeout: deps.requestTimeoutMs,
+    // Node checks the timeouts above only every 30 s by default.
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, deps.requestTimeoutMs / 2)),
+    keepAliveTimeout: 5_000,
+  });
+  server.maxHeadersCount = MAX_HEADERS;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => onClientError(deps, err, socket));
+  server.on('request', (req, res) => {
+    route(deps, req, res).catch((err: unknown) => {
+      deps.metrics.reject('internal');
+      // Name only: messages and stacks of unexpected errors may carry internals.
+      deps.logger.error('request failed', { error: err instanceof Error ? err.name : typeof err });
+      sendJson(res, 500, { error: 'internal' }, { close: true });
+    });
+  });
+  return server;
+}
+
+async function closeServer(server: Server, gateway: TemporalGateway, graceMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const force = setTimeout(() => server.closeAllConnections(), graceMs);
