@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallbackTokenVerdict } from '../callback/token';
 import { verifyCallbackToken } from '../callback/token';
-import type { CiCallbackNotification } from '../callback/notification';
+import type { CallbackPayloadProblem, CiCallbackNotification } from '../callback/notification';
 import { CallbackPayloadError, parseJsonNotification, parseXmlNotification } from '../callback/notification';
+import type { CallbackFormat } from './http';
 import { BodyReadError, callbackFormat, readBody, sendJson } from './http';
 import type { ReceiverLogger } from './logger';
 import type { ReceiverMetrics, RejectReason } from './metrics';
@@ -19,11 +20,14 @@ export interface CallbackRouteDeps {
   now: () => Date;
 }
 
-const TOKEN_STATUS: Record<Exclude<CallbackTokenVerdict, 'valid'>, [number, RejectReason]> = {
-  missing: [401, 'token_missing'],
-  malformed: [403, 'token_malformed'],
-  invalid: [403, 'token_invalid'],
-  expired: [403, 'token_expired'],
+/** How a request is refused: status, metric reason, and whether to close the connection (body left unread). */
+type Refusal = [status: number, reason: RejectReason, close?: boolean];
+
+const TOKEN_STATUS: Record<Exclude<CallbackTokenVerdict, 'valid'>, Refusal> = {
+  missing: [401, 'token_missing', true],
+  malformed: [403, 'token_malformed', true],
+  invalid: [403, 'token_invalid', true],
+  expired: [403, 'token_expired', true],
 };
 
 const SIGNAL_STATUS: Record<Exclude<SignalOutcome, 'ok'>, number> = {
@@ -61,36 +65,47 @@ export async function handleCallback(
     deps.logger.warn('callback rejected', { status, reason, workflowId: logId });
     sendJson(res, status, { error: reason }, { close });
   };
-  if (verdict !== 'valid') return reject(...TOKEN_STATUS[verdict], true);
+  if (verdict !== 'valid') return reject(...TOKEN_STATUS[verdict]);
   const format = callbackFormat(req.headers['content-type']);
   if (!format) return reject(415, 'unsupported_media_type', true);
 
-  let notifications: CiCallbackNotification[];
-  try {
-    const body = await readBody(req, deps.maxBodyBytes, deps.requestTimeoutMs);
-    const text = body.toString('utf8');
-    notifications = format === 'xml' ? parseXmlNotification(text) : parseJsonNotification(text);
-  } catch (err) {
-    if (err instanceof BodyReadError) {
-      if (err.problem === 'aborted') return void res.destroy();
-      return reject(
-        err.problem === 'too_large' ? 413 : 408,
-        err.problem === 'too_large' ? 'body_too_large' : 'request_timeout',
-        true,
-      );
-    }
-    if (err instanceof CallbackPayloadError) {
-      return reject(
-        400,
-        err.problem === 'doctype' ? 'doctype' : err.problem === 'malformed' ? 'malformed_body' : 'missing_fields',
-      );
-    }
-    throw err;
-  }
+  const read = await readNotifications(deps, req, format);
+  if ('aborted' in read) return void res.destroy();
+  if ('refusal' in read) return reject(...read.refusal);
+  const { notifications } = read;
   const outcome = await signalAll(deps, workflowId, notifications);
   if (outcome !== 'ok') return reject(SIGNAL_STATUS[outcome], outcome);
   deps.metrics.accept();
   sendJson(res, 200, { accepted: notifications.length });
+}
+
+const BODY_STATUS: Record<'too_large' | 'timeout', Refusal> = {
+  too_large: [413, 'body_too_large', true],
+  timeout: [408, 'request_timeout', true],
+};
+
+const PAYLOAD_STATUS: Record<CallbackPayloadProblem, Refusal> = {
+  doctype: [400, 'doctype'],
+  malformed: [400, 'malformed_body'],
+  'missing-fields': [400, 'missing_fields'],
+};
+
+/** Reads and parses the body: the notifications, how to refuse the request, or that the client went away. */
+async function readNotifications(
+  deps: CallbackRouteDeps,
+  req: IncomingMessage,
+  format: CallbackFormat,
+): Promise<{ notifications: CiCallbackNotification[] } | { refusal: Refusal } | { aborted: true }> {
+  try {
+    const text = (await readBody(req, deps.maxBodyBytes, deps.requestTimeoutMs)).toString('utf8');
+    return { notifications: format === 'xml' ? parseXmlNotification(text) : parseJsonNotification(text) };
+  } catch (err) {
+    if (err instanceof BodyReadError) {
+      return err.problem === 'aborted' ? { aborted: true } : { refusal: BODY_STATUS[err.problem] };
+    }
+    if (err instanceof CallbackPayloadError) return { refusal: PAYLOAD_STATUS[err.problem] };
+    throw err;
+  }
 }
 
 async function signalAll(
