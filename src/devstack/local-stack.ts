@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
+import type { TranscriptionWorkerOptions } from '../runtime/transcription-worker';
+import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../runtime/transcription-worker';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import type { LocalServices, LocalServicesOptions } from './local-services';
+import { startLocalServices } from './local-services';
+import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from './temporal-cli';
+import { startTemporalDevServer } from './temporal-dev-server';
+
+/** Where the stack's Temporal server comes from, and how it is started when the stack starts one. */
+export interface LocalTemporalOptions {
+  /** Use this running server (`host:port`) instead of starting one. */
+  address?: string;
+  /** Namespace; default `default`. */
+  namespace?: string;
+  /** Frontend port of a started server; default a free port. */
+  port?: number;
+  /** Serve the Web UI of a started server on this port; default headless. */
+  uiPort?: number;
+  /** SQLite file a started server keeps its state in (survives restarts); default in memory. */
+  dbFilename?: string;
+}
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  temporal?: LocalTemporalOptions;
+  /** Emulator, receiver and secrets settings (see {@link startLocalServices}). */
+  services?: Omit<LocalServicesOptions, 'temporal'>;
+  /** Task queue the workers poll; default a unique `asr-local-<uuid>`. */
+  taskQueue?: string;
+  /** In-process workers started with the stack; default 1 (0 = none, e.g. when `src/worker.ts` runs as a child). */
+  workers?: number;
+  /** Prebuilt workflow bundle; built once when absent and workers are started. */
+  workflowBundle?: { code: string };
+  /** Extra worker options (concurrency, cache size...). */
+  workerOptions?: TranscriptionWorkerOptions['workerOptions'];
+  /** Environment searched for the `temporal` CLI (`TEMPORAL_CLI_PATH`, `PATH`); default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A worker running in this process. */
+export interface LocalWorker {
+  worker: Worker;
+  /** Shuts the worker down and waits for it to drain. */
+  stop(): Promise<void>;
+}
+
+/** Everything a local run needs: Temporal, the CI emulator, the callback receiver, a client and workers. */
+export interface LocalStack {
+  temporal: { address: string; namespace: string; uiUrl?: string };
+  client: Client;
+  /** Native connection for workers created by the caller. */
+  connection: NativeConnection;
+  services: LocalServices;
+  taskQueue: string;
+  /** The workers started with the stack. */
+  workers: LocalWorker[];
+  /** Environment variables that run `src/worker.ts` as a child process against this stack. */
+  workerEnv: Record<string, string>;
+  /** Starts one more in-process worker on the task queue (stopped with the stack). */
+  startWorker(): Promise<LocalWorker>;
+  /** Stops everything the stack started, in reverse order; carries on past failures, then throws {@link LocalStackStopError}. */
+  stop(): Promise<void>;
+}
+
+/** Thrown when no Temporal server can be found or started. */
+export class NoTemporalServerError extends Error {
+  override name = 'NoTemporalServerError';
+}
+
+/** Thrown by `stop()` when some parts failed to stop; the others were still stopped. */
+export class LocalStackStopError extends Error {
+  override name = 'LocalStackStopError';
+  constructor(readonly failures: unknown[]) {
+    super(`${failures.length} part(s) of the local stack failed to stop`, { cause: failures[0] });
+  }
+}
+
+type Cleanup = () => Promise<void>;
+
+/** Runs cleanups newest first, all of them, then throws the first failure. */
+async function runCleanups(cleanups: Cleanup[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    try {
+      await cleanup();
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length > 0) throw new LocalStackStopError(failures);
+}
+
+/** The given server, else a dev server from the `temporal` CLI, else the SDK's own download. */
+async function acquireTemporal(
+  options: LocalTemporalOptions,
+  env: NodeJS.ProcessEnv,
+  cleanups: Cleanup[],
+): Promise<LocalStack['temporal']> {
+  const namespace = options.namespace ?? 'default';
+  if (options.address) return { address: options.address, namespace };
+  const cli = findTemporalCli(env);
+  if (cli) {
+    const server = await startTemporalDevServer({ executable: cli, namespace, ...pickServer(options) });
+    cleanups.push(() => server.stop());
+    return { address: server.address, namespace, uiUrl: server.uiUrl };
+  }
+  let testEnv: TestWorkflowEnvironment;
+  try {
+    testEnv = await TestWorkflowEnvironment.createLocal({
+      server: {
+        namespace,
+        ...pickServer(options),
+        ui: options.uiPort !== undefined,
+        searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES],
+      },
+    });
+  } catch (err) {
+    throw new NoTemporalServerError(
+      `No Temporal server: no address given, no temporal CLI found, and the SDK could not download one. ${TEMPORAL_CLI_INSTALL_HINT}`,
+      { cause: err },
+    );
+  }
+  cleanups.push(() => testEnv.teardown());
+  const uiUrl = options.uiPort === undefined ? undefined : `http://127.0.0.1:${options.uiPort}`;
+  return { address: testEnv.address, namespace, uiUrl };
+}
+
+function pickServer(options: LocalTemporalOptions): Pick<LocalTemporalOptions, 'port' | 'uiPort' | 'dbFilename'> {
+  return { port: options.port, uiPort: options.uiPort, dbFilename: options.dbFilename };
+}
+
+/** Variables `loadWorkerConfig` reads, pointing a `src/worker.ts` process at this stack. */
+function workerEnvFor(temporal: LocalStack['temporal'], services: LocalServices, taskQueue: string) {
+  const { tencent, callbacks } = services.workerSettings;
+  const env: Record<string, string> = {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TENCENT_SECRET_ID: tencent.secretId,
+    TENCENT_SECRET_KEY: tencent.secretKey,
+    CI_BUCKET: tencent.bucket,
+    CI_REGION: tencent.region,
+    CI_ENDPOINT: tencent.endpoint ?? '',
+    CI_REQUEST_TIMEOUT_MS: String(tencent.requestTimeoutMs),
+  };
+  if (callbacks) {
+    env.CALLBACK_PUBLIC_BASE_URL = callbacks.publicBaseUrl;
+    env.CALLBACK_SECRET = callbacks.secret;
+  }
+  return env;
+}
+
+/**
+ * Starts a complete local stack: a Temporal server (see {@link LocalTemporalOptions}), the CI emulator and callback
+ * receiver, a client, and `workers` in-process workers. On any failure it stops what it had started and rethrows.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const cleanups: Cleanup[] = [];
+  try {
+    const temporal = await acquireTemporal(options.temporal ?? {}, options.env ?? process.env, cleanups);
+    const services = await startLocalServices({ ...options.services, temporal });
+    cleanups.push(() => services.stop());
+    const clientConnection = await Connection.connect({ address: temporal.address });
+    cleanups.push(() => clientConnection.close());
+    const connection = await NativeConnection.connect({ address: temporal.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+    const taskQueue = options.taskQueue ?? `asr-local-${randomUUID()}`;
+    let bundle = options.workflowBundle;
+    const workers: LocalWorker[] = [];
+    const startWorker = async (): Promise<LocalWorker> => {
+      bundle ??= await bundleTranscriptionWorkflows();
+      const worker = await createTranscriptionWorker({
+        connection,
+        namespace: temporal.namespace,
+        taskQueue,
+        deps: services.deps,
+        workflowBundle: bundle,
+        workerOptions: options.workerOptions,
+      });
+      const running = worker.run();
+      // Observed here so a worker that dies early is not an unhandled rejection; `stop()` still reports it.
+      running.catch(() => undefined);
+      const local: LocalWorker = {
+        worker,
+        stop: async () => {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await running;
+        },
+      };
+      workers.push(local);
+      cleanups.push(() => local.stop());
+      return local;
+    };
+    for (let i = 0; i < (options.workers ?? 1); i++) await startWorker();
+    return {
+      temporal,
+      client,
+      connection,
+      services,
+      taskQueue,
+      workers,
+      workerEnv: workerEnvFor(temporal, services, taskQueue),
+      startWorker,
+      stop: () => runCleanups(cleanups),
+    };
+  } catch (err) {
+    await runCleanups(cleanups).catch(() => undefined);
+    throw err;
+  }
+}
