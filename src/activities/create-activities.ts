@@ -4,6 +4,7 @@ import { mintCallbackUrl } from '../callback/token';
 import type { AsrJob } from '../ci/types';
 import { FailureType } from '../shared/failure-types';
 import { buildSubmitRequest, cosUri, placeJob } from './build-request';
+import { createBatchActivities } from './batch-activities';
 import type { ActivityDeps } from './deps';
 import { sortingFailures } from './failures';
 import { findTaggedJob } from './find-tagged-job';
@@ -43,6 +44,8 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   return {
+    ...createBatchActivities(deps),
+
     /**
      * Submits the step's CI job, or adopts the one an earlier attempt created (CI has no idempotency key: each
      * job is tagged with a hash of namespace, workflow id and step in `UserData`, and retries look for it first).

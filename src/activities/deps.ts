@@ -11,16 +11,31 @@ export interface CiJobsApi {
   cancel(jobId: string): Promise<{ outcome: 'cancelled' | 'not-cancellable' | 'not-found'; state?: CiJobState }>;
 }
 
-/** The COS object operations the activities use. */
-export interface ObjectWriter {
-  put(ref: { Bucket: string; Region: string; Key: string }, body: string | Buffer, contentType: string): Promise<void>;
+/** An object's address in the SDK's parameter names. */
+export interface ObjectRef {
+  Bucket: string;
+  Region: string;
+  Key: string;
+}
+
+/** The COS object operations the activities use (satisfied by the package's `CosObjectStore`). */
+export interface ObjectStoreApi {
+  put(ref: ObjectRef, body: string | Buffer, contentType: string): Promise<void>;
+  get(ref: ObjectRef): Promise<Buffer>;
+  list(params: {
+    Bucket: string;
+    Region: string;
+    Prefix?: string;
+    Marker?: string;
+    MaxKeys?: number;
+  }): Promise<{ objects: { Key: string }[]; nextMarker?: string }>;
 }
 
 /** Everything the activities depend on; only the worker builds real ones from configuration. */
 export interface ActivityDeps {
   /** CI client for the bucket a job runs on. */
   ciFor(target: { bucket: string; region: string }): CiJobsApi;
-  objects: ObjectWriter;
+  objects: ObjectStoreApi;
   defaults: JobDefaults;
   /** Where CI should post callbacks, and the secret that signs their URLs; absent → poll only. */
   callbacks?: { publicBaseUrl: string; secret: string };

@@ -13,6 +13,8 @@ export const FailureType = {
   CiJobCancelled: 'CiJobCancelled',
   /** The overall deadline passed before CI finished. Details: `{ jobId, cancelOutcome }`. */
   TimedOut: 'TranscriptionTimedOut',
+  /** A `transcribeBatch` item failed and the caller asked for the batch to fail with it. */
+  BatchItemFailed: 'BatchItemFailed',
   /** CI reported success but the result could not be read or stored. */
   ResultUnavailable: 'TranscriptionResultUnavailable',
 } as const;

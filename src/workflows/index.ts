@@ -3,6 +3,8 @@
  * Only sandbox-safe code is reachable from here.
  */
 export { transcribeMedia } from './transcribe-media/workflow';
+export { transcribeBatch } from './transcribe-batch/workflow';
+export type { BatchContinuation } from './transcribe-batch/workflow';
 export type { TranscribeMediaContinuation } from './transcribe-media/workflow';
 export type { TranscribeMediaInput, MediaSource, RecognitionSettings } from './transcribe-media/input';
 export { ciCallbackSignal, transcriptionStatusQuery } from './messages';

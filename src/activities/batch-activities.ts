@@ -1,0 +1,100 @@
+import type { BatchItemOutcome } from '../workflows/transcribe-batch/types';
+import { isMediaKey } from '../workflows/transcribe-batch/naming';
+import { cosUri } from './build-request';
+import type { ActivityDeps } from './deps';
+import { sortingFailures } from './failures';
+import type { ObjectLocation } from './types';
+
+/** Input of {@link createBatchActivities}' `listMediaPage`. */
+export interface ListMediaPageInput {
+  bucket?: string;
+  region?: string;
+  prefix: string;
+  marker?: string;
+  extensions: readonly string[];
+  /** Objects to read from COS in this page (1–1000). */
+  pageSize: number;
+}
+
+/** One page of media keys under a prefix. */
+export interface MediaPage {
+  keys: string[];
+  /** Pass back as `marker` for the next page; undefined when the listing is complete. */
+  nextMarker?: string;
+}
+
+/** Where a batch's manifest lives: its final key and the parts written on the way. */
+export interface BatchManifestTarget {
+  bucket?: string;
+  region?: string;
+  manifestKey: string;
+}
+
+/** The summary written at the top of a batch manifest. */
+export interface BatchSummary {
+  batchWorkflowId: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+  startedAt: string;
+}
+
+/**
+ * Activities of `transcribeBatch`: listing media page by page and writing the per-item manifest in parts, so
+ * thousands of items never sit in workflow history.
+ */
+export function createBatchActivities(deps: ActivityDeps) {
+  const locate = (target: { bucket?: string; region?: string }) => ({
+    Bucket: target.bucket ?? deps.defaults.bucket,
+    Region: target.region ?? deps.defaults.region,
+  });
+  return {
+    /** Lists one page of media objects under a prefix (folders and non-media extensions skipped). */
+    async listMediaPage(input: ListMediaPageInput): Promise<MediaPage> {
+      return sortingFailures(async () => {
+        const page = await deps.objects.list({
+          ...locate(input),
+          Prefix: input.prefix,
+          Marker: input.marker,
+          MaxKeys: input.pageSize,
+        });
+        const keys = page.objects.map((o) => o.Key).filter((key) => isMediaKey(key, input.extensions));
+        return { keys, nextMarker: page.nextMarker };
+      });
+    },
+
+    /** Writes one part of a batch manifest (idempotent: the same part index always gets the same content). */
+    async writeBatchManifestPart(
+      input: BatchManifestTarget & { partIndex: number; items: BatchItemOutcome[] },
+    ): Promise<string> {
+      return sortingFailures(async () => {
+        const Key = `${input.manifestKey}.part-${String(input.partIndex).padStart(5, '0')}.json`;
+        await deps.objects.put({ ...locate(input), Key }, JSON.stringify(input.items), 'application/json');
+        return Key;
+      });
+    },
+
+    /** Merges the parts into the final manifest `{ summary, items }` and returns its location. */
+    async finalizeBatchManifest(
+      input: BatchManifestTarget & { partKeys: string[]; summary: BatchSummary },
+    ): Promise<ObjectLocation> {
+      return sortingFailures(async () => {
+        const where = locate(input);
+        const items: BatchItemOutcome[] = [];
+        for (const Key of input.partKeys) {
+          items.push(
+            ...(JSON.parse((await deps.objects.get({ ...where, Key })).toString('utf8')) as BatchItemOutcome[]),
+          );
+        }
+        const body = JSON.stringify({ manifestVersion: 1, summary: input.summary, items }, null, 2);
+        await deps.objects.put({ ...where, Key: input.manifestKey }, body, 'application/json');
+        return {
+          bucket: where.Bucket,
+          region: where.Region,
+          key: input.manifestKey,
+          uri: cosUri(where.Bucket, input.manifestKey),
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/** Default output key template of a batch item. */
+export const DEFAULT_OUTPUT_KEY_TEMPLATE = 'asr/{key}.{ext}';
+
+/** Media extensions a prefix listing picks up by default (lower case, no dot). */
+export const DEFAULT_MEDIA_EXTENSIONS: readonly string[] = [
+  'wav',
+  'mp3',
+  'm4a',
+  'aac',
+  'flac',
+  'ogg',
+  'opus',
+  'amr',
+  'wma',
+  'pcm',
+  'silk',
+  'speex',
+  'mp4',
+  'mov',
+  'mkv',
+  'avi',
+  'flv',
+  'webm',
+  '3gp',
+];
+
+const PLACEHOLDER = /\{(key|dir|stem|ext)\}/g;
+
+/** Problems with an output key template (unknown placeholders, no `{key}`/`{stem}` so items would collide). */
+export function outputTemplateProblems(template: string): string[] {
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)]
+    .map((m) => m[1])
+    .filter((n) => !['key', 'dir', 'stem', 'ext'].includes(n ?? ''));
+  const problems = unknown.map((name) => `outputKeyTemplate has an unknown placeholder {${name}}`);
+  if (!template.includes('{key}') && !template.includes('{stem}')) {
+    problems.push('outputKeyTemplate must contain {key} or {stem}, or every item would write the same object');
+  }
+  return problems;
+}
+
+/** The output key of one media key under a template; `ext` is the transcript's extension (`txt` or `srt`). */
+export function outputKeyFor(template: string, mediaKey: string, ext: string): string {
+  const slash = mediaKey.lastIndexOf('/');
+  const dir = slash >= 0 ? mediaKey.slice(0, slash + 1) : '';
+  const name = mediaKey.slice(slash + 1);
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const values: Record<string, string> = { key: mediaKey, dir, stem, ext };
+  return template.replace(PLACEHOLDER, (_, placeholder: string) => values[placeholder] ?? '');
+}
+
+/** Whether a listed key is media the batch should transcribe (not a folder marker, extension allowed). */
+export function isMediaKey(key: string, extensions: readonly string[]): boolean {
+  if (key.endsWith('/')) return false;
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && extensions.includes(name.slice(dot + 1).toLowerCase());
+}
