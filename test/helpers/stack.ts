@@ -20,6 +20,7 @@ export interface RunningWorker {
 export interface TestStack extends LocalServices {
   client: Client;
   taskQueue: string;
+  /** The worker started with the stack (a no-op handle when `startWorker` was false). */
   worker: RunningWorker;
   /** Starts another worker on the same task queue (e.g. after stopping the first). */
   startWorker(): Promise<RunningWorker>;
@@ -30,6 +31,8 @@ export interface StackOptions {
   workflowBundle: { code: string };
   callbacks?: boolean;
   emulator?: LocalServicesOptions['emulator'];
+  /** Start an in-process worker right away; default true. */
+  startWorker?: boolean;
 }
 
 /** Starts a whole test stack against the given Temporal server. */
@@ -59,7 +62,8 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
       },
     };
   };
-  const worker = await startWorker();
+  const worker: RunningWorker =
+    options.startWorker === false ? { worker: undefined as never, stop: async () => undefined } : await startWorker();
   return {
     ...services,
     client: temporal.env.client,

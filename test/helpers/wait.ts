@@ -1,0 +1,13 @@
+/**
+ * Polls `probe` until it returns a value other than `undefined`, or fails after `timeoutMs` with `what` in the
+ * message. Tests wait on conditions, never on fixed sleeps.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
