@@ -155,9 +155,9 @@ describe('transcribeMedia lifecycle: cancellation, deadline, crashes, handover, 
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
-      await waitFor('the child worker', async () => (output.includes('READY') ? true : undefined), 60_000);
+      await waitFor('the child worker', () => (output.includes('READY') ? true : undefined), 60_000);
       const { handle, key } = await start(stack, { activityAttemptTimeout: '2s' });
-      const submitted = await waitFor('the submit', async () => /SUBMITTED (\S+)/.exec(output)?.[1], 30_000);
+      const submitted = await waitFor('the submit', () => /SUBMITTED (\S+)/.exec(output)?.[1], 30_000);
       child.kill('SIGKILL');
       await exited;
       const replacement = await stack.startWorker();

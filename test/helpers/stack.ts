@@ -63,7 +63,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
     };
   };
   const worker: RunningWorker =
-    options.startWorker === false ? { worker: undefined as never, stop: async () => undefined } : await startWorker();
+    options.startWorker === false ? { worker: undefined as never, stop: () => Promise.resolve() } : await startWorker();
   return {
     ...services,
     client: temporal.env.client,

@@ -2,7 +2,11 @@
  * Polls `probe` until it returns a value other than `undefined`, or fails after `timeoutMs` with `what` in the
  * message. Tests wait on conditions, never on fixed sleeps.
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
