@@ -46,6 +46,7 @@ function jobSummaries(engine: JobEngine): unknown {
     bucket: job.bucket,
     input: job.spec.input,
     userData: job.spec.userData,
+    callbackUrl: job.spec.callback.url,
     creationTime: formatCiTime(job.creationMs),
   }));
 }

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../src/activities/create-activities';
+import type { SubmitJobInput } from '../src/activities/types';
+import { verifyCallbackToken } from '../src/callback/token';
+import type { LocalServices } from '../src/devstack/local-services';
+import { startLocalServices } from '../src/devstack/local-services';
+import { silentWav } from '../src/emulator';
+import { FailureType } from '../src/shared/failure-types';
+import { resolveTranscribeMediaInput } from '../src/workflows/transcribe-media/input';
+
+describe('activities against the CI emulator', () => {
+  let services: LocalServices;
+  let activities: ReturnType<typeof createActivities>;
+
+  before(async () => {
+    // The receiver is not needed here: callback URLs are only minted, never called.
+    services = await startLocalServices({
+      temporal: { address: '127.0.0.1:1', namespace: 'default' },
+      callbacks: false,
+      emulator: { timings: { queuedMs: 60_000, runningMs: 100 } },
+    });
+    activities = createActivities({
+      ...services.deps,
+      callbacks: { publicBaseUrl: 'https://callbacks.example.com/', secret: services.secrets.callbackSecret },
+    });
+  });
+  after(async () => {
+    await services?.stop();
+  });
+
+  function submitInput(key: string, callback = true): SubmitJobInput {
+    const resolved = resolveTranscribeMediaInput({
+      media: { object: key },
+      recognition: { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } },
+      callback: { enabled: callback },
+    });
+    assert.ok(resolved.ok);
+    return {
+      step: 'transcribe',
+      request: resolved.value,
+      callbackExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+  }
+
+  /** Runs an activity in a mock context; `run`'s generic signature loses the return type, so it is restored here. */
+  function runIn<R>(env: MockActivityEnvironment, work: () => Promise<R>): Promise<R> {
+    return env.run<[], R, () => Promise<R>>(work);
+  }
+
+  function envFor(workflowId: string, attempt: number): MockActivityEnvironment {
+    return new MockActivityEnvironment({
+      attempt,
+      namespace: 'default',
+      scheduledTimestampMs: Date.now() - 1_000,
+      workflowExecution: { workflowId, runId: randomUUID() },
+    });
+  }
+
+  it('a retried attempt adopts the job the first attempt created; another workflow gets its own job', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const workflowId = `wf-${randomUUID()}`;
+    const first = await runIn(envFor(workflowId, 1), () => activities.submitTranscriptionJob(submitInput(key)));
+    const retried = await runIn(envFor(workflowId, 2), () => activities.submitTranscriptionJob(submitInput(key)));
+    assert.equal(first.adopted, false);
+    assert.equal(retried.adopted, true);
+    assert.equal(retried.jobId, first.jobId);
+    const other = await runIn(envFor(`wf-${randomUUID()}`, 2), () =>
+      activities.submitTranscriptionJob(submitInput(key)),
+    );
+    assert.notEqual(other.jobId, first.jobId);
+    assert.equal(services.emulator.counters().jobsByInputObject[`${services.bucket}/${key}`], 2);
+  });
+
+  it('gives CI a callback URL whose token the receiver accepts for this workflow only', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const workflowId = `wf-${randomUUID()}`;
+    const job = await runIn(envFor(workflowId, 1), () => activities.submitTranscriptionJob(submitInput(key)));
+    assert.equal(job.callbackRequested, true);
+    const jobs = (await fetch(`${services.emulator.url}/_emulator/jobs`).then((r) => r.json())) as {
+      jobId: string;
+      callbackUrl?: string;
+    }[];
+    const url = new URL(jobs.find((j) => j.jobId === job.jobId)?.callbackUrl ?? 'https://missing/');
+    assert.equal(url.origin, 'https://callbacks.example.com');
+    assert.equal(url.pathname, `/ci/callback/${encodeURIComponent(workflowId)}`);
+    const verdict = (id: string) =>
+      verifyCallbackToken({
+        workflowId: id,
+        exp: url.searchParams.get('exp'),
+        sig: url.searchParams.get('sig'),
+        secrets: [services.secrets.callbackSecret],
+        now: new Date(),
+      });
+    assert.equal(verdict(workflowId), 'valid');
+    assert.equal(verdict(`${workflowId}-other`), 'invalid');
+  });
+
+  it('turns invalid CI parameters into a non-retryable InvalidTranscriptionInput before any request', async () => {
+    const before = services.emulator.counters().requests['POST /asr_jobs'] ?? 0;
+    const input = submitInput('a.wav');
+    input.request.recognition = { speechRecognition: { EngineModelType: '16k_en', ChannelNum: 2 } };
+    const err = await runIn(envFor(`wf-${randomUUID()}`, 1), () => activities.submitTranscriptionJob(input)).then(
+      () => assert.fail('expected a failure'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof ApplicationFailure);
+    assert.equal(err.type, FailureType.InvalidInput);
+    assert.equal(err.nonRetryable, true);
+    assert.equal(services.emulator.counters().requests['POST /asr_jobs'] ?? 0, before);
+  });
+
+  it('cancels a waiting job and reports a missing one as a permanent failure', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const job = await runIn(envFor(`wf-${randomUUID()}`, 1), () =>
+      activities.submitTranscriptionJob(submitInput(key, false)),
+    );
+    const env = new MockActivityEnvironment();
+    const outcome = await runIn(env, () => activities.cancelTranscriptionJob(job));
+    assert.equal(outcome.outcome, 'cancelled');
+    assert.equal((await runIn(env, () => activities.getTranscriptionJob(job))).state, 'Cancel');
+    const missing = { ...job, jobId: `s${'0'.repeat(32)}` };
+    const err = await runIn(env, () => activities.getTranscriptionJob(missing)).then(
+      () => assert.fail('expected a failure'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof ApplicationFailure && err.nonRetryable);
+  });
+
+  it('sends transient CI failures back to Temporal for a retry', async () => {
+    services.emulator.setFaults({ routes: { 'GET /asr_jobs/:ids': { serverErrorShare: 1 } } });
+    try {
+      const env = new MockActivityEnvironment();
+      const err = await runIn(env, () =>
+        activities.getTranscriptionJob({
+          jobId: `s${'1'.repeat(32)}`,
+          bucket: services.bucket,
+          region: services.region,
+        }),
+      ).then(
+        () => assert.fail('expected a failure'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof Error);
+      assert.equal(err instanceof ApplicationFailure && err.nonRetryable, false);
+    } finally {
+      services.emulator.setFaults({ routes: {} });
+    }
+  });
+});
