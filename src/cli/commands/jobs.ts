@@ -1,0 +1,78 @@
+import type { AsrJob } from '../../ci/job-types';
+import type { AsrJobPage } from '../../ci/client-types';
+import { renderPlainText, segmentsFromResult } from '../../ci/result';
+import { CLI_NAME } from '../spec';
+import type { CliContext } from '../context';
+import { formatFields, formatTable, writeJson } from '../output';
+import type { CliCommand } from '../parse';
+
+type JobsListCommand = Extract<CliCommand, { kind: 'jobs-list' }>;
+type JobsGetCommand = Extract<CliCommand, { kind: 'jobs-get' }>;
+
+function inputOf(job: AsrJob): string {
+  return job.Input.Object ?? job.Input.Url ?? '';
+}
+
+function jobRow(job: AsrJob): string[] {
+  return [job.JobId, job.State, job.CreationTime.toISOString(), job.Code, inputOf(job)];
+}
+
+async function collect(cmd: JobsListCommand, ctx: CliContext): Promise<AsrJobPage> {
+  const ci = ctx.tencent().ci;
+  if (!cmd.all) return await ci.list(cmd.filter);
+  const jobs: AsrJob[] = [];
+  for await (const job of ci.listAll(cmd.filter)) jobs.push(job);
+  return { jobs };
+}
+
+/** `jobs list`: one page of CI jobs (with the next page's token), or every page with `--all`. */
+export async function runJobsList(cmd: JobsListCommand, ctx: CliContext): Promise<number> {
+  const page = await collect(cmd, ctx);
+  if (cmd.json) {
+    writeJson(ctx.stdout, { jobs: page.jobs, ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}) });
+    return 0;
+  }
+  if (page.jobs.length === 0) ctx.stdout.write('No jobs.\n');
+  else ctx.stdout.write(formatTable(['JOB ID', 'STATE', 'CREATED', 'CODE', 'INPUT'], page.jobs.map(jobRow)));
+  // CI sends a token even on the last page; a further request is the only way to know, so always offer it.
+  if (page.nextToken !== undefined && page.jobs.length > 0) {
+    ctx.stdout.write(`\nNext page: ${CLI_NAME} jobs list --next-token ${page.nextToken} (same filters)\n`);
+  }
+  return 0;
+}
+
+function describeJob(job: AsrJob): string {
+  const recognition = job.Operation.SpeechRecognitionResult;
+  const output = job.Operation.Output;
+  const fields = formatFields([
+    ['Job', job.JobId],
+    ['State', job.State],
+    ['Code', job.Code],
+    ['Message', job.Message],
+    ['Queue', job.QueueId],
+    ['Created', job.CreationTime.toISOString()],
+    ['Started', job.StartTime?.toISOString()],
+    ['Ended', job.EndTime?.toISOString()],
+    ['Input', inputOf(job)],
+    ['Output', output ? `cos://${output.Bucket}/${output.Object}` : undefined],
+    ['Engine', job.Operation.SpeechRecognition?.EngineModelType ?? job.Operation.TemplateId],
+    ['Audio', recognition ? `${recognition.AudioTime} s` : undefined],
+  ]);
+  if (recognition === undefined) return fields;
+  let text: string;
+  try {
+    text = renderPlainText(segmentsFromResult(recognition));
+  } catch {
+    text = `${recognition.Result}\n`;
+  }
+  return `${fields}\n${text}`;
+}
+
+/** `jobs get`: shows each job; ids CI does not know are reported on stderr and make the exit code 1. */
+export async function runJobsGet(cmd: JobsGetCommand, ctx: CliContext): Promise<number> {
+  const { jobs, nonExistentJobIds } = await ctx.tencent().ci.get(cmd.ids);
+  if (cmd.json) writeJson(ctx.stdout, { jobs, nonExistentJobIds });
+  else ctx.stdout.write(jobs.map(describeJob).join('\n'));
+  for (const id of nonExistentJobIds) ctx.stderr.write(`error: no CI job with id '${id}'\n`);
+  return nonExistentJobIds.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/**
+ * The `transcribe-asr` command: `npm run cli -- <command>` or, installed, `transcribe-asr <command>`. Reads the same
+ * environment variables as the worker; see `transcribe-asr --help` and docs/cli.md.
+ */
+import { loadCliConfig } from './config';
+import { createCliContext } from './context';
+import { runCli } from './run';
+
+async function main(): Promise<void> {
+  const context = createCliContext(loadCliConfig(process.env), { stdout: process.stdout, stderr: process.stderr });
+  try {
+    process.exitCode = await runCli(process.argv.slice(2), context);
+  } finally {
+    await context.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
