@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import fc from 'fast-check';
+import { buildSubmitRequest, placeJob } from '../src/activities/build-request';
+import { toActivityFailure } from '../src/activities/failures';
+import { jobTagFor } from '../src/activities/job-tag';
+import { countSegments } from '../src/activities/manifest';
+import { CiError, CiValidationError } from '../src/ci/errors';
+import { submitRequestIssues } from '../src/ci/validate';
+import { FailureType } from '../src/shared/failure-types';
+import type { PollSchedule } from '../src/workflows/transcribe-media/backoff';
+import { DEFAULT_POLL_SCHEDULE, pollDelayMs, pollsForJobDuration } from '../src/workflows/transcribe-media/backoff';
+import { actionForJobState, CallbackInbox } from '../src/workflows/transcribe-media/decide';
+import { resolveTranscribeMediaInput } from '../src/workflows/transcribe-media/input';
+
+const schedule = fc.record<PollSchedule>({
+  firstDelayMs: fc.integer({ min: 1, max: 60_000 }),
+  multiplier: fc.double({ min: 1, max: 4, noNaN: true }),
+  maxIntervalMs: fc.integer({ min: 60_000, max: 3_600_000 }),
+  jitter: fc.double({ min: 0, max: 1, noNaN: true }),
+});
+
+describe('poll backoff', () => {
+  it('never exceeds the maximum interval, never goes below the jittered floor, and never shrinks without jitter', () => {
+    fc.assert(
+      fc.property(schedule, fc.nat(60), fc.double({ min: 0, max: 0.999, noNaN: true }), (s, n, r) => {
+        const delay = pollDelayMs(s, n, r);
+        const nominal = Math.min(s.firstDelayMs * s.multiplier ** n, s.maxIntervalMs);
+        assert.ok(delay <= Math.round(nominal) + 1 && delay >= Math.floor(nominal * (1 - s.jitter)) - 1);
+        const noJitter = { ...s, jitter: 0 };
+        assert.ok(pollDelayMs(noJitter, n + 1, 0) >= pollDelayMs(noJitter, n, 0));
+      }),
+    );
+  });
+
+  it('costs 6 polls for a 10-minute job with the defaults, against 60 for a fixed 10 s poll', () => {
+    const delays = Array.from({ length: 7 }, (_, i) => pollDelayMs({ ...DEFAULT_POLL_SCHEDULE, jitter: 0 }, i, 0));
+    assert.deepEqual(delays, [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+    assert.ok(pollsForJobDuration(DEFAULT_POLL_SCHEDULE, 10 * 60_000) <= 7);
+    assert.equal(
+      pollsForJobDuration({ firstDelayMs: 10_000, multiplier: 1, maxIntervalMs: 10_000, jitter: 0 }, 600_000),
+      60,
+    );
+  });
+});
+
+describe('job state decisions and the callback inbox', () => {
+  it('maps every CI state to one action', () => {
+    assert.equal(actionForJobState('Success'), 'store-result');
+    assert.equal(actionForJobState('Failed'), 'fail');
+    assert.equal(actionForJobState('Cancel'), 'report-cancelled');
+    for (const state of ['Submitted', 'Running', 'Pause'] as const)
+      assert.equal(actionForJobState(state), 'keep-waiting');
+  });
+
+  it('keeps early callbacks until the job id is known and collapses duplicates', () => {
+    const inbox = new CallbackInbox(3);
+    const signal = (jobId: string) => ({ jobId, state: 'Success' as const, receivedAt: '2026-01-01T00:00:00Z' });
+    inbox.add(signal('s1'));
+    inbox.add(signal('other'));
+    inbox.add(signal('s1'));
+    assert.equal(inbox.count, 3);
+    assert.equal(inbox.hasFor(undefined), false);
+    assert.equal(inbox.hasFor('s1'), true);
+    assert.equal(inbox.takeFor('s1').length, 2);
+    assert.equal(inbox.hasFor('s1'), false);
+    assert.equal(inbox.hasFor('other'), false, 'callbacks for other jobs are dropped once the job is known');
+  });
+
+  it('bounds the inbox', () => {
+    const inbox = new CallbackInbox(2);
+    for (let i = 0; i < 10; i += 1) inbox.add({ jobId: `s${i}`, state: 'Running', receivedAt: '' });
+    assert.equal(inbox.count, 10);
+    assert.equal(inbox.pendingFor('s0').length, 0);
+    assert.equal(inbox.pendingFor('s9').length, 1);
+  });
+});
+
+describe('transcribeMedia input', () => {
+  const recognition = { speechRecognition: { EngineModelType: '16k_zh' as const, ChannelNum: 1 as const } };
+
+  it('fills defaults', () => {
+    const resolved = resolveTranscribeMediaInput({ media: { object: '/in/a.wav' }, recognition });
+    assert.ok(resolved.ok);
+    assert.equal(resolved.value.output.key, 'asr/in/a.wav.txt');
+    assert.equal(resolved.value.manifestKey, 'asr/in/a.wav.txt.manifest.json');
+    assert.deepEqual(resolved.value.callback, { enabled: true, format: 'XML' });
+    assert.deepEqual(resolved.value.polling, DEFAULT_POLL_SCHEDULE);
+    assert.equal(resolved.value.deadlineMs, 6 * 3_600_000);
+  });
+
+  it('names srt outputs .srt and lets a long first delay raise the cap', () => {
+    const resolved = resolveTranscribeMediaInput({
+      media: { object: 'a.wav' },
+      recognition: { speechRecognition: { ...recognition.speechRecognition, OutputFileType: 'srt' } },
+      polling: { firstDelay: '1 hour' },
+    });
+    assert.ok(resolved.ok);
+    assert.equal(resolved.value.output.key, 'asr/a.wav.srt');
+    assert.equal(resolved.value.polling.maxIntervalMs, 3_600_000);
+  });
+
+  it('reports every problem at once', () => {
+    const resolved = resolveTranscribeMediaInput({
+      media: { url: 'ftp://x' },
+      recognition,
+      jobLevel: 7 as never,
+      callback: { format: 'YAML' as never },
+      polling: { multiplier: 0.5, jitter: 2 },
+      deadline: -5,
+    });
+    assert.equal(resolved.ok, false);
+    assert.ok(!resolved.ok);
+    assert.equal(resolved.problems.length, 1, 'structural problems stop the check');
+    const second = resolveTranscribeMediaInput({
+      media: { url: 'https://x/a.mp3' },
+      recognition,
+      jobLevel: 7 as never,
+      callback: { format: 'YAML' as never },
+      polling: { multiplier: 0.5, jitter: 2 },
+      deadline: -5,
+    });
+    assert.ok(!second.ok);
+    for (const fragment of ['output.key', 'jobLevel', 'callback.format', 'multiplier', 'jitter', 'deadline']) {
+      assert.ok(
+        second.problems.some((p) => p.includes(fragment)),
+        `no problem mentions ${fragment}`,
+      );
+    }
+  });
+
+  it('rejects both or neither of object and url, template and parameters', () => {
+    for (const input of [
+      { media: { object: 'a', url: 'https://x' }, recognition },
+      { media: {}, recognition },
+      { media: { object: 'a' }, recognition: { templateId: 't1', speechRecognition: recognition.speechRecognition } },
+      { media: { object: 'a' }, recognition: {} },
+    ]) {
+      assert.equal(resolveTranscribeMediaInput(input).ok, false, JSON.stringify(input));
+    }
+  });
+});
+
+describe('submit request building', () => {
+  const defaults = { bucket: 'media-1250000000', region: 'ap-guangzhou', queueId: 'pqueue' };
+
+  it('builds a valid CI request with tag, callback and defaults', () => {
+    const resolved = resolveTranscribeMediaInput({
+      media: { object: 'a.wav' },
+      recognition: { templateId: 't1abc' },
+      jobLevel: 2,
+    });
+    assert.ok(resolved.ok);
+    const placement = placeJob(resolved.value, defaults);
+    const request = buildSubmitRequest(resolved.value, placement, defaults, 'tag', 'https://cb/x');
+    assert.deepEqual(submitRequestIssues(request), []);
+    assert.deepEqual(request.Input, { Object: 'a.wav' });
+    assert.equal(request.QueueId, 'pqueue');
+    assert.equal(request.CallBack, 'https://cb/x');
+    assert.equal(request.Operation.UserData, 'tag');
+    assert.equal(request.Operation.TemplateId, 't1abc');
+    assert.equal(placement.output.uri, 'cos://media-1250000000/asr/a.wav.txt');
+  });
+
+  it('tags jobs with a fixed-length printable hash per namespace, workflow and step', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        const tag = jobTagFor('default', a, 'transcribe');
+        assert.match(tag, /^temporal-asr:v1:[0-9a-f]{40}$/);
+        if (a !== b) assert.notEqual(tag, jobTagFor('default', b, 'transcribe'));
+      }),
+    );
+    assert.notEqual(jobTagFor('ns1', 'w', 's'), jobTagFor('ns2', 'w', 's'));
+    assert.notEqual(jobTagFor('ns', 'w', 's1'), jobTagFor('ns', 'w', 's2'));
+  });
+
+  it('counts segments from sentence details, else from result lines', () => {
+    const base = { AudioTime: 1, Result: '', ResultDetail: [] };
+    assert.equal(countSegments({ ...base, Result: '[0:0.000,0:1.000] a\n[0:1.000,0:2.000] b\n' }), 2);
+    assert.equal(countSegments({ ...base, Result: '[0:0.000,0:1.000] a\\n[0:1.000,0:2.000] b' }), 2);
+    assert.equal(
+      countSegments({ ...base, ResultDetail: [{ FinalSentence: 'x', StartMs: 0, EndMs: 1, Words: [] }] }),
+      1,
+    );
+  });
+});
+
+describe('failure sorting at the activity boundary', () => {
+  const ciError = (retryable: boolean) =>
+    new CiError({
+      action: 'submit',
+      target: 't',
+      code: retryable ? 'InternalError' : 'InvalidArgument',
+      statusCode: retryable ? 500 : 400,
+      requestId: 'r1',
+      retryable,
+      outcomeUnknown: retryable,
+    });
+
+  it('makes permanent CI errors and invalid input non-retryable with stable types and details', () => {
+    const rejected = toActivityFailure(ciError(false));
+    assert.ok(rejected instanceof ApplicationFailure);
+    assert.equal(rejected.type, FailureType.CiRequestRejected);
+    assert.equal(rejected.nonRetryable, true);
+    assert.deepEqual(rejected.details?.[0], {
+      code: 'InvalidArgument',
+      statusCode: 400,
+      requestId: 'r1',
+      action: 'submit',
+    });
+    const invalid = toActivityFailure(new CiValidationError('x', [{ path: 'a', message: 'b' }]));
+    assert.ok(
+      invalid instanceof ApplicationFailure && invalid.type === FailureType.InvalidInput && invalid.nonRetryable,
+    );
+  });
+
+  it('leaves transient errors retryable', () => {
+    const transient = ciError(true);
+    assert.equal(toActivityFailure(transient), transient);
+    assert.ok(toActivityFailure('boom') instanceof Error);
+  });
+});
