@@ -14,7 +14,7 @@ export function errorChain(err: unknown): ErrorLink[] {
   let current: unknown = err;
   while (current !== undefined && current !== null && links.length < 8) {
     if (!(current instanceof Error)) {
-      links.push({ name: 'Error', message: String(current) });
+      links.push({ name: 'Error', message: typeof current === 'string' ? current : JSON.stringify(current) });
       break;
     }
     const code = (current as { code?: unknown }).code;

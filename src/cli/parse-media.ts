@@ -43,8 +43,9 @@ export function itemOptions(flags: Flags): Pick<TranscribeMediaInput, 'callback'
   const disabled = flags.bool('no-callback');
   if (disabled && format !== undefined) throw flags.error('--no-callback and --callback-format contradict each other.');
   const deadline = flags.string('deadline');
+  // The deadline stays a string here; `resolveTranscribeMediaInput` checks it like any other caller's.
   return {
     ...(disabled ? { callback: { enabled: false } } : format !== undefined ? { callback: { format } } : {}),
-    ...(deadline !== undefined ? { deadline: deadline as TranscribeMediaInput['deadline'] & string } : {}),
+    ...(deadline !== undefined ? { deadline } : {}),
   };
 }

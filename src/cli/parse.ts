@@ -1,6 +1,5 @@
 import type { ListAsrJobsFilter } from '../ci/list-filter';
 import { CI_JOB_STATES } from '../ci/job-state';
-import type { CiJobState } from '../ci/job-state';
 import type { TranscribeMediaInput } from '../workflows/transcribe-media/input';
 import { resolveTranscribeMediaInput } from '../workflows/transcribe-media/input';
 import type { TranscribeBatchInput } from '../workflows/transcribe-batch/types';
@@ -89,7 +88,7 @@ function jobsListCommand(flags: Flags): CliCommand {
   });
   const filter: ListAsrJobsFilter = {
     queueId: flags.string('queue'),
-    states: states as (CiJobState | 'All')[] | undefined,
+    states,
     startCreationTime: flags.date('since'),
     endCreationTime: flags.date('until'),
     orderByTime: flags.choice('order', ['Asc', 'Desc'] as const),

@@ -61,11 +61,19 @@ export async function inspectWorkflow(client: Client, workflowId: string): Promi
   };
   if (description.type === TRANSCRIBE_MEDIA_WORKFLOW) {
     const handle = getTranscriptionHandle(client, workflowId);
-    return { ...report, live: await withTimeout(handle.status()), ...(await outcome(description, handle.result)) };
+    return {
+      ...report,
+      live: await withTimeout(handle.status()),
+      ...(await outcome(description, () => handle.result())),
+    };
   }
   if (description.type === TRANSCRIBE_BATCH_WORKFLOW) {
     const handle = getBatchHandle(client, workflowId);
-    return { ...report, live: await withTimeout(handle.progress()), ...(await outcome(description, handle.result)) };
+    return {
+      ...report,
+      live: await withTimeout(handle.progress()),
+      ...(await outcome(description, () => handle.result())),
+    };
   }
   return report;
 }
