@@ -184,7 +184,7 @@ describe('docker-compose.yml', () => {
       const target = services[name]?.build?.target;
       assert.ok(target, `${name} is built from the Dockerfile`);
       const user = effectiveUser(stages, target);
-      assert.ok(user && !/^(root|0)(:|$)/.test(user), `${name}: USER ${user} is not root`);
+      assert.ok(user && !/^(root|0)(:|$)/.test(user), `${name}: runs as root (USER ${user})`);
       let stage = stages.get(target);
       let cmd: string | undefined;
       while (stage && !cmd) {
