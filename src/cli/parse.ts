@@ -3,7 +3,7 @@ import { CI_JOB_STATES } from '../ci/job-state';
 import type { TranscribeMediaInput } from '../workflows/transcribe-media/input';
 import { resolveTranscribeMediaInput } from '../workflows/transcribe-media/input';
 import type { TranscribeBatchInput } from '../workflows/transcribe-batch/types';
-import { batchInputProblems } from '../client/batch';
+import { batchInputProblems } from '../workflows/transcribe-batch/validate';
 import { CiValidationError } from '../ci/errors';
 import { validateJobIds } from '../ci/validate';
 import { splitCommandLine } from './args';

@@ -1,7 +1,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { batchProgressQuery } from '../workflows/messages';
-import { resolveTranscribeMediaInput } from '../workflows/transcribe-media/input';
 import type { BatchProgress, TranscribeBatchInput, TranscribeBatchResult } from '../workflows/transcribe-batch/types';
+import { batchInputProblems } from '../workflows/transcribe-batch/validate';
+import type { transcribeBatch } from '../workflows/transcribe-batch/workflow';
 import { InvalidWorkflowInputError } from './errors';
 import type { StartWorkflowOptions } from './options';
 import { withStartDefaults } from './options';
@@ -9,8 +10,8 @@ import { withStartDefaults } from './options';
 /** Workflow type name of `transcribeBatch`. */
 export const TRANSCRIBE_BATCH_WORKFLOW = 'transcribeBatch';
 
-/** The signature of the `transcribeBatch` workflow, for typed handles without loading workflow code. */
-export type TranscribeBatchWorkflow = (input: TranscribeBatchInput) => Promise<TranscribeBatchResult>;
+/** The type of the `transcribeBatch` workflow function, for typed handles without loading workflow code. */
+export type TranscribeBatchWorkflow = typeof transcribeBatch;
 
 /** A started (or existing) `transcribeBatch` run. */
 export interface BatchHandle {
@@ -27,35 +28,6 @@ export interface BatchHandle {
   readonly workflow: WorkflowHandle<TranscribeBatchWorkflow>;
 }
 
-function sourceProblems(source: unknown): string[] {
-  if (typeof source !== 'object' || source === null) return ['source is required: { keys } or { prefix }'];
-  const { keys, prefix } = source as { keys?: unknown; prefix?: unknown };
-  if ((keys === undefined) === (prefix === undefined)) return ['source takes exactly one of keys or prefix'];
-  if (prefix !== undefined) return typeof prefix === 'string' ? [] : ['source.prefix must be a string'];
-  const ok = Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === 'string' && k.trim() !== '');
-  return ok ? [] : ['source.keys must be a non-empty list of object keys'];
-}
-
-/**
- * Problems of a batch input, checked on the client before starting: the source, the window, and the recognition and
- * per-item settings (with the same rules `transcribeMedia` applies to each item).
- */
-export function batchInputProblems(input: TranscribeBatchInput): string[] {
-  if (typeof input !== 'object' || input === null) return ['input must be an object'];
-  const problems = sourceProblems(input.source);
-  const { maxInFlight } = input;
-  if (maxInFlight !== undefined && (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 100)) {
-    problems.push(`maxInFlight must be a whole number from 1 to 100 (got ${String(maxInFlight)})`);
-  }
-  const item = resolveTranscribeMediaInput({
-    ...input.item,
-    media: { object: 'batch-item' },
-    recognition: input.recognition,
-  });
-  if (!item.ok) problems.push(...item.problems);
-  return problems;
-}
-
 function toBatchHandle(workflow: WorkflowHandle<TranscribeBatchWorkflow>, runId?: string): BatchHandle {
   return {
     workflowId: workflow.workflowId,
@@ -69,7 +41,7 @@ function toBatchHandle(workflow: WorkflowHandle<TranscribeBatchWorkflow>, runId?
   };
 }
 
-/** Validates `input` (throws {@link InvalidWorkflowInputError}) and starts `transcribeBatch`. */
+/** Validates `input` with the workflow's own rules (throws {@link InvalidWorkflowInputError}) and starts `transcribeBatch`. */
 export async function startBatch(
   client: Client,
   input: TranscribeBatchInput,

@@ -11,13 +11,8 @@ export {
   validateTranscriptionInput,
 } from './transcription';
 export type { TranscriptionHandle } from './transcription';
-export {
-  batchInputProblems,
-  getBatchHandle,
-  startBatch,
-  TRANSCRIBE_BATCH_WORKFLOW,
-  transcribeBatchAndWait,
-} from './batch';
+export { batchInputProblems } from '../workflows/transcribe-batch/validate';
+export { getBatchHandle, startBatch, TRANSCRIBE_BATCH_WORKFLOW, transcribeBatchAndWait } from './batch';
 export type { BatchHandle, TranscribeBatchWorkflow } from './batch';
 export { batchProgressQuery, ciCallbackSignal, transcriptionStatusQuery } from '../workflows/messages';
 export type { CiCallbackSignal, TranscriptionPhase, TranscriptionStatus } from '../workflows/messages';
