@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { TranscriptionResult } from '../src/activities/types';
+import type { CliContext, CliStream } from '../src/cli/context';
+import { runCli } from '../src/cli/run';
+import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
+import { noFaults } from '../src/emulator';
+import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
+import type { TestStack } from './helpers/stack';
+import { startStack, TEST_BUCKET } from './helpers/stack';
+import type { TemporalTestServer } from './helpers/temporal';
+import { startTemporalForTests } from './helpers/temporal';
+
+const TSX = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+const MAIN = join(__dirname, '..', 'src', 'cli', 'main.ts');
+
+interface Recorder extends CliStream {
+  text(): string;
+}
+
+function recorder(isTTY = false): Recorder {
+  let text = '';
+  return { isTTY, write: (chunk: string) => (text += chunk), text: () => text };
+}
+
+describe('transcribe-asr CLI against the dev server and the CI emulator', () => {
+  let temporal: TemporalTestServer;
+  let stack: TestStack;
+  const jobIds: string[] = [];
+
+  before(async () => {
+    temporal = await startTemporalForTests();
+    stack = await startStack(temporal, { workflowBundle: await bundleTranscriptionWorkflows() });
+  });
+  after(async () => {
+    await stack?.stop();
+    await temporal?.teardown();
+  });
+
+  /** Runs one command line in-process with the stack's clients; stderr is a terminal when `tty` is set. */
+  async function cli(argv: string[], tty = false): Promise<{ code: number; out: string; err: string }> {
+    const stdout = recorder();
+    const stderr = recorder(tty);
+    const ctx: CliContext = {
+      stdout,
+      stderr,
+      taskQueue: stack.taskQueue,
+      temporal: () => Promise.resolve(stack.client),
+      tencent: () => stack.clients,
+      refreshMs: 50,
+    };
+    const code = await runCli(argv, ctx);
+    return { code, out: stdout.text(), err: stderr.text() };
+  }
+
+  function seedMedia(sentences: string[], seconds = 3): string {
+    const key = `cli/${randomUUID()}.wav`;
+    stack.emulator.putObject(TEST_BUCKET, key, silentWav(seconds));
+    stack.emulator.putObject(TEST_BUCKET, `${key}${TRANSCRIPT_SUFFIX}`, sentences.join('\n'));
+    return key;
+  }
+
+  it('transcribe --wait --format srt prints the cos:// URI, the status lines and the SRT', async () => {
+    const key = seedMedia(['hello world', 'second line']);
+    const { code, out, err } = await cli(['transcribe', key, '--wait', '--format', 'srt']);
+    assert.equal(code, 0, err);
+    assert.match(out, new RegExp(`^Transcript +cos://${TEST_BUCKET}/asr/${key}\\.txt$`, 'm'));
+    assert.match(out, new RegExp(`^Manifest +cos://${TEST_BUCKET}/asr/${key}\\.txt\\.manifest\\.json$`, 'm'));
+    assert.match(out, /^Audio +3 s, 2 segments$/m);
+    assert.match(
+      out,
+      /\n1\n00:00:00,000 --> 00:00:0\d,\d{3}\nhello world\n\n2\n00:00:0\d,\d{3} --> 00:00:03,000\nsecond line\n$/,
+    );
+    assert.match(err, /^Started transcribe-[0-9a-f-]+ on task queue /);
+    // Plain lines (not a terminal): one per change, ending with the completed status.
+    assert.doesNotMatch(err, /\r/);
+    const last = err.trimEnd().split('\n').at(-1) ?? '';
+    assert.match(last, /^phase=completed job=s[0-9a-f]{32} state=Success polls=\d+ callbacks=\d+ completedBy=\w+$/);
+    jobIds.push(/job=(s[0-9a-f]{32})/.exec(last)![1]!);
+  });
+
+  it('transcribe --json prints one JSON document with the result and the rendered transcript', async () => {
+    const key = seedMedia(['json output']);
+    const { code, out, err } = await cli([
+      'transcribe',
+      key,
+      '--format',
+      'vtt',
+      '--json',
+      '--workflow-id',
+      `cli-${randomUUID()}`,
+    ]);
+    assert.equal(code, 0, err);
+    const body = JSON.parse(out) as { workflowId: string; result: TranscriptionResult; transcript: string };
+    assert.match(body.workflowId, /^cli-/);
+    assert.equal(body.result.resultObject.uri, `cos://${TEST_BUCKET}/asr/${key}.txt`);
+    assert.match(body.transcript, /^WEBVTT\n\n00:00:00\.000 --> 00:00:03\.000\njson output\n$/);
+    assert.equal(err.split('\n')[0]?.startsWith('Started '), true);
+    jobIds.push(body.result.jobId);
+  });
+
+  it('redraws the status line in place on a terminal', async () => {
+    const key = seedMedia(['tty']);
+    const { code, err } = await cli(['transcribe', key, '--wait', '--format', 'text'], true);
+    assert.equal(code, 0, err);
+    assert.match(err, /\r\x1b\[2Kphase=completed [^\n]*\n$/);
+  });
+
+  it('status reports a finished workflow with its live status and result', async () => {
+    const key = seedMedia(['status please']);
+    const started = await cli(['transcribe', key, '--json']);
+    assert.equal(started.code, 0, started.err);
+    const { workflowId } = JSON.parse(started.out) as { workflowId: string };
+    await stack.client.workflow.getHandle(workflowId).result();
+
+    const json = await cli(['status', workflowId, '--json']);
+    assert.equal(json.code, 0, json.err);
+    const report = JSON.parse(json.out) as {
+      type: string;
+      status: string;
+      live: { phase: string; jobId: string };
+      result: TranscriptionResult;
+    };
+    assert.equal(report.type, 'transcribeMedia');
+    assert.equal(report.status, 'COMPLETED');
+    assert.equal(report.live.phase, 'completed');
+    assert.equal(report.result.resultObject.uri, `cos://${TEST_BUCKET}/asr/${key}.txt`);
+
+    const text = await cli(['status', workflowId]);
+    assert.equal(text.code, 0);
+    assert.match(text.out, /^Status +COMPLETED$/m);
+    assert.match(text.out, /^Live +phase=completed job=s[0-9a-f]{32} state=Success/m);
+    assert.match(text.out, new RegExp(`^Result +cos://${TEST_BUCKET}/asr/${key}\\.txt$`, 'm'));
+
+    const missing = await cli(['status', `nope-${randomUUID()}`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /no workflow with id 'nope-/);
+  });
+
+  it('transcribe exits 1 with the failure chain when the CI job fails', async () => {
+    const key = seedMedia(['doomed']);
+    stack.emulator.setFaults({
+      failJobs: [{ code: 'AudioDecodeFailed', message: 'cannot decode', inputPattern: key }],
+    });
+    try {
+      const { code, err } = await cli(['transcribe', key, '--wait']);
+      assert.equal(code, 1);
+      assert.match(err, /^error: WorkflowFailedError: /m);
+      assert.match(err, /caused by: ApplicationFailure \[CiJobFailed\]: .*AudioDecodeFailed/);
+      assert.match(err, /phase=failed/);
+    } finally {
+      stack.emulator.setFaults(noFaults());
+    }
+  });
+
+  it('jobs list shows one page or walks every page; jobs get shows jobs and flags unknown ids', async () => {
+    assert.ok(jobIds.length >= 2, 'earlier tests created jobs');
+    const page = await cli(['jobs', 'list', '--json', '--size', '100']);
+    assert.equal(page.code, 0, page.err);
+    const listed = (JSON.parse(page.out) as { jobs: { JobId: string; State: string }[] }).jobs;
+    for (const id of jobIds)
+      assert.ok(
+        listed.some((j) => j.JobId === id && j.State === 'Success'),
+        id,
+      );
+
+    const all = await cli(['jobs', 'list', '--all', '--size', '1', '--states', 'Success', '--order', 'Asc', '--json']);
+    assert.equal(all.code, 0, all.err);
+    const walked = (JSON.parse(all.out) as { jobs: { JobId: string }[] }).jobs.map((j) => j.JobId);
+    assert.deepEqual(new Set(walked), new Set(listed.filter((j) => j.State === 'Success').map((j) => j.JobId)));
+    assert.equal(new Set(walked).size, walked.length, 'no job twice across pages');
+
+    const table = await cli(['jobs', 'list', '--size', '1']);
+    assert.match(table.out, /^JOB ID +STATE +CREATED +CODE +INPUT\ns[0-9a-f]{32} +\w+ +\d{4}-/);
+    assert.match(table.out, /Next page: transcribe-asr jobs list --next-token \S+/);
+
+    const unknown = `s${'0'.repeat(32)}`;
+    const get = await cli(['jobs', 'get', jobIds[0]!, unknown]);
+    assert.equal(get.code, 1);
+    assert.match(get.out, new RegExp(`^Job +${jobIds[0]}$`, 'm'));
+    assert.match(get.out, /^State +Success$/m);
+    assert.match(get.out, /hello world\nsecond line\n$/);
+    assert.equal(get.err, `error: no CI job with id '${unknown}'\n`);
+
+    const json = await cli(['jobs', 'get', `${jobIds[1]},${unknown}`, '--json']);
+    const body = JSON.parse(json.out) as { jobs: { JobId: string }[]; nonExistentJobIds: string[] };
+    assert.deepEqual(
+      body.jobs.map((j) => j.JobId),
+      [jobIds[1]],
+    );
+    assert.deepEqual(body.nonExistentJobIds, [unknown]);
+  });
+
+  it('batch --wait draws progress and prints the manifest location', async () => {
+    const folder = `cli-batch/${randomUUID()}`;
+    for (const n of [1, 2, 3]) stack.emulator.putObject(TEST_BUCKET, `${folder}/clip-${n}.wav`, silentWav(1));
+    const { code, out, err } = await cli(['batch', `${folder}/`, '--max-in-flight', '2', '--wait']);
+    assert.equal(code, 0, err);
+    assert.match(out, /^Items +3\nSucceeded +3\nFailed +0\nManifest +cos:\/\/\S+\.json\n$/);
+    assert.match(err, /^\[#{20}\] 3\/3 ok=3 failed=0 running=0$/m);
+
+    const json = await cli(['batch', '--keys', `${folder}/clip-1.wav,${folder}/missing.wav`, '--wait', '--json']);
+    assert.equal(json.code, 1, 'a failed item makes the exit code 1');
+    const body = JSON.parse(json.out) as { result: { total: number; succeeded: number; failed: number } };
+    assert.deepEqual([body.result.total, body.result.succeeded, body.result.failed], [2, 1, 1]);
+  });
+
+  /** Runs the real executable with the stack's settings in its environment. */
+  function runBinary(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        TSX,
+        [MAIN, ...args],
+        { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+        (error, out, err) => {
+          resolve({ code: error ? Number(error.code ?? 1) : 0, out, err });
+        },
+      );
+    });
+  }
+
+  it('runs as a real executable: --help, a waited transcription, and a config error without secrets', async () => {
+    const help = await runBinary(['--help'], {});
+    assert.equal(help.code, 0);
+    assert.match(help.out, /^Usage: transcribe-asr <command>/);
+
+    const key = seedMedia(['from the binary']);
+    const env = {
+      TEMPORAL_ADDRESS: temporal.env.address,
+      TEMPORAL_NAMESPACE: temporal.env.namespace ?? 'default',
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      TENCENT_SECRET_ID: stack.secrets.secretId,
+      TENCENT_SECRET_KEY: stack.secrets.secretKey,
+      CI_BUCKET: stack.bucket,
+      CI_REGION: stack.region,
+      CI_ENDPOINT: stack.emulator.url,
+    };
+    const run = await runBinary(['transcribe', key, '--wait', '--format', 'text'], env);
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, new RegExp(`^Transcript +cos://${TEST_BUCKET}/asr/${key}\\.txt$`, 'm'));
+    assert.match(run.out, /\n\nfrom the binary\n$/);
+    assert.match(run.err, /phase=completed/);
+
+    const usage = await runBinary(['jobs', 'list', '--sice', 'x'], env);
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /Did you mean '--since'\?/);
+
+    const { TENCENT_SECRET_ID: _id, ...withoutId } = env;
+    const broken = await runBinary(['jobs', 'list'], withoutId);
+    assert.equal(broken.code, 1);
+    assert.match(broken.err, /TENCENT_SECRET_ID is required/);
+    for (const secret of [stack.secrets.secretId, stack.secrets.secretKey]) {
+      assert.ok(!broken.err.includes(secret) && !run.err.includes(secret) && !run.out.includes(secret));
+    }
+  });
+});
