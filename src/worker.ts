@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Worker process: `npm start`. Reads its configuration from the environment (see README and `.env.example`), runs
  * the `transcribeMedia` workflows and CI activities, exposes Prometheus metrics when asked, and drains gracefully
