@@ -9,7 +9,7 @@ import type { ActivityDeps } from './deps';
 import { sortingFailures } from './failures';
 import { findTaggedJob } from './find-tagged-job';
 import { jobTagFor } from './job-tag';
-import { buildManifest, countSegments } from './manifest';
+import { buildManifest, summarizeResult } from './manifest';
 import type {
   CancelJobOutcome,
   JobRef,
@@ -21,7 +21,7 @@ import type {
 } from './types';
 
 function snapshotOf(job: AsrJob): JobSnapshot {
-  return { jobId: job.JobId, state: job.State, code: job.Code, message: job.Message };
+  return { jobId: job.JobId, state: job.State, code: job.Code, message: job.Message, result: summarizeResult(job) };
 }
 
 /**
@@ -119,36 +119,34 @@ export function createActivities(deps: ActivityDeps) {
      */
     async storeTranscriptionResult(input: StoreResultInput): Promise<TranscriptionResult> {
       return sortingFailures(async () => {
-        const job = await fetchJob(input.job);
-        const result = job.Operation.SpeechRecognitionResult;
-        if (job.State !== 'Success' || !result) {
+        // The confirming poll already carries the summary; reading the job again would cost a CI call per job.
+        const summary = input.final?.result ?? summarizeResult(await fetchJob(input.job));
+        if (!summary) {
           throw ApplicationFailure.create({
             type: FailureType.ResultUnavailable,
             nonRetryable: true,
-            message: `CI job ${job.JobId} is ${job.State} and has no result to store`,
-            details: [{ jobId: job.JobId, state: job.State }],
+            message: `CI job ${input.job.jobId} has no result to store`,
+            details: [{ jobId: input.job.jobId }],
           });
         }
         const { output } = input.job;
-        const detailKey = result.DetailObjectName?.replace(/^\/+/, '');
-        const manifestObject = { ...output, key: input.manifestKey, uri: cosUri(output.bucket, input.manifestKey) };
+        const at = (key: string) => ({ ...output, key, uri: cosUri(output.bucket, key) });
         const transcription: TranscriptionResult = {
-          jobId: job.JobId,
+          jobId: input.job.jobId,
           resultObject: output,
-          detailObject: detailKey ? { ...output, key: detailKey, uri: cosUri(output.bucket, detailKey) } : undefined,
-          manifestObject,
-          audioTimeSeconds: result.AudioTime,
-          segments: countSegments(result),
-          engine: job.Operation.SpeechRecognition?.EngineModelType,
-          templateId: job.Operation.TemplateId,
+          detailObject: summary.detailKey ? at(summary.detailKey) : undefined,
+          manifestObject: at(input.manifestKey),
+          audioTimeSeconds: summary.audioTimeSeconds,
+          segments: summary.segments,
+          engine: summary.engine,
+          templateId: summary.templateId,
           completedBy: input.completedBy,
-          startedAt: job.StartTime?.toISOString(),
-          finishedAt: job.EndTime?.toISOString(),
+          startedAt: summary.startedAt,
+          finishedAt: summary.finishedAt,
         };
-        const manifest = buildManifest(job, input, transcription);
         await deps.objects.put(
-          { Bucket: manifestObject.bucket, Region: manifestObject.region, Key: manifestObject.key },
-          JSON.stringify(manifest, null, 2),
+          { Bucket: output.bucket, Region: output.region, Key: input.manifestKey },
+          JSON.stringify(buildManifest(summary, input, transcription), null, 2),
           'application/json',
         );
         return transcription;

@@ -1,5 +1,5 @@
 import type { AsrJob, SpeechRecognitionResult } from '../ci/types';
-import type { StoreResultInput, TranscriptionResult } from './types';
+import type { JobResultSummary, StoreResultInput, TranscriptionResult } from './types';
 
 /** Version of the manifest format written next to each transcript. */
 export const MANIFEST_VERSION = 1;
@@ -25,18 +25,35 @@ export function countSegments(result: SpeechRecognitionResult): number {
   return result.Result.split(/\r?\n|\\n/).filter((line) => /^\s*\[[^\]]+\]/.test(line)).length;
 }
 
+/** The few result fields of a successful job that the workflow and the manifest need. */
+export function summarizeResult(job: AsrJob): JobResultSummary | undefined {
+  const result = job.Operation.SpeechRecognitionResult;
+  if (job.State !== 'Success' || !result) return undefined;
+  return {
+    audioTimeSeconds: result.AudioTime,
+    segments: countSegments(result),
+    detailKey: result.DetailObjectName?.replace(/^\/+/, '') || undefined,
+    engine: job.Operation.SpeechRecognition?.EngineModelType,
+    templateId: job.Operation.TemplateId,
+    queueId: job.QueueId,
+    createdAt: job.CreationTime.toISOString(),
+    startedAt: job.StartTime?.toISOString(),
+    finishedAt: job.EndTime?.toISOString(),
+  };
+}
+
 /**
  * Builds the manifest from CI's record of the job only (no wall-clock time), so a retried write puts the same
  * bytes and the put stays idempotent.
  */
 export function buildManifest(
-  job: AsrJob,
+  summary: JobResultSummary,
   input: StoreResultInput,
   result: TranscriptionResult,
 ): TranscriptionManifest {
   return {
     manifestVersion: MANIFEST_VERSION,
-    jobId: job.JobId,
+    jobId: result.jobId,
     input: {
       bucket: input.job.bucket,
       region: input.job.region,
@@ -51,11 +68,11 @@ export function buildManifest(
     segments: result.segments,
     engine: result.engine,
     templateId: result.templateId,
-    queueId: job.QueueId,
+    queueId: summary.queueId,
     completedBy: result.completedBy,
     timestamps: {
       workflowStarted: input.workflowStartedAt,
-      jobCreated: job.CreationTime.toISOString(),
+      jobCreated: summary.createdAt,
       jobStarted: result.startedAt,
       jobFinished: result.finishedAt,
     },

@@ -43,6 +43,26 @@ export interface SubmittedJob extends JobRef {
   createdAt: string;
 }
 
+/**
+ * What CI reported about a successful job, in a few fields: enough to store the result location and write the
+ * manifest without asking CI again. The transcript text itself is never included.
+ */
+export interface JobResultSummary {
+  /** Audio duration CI measured, in seconds. */
+  audioTimeSeconds: number;
+  /** Number of transcript segments (sentences). */
+  segments: number;
+  /** `DetailObjectName` without a leading `/`, when CI wrote a detail object. */
+  detailKey?: string;
+  engine?: string;
+  templateId?: string;
+  queueId?: string;
+  /** CI's creation, start and end times of the job (ISO 8601). */
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
 /** A compact view of a job's state: what the workflow needs to decide, nothing that could bloat history. */
 export interface JobSnapshot {
   jobId: string;
@@ -51,6 +71,8 @@ export interface JobSnapshot {
   code?: string;
   /** CI's `Message` when the job failed. */
   message?: string;
+  /** Present when `state` is `Success`. */
+  result?: JobResultSummary;
 }
 
 /** Outcome of asking CI to cancel a job. CI only cancels jobs that have not started running. */
@@ -64,6 +86,8 @@ export interface CancelJobOutcome {
 /** Input of the store-result activity. */
 export interface StoreResultInput {
   job: SubmittedJob;
+  /** The confirmed `Success` snapshot; when it lacks a result summary the activity reads the job from CI. */
+  final?: JobSnapshot;
   media: ResolvedTranscribeMediaInput['media'];
   manifestKey: string;
   completedBy: 'callback' | 'poll';

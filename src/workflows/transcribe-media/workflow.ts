@@ -124,8 +124,8 @@ class TranscriptionRun {
   async execute(): Promise<TranscriptionResult> {
     try {
       const job = this.job ?? (await this.submit());
-      const completedBy = await this.waitForTerminalState(job);
-      return await this.storeResult(job, completedBy);
+      const { completedBy, final } = await this.waitForTerminalState(job);
+      return await this.storeResult(job, final, completedBy);
     } catch (err) {
       if (isCancellation(err) && this.job) await this.cancelCiJobAfterWorkflowCancel(this.job);
       else if (!isCancellation(err)) this.status.phase = this.status.phase === 'timed-out' ? 'timed-out' : 'failed';
@@ -149,8 +149,10 @@ class TranscriptionRun {
     return job;
   }
 
-  /** Waits for a callback or the next poll until CI reports a final state; returns how the end was detected. */
-  private async waitForTerminalState(job: SubmittedJob): Promise<'callback' | 'poll'> {
+  /** Waits for a callback or the next poll until CI reports a final state; returns it and how it was detected. */
+  private async waitForTerminalState(
+    job: SubmittedJob,
+  ): Promise<{ completedBy: 'callback' | 'poll'; final: JobSnapshot }> {
     let snapshot: JobSnapshot = { jobId: job.jobId, state: job.state };
     let completedBy: 'callback' | 'poll' = 'poll';
     this.status.phase = 'waiting';
@@ -168,7 +170,8 @@ class TranscriptionRun {
       snapshot = await this.confirm(job, snapshot);
       if (workflowInfo().continueAsNewSuggested) await this.continueAsNew(job);
     }
-    return this.settle(job, snapshot, completedBy);
+    this.settle(job, snapshot, completedBy);
+    return { completedBy, final: snapshot };
   }
 
   /** Asks CI for the job's state; a failed poll is recorded and waited out rather than failing the run. */
@@ -189,7 +192,8 @@ class TranscriptionRun {
     }
   }
 
-  private settle(job: SubmittedJob, snapshot: JobSnapshot, completedBy: 'callback' | 'poll'): 'callback' | 'poll' {
+  /** Throws the typed failure for a failed or cancelled job; records how a successful one was detected. */
+  private settle(job: SubmittedJob, snapshot: JobSnapshot, completedBy: 'callback' | 'poll'): void {
     const action = actionForJobState(snapshot.state);
     if (action === 'fail') {
       this.status.lastError = `${snapshot.code ?? 'UnknownError'}: ${snapshot.message ?? ''}`.trim();
@@ -210,13 +214,17 @@ class TranscriptionRun {
       });
     }
     this.status.completedBy = completedBy;
-    return completedBy;
   }
 
-  private async storeResult(job: SubmittedJob, completedBy: 'callback' | 'poll'): Promise<TranscriptionResult> {
+  private async storeResult(
+    job: SubmittedJob,
+    final: JobSnapshot,
+    completedBy: 'callback' | 'poll',
+  ): Promise<TranscriptionResult> {
     this.status.phase = 'storing';
     const result = await this.activities.storeTranscriptionResult({
       job,
+      final,
       media: this.input.media,
       manifestKey: this.input.manifestKey,
       completedBy,
