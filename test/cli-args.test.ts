@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidWorkflowInputError, validateTranscriptionInput } from '../src/client';
+import { loadCliConfig } from '../src/cli/config';
 import type { CliContext, CliStream } from '../src/cli/context';
+import { createCliContext } from '../src/cli/context';
 import { UsageError } from '../src/cli/errors';
 import { formatProgress, formatStatus, formatTable, LiveLine } from '../src/cli/output';
 import type { CliCommand } from '../src/cli/parse';
@@ -262,6 +264,41 @@ describe('runCli without a server', () => {
     const { ctx, stderr } = offlineContext();
     assert.equal(await runCli(['status', 'wf-1'], ctx), 1);
     assert.match(stderr.text(), /^error: Error: no Temporal in this test/);
+  });
+});
+
+describe('CLI configuration', () => {
+  it('names every missing Tencent variable without echoing values', () => {
+    const config = loadCliConfig({ TENCENT_SECRET_KEY: 'k'.repeat(40), CI_ENDPOINT: 'not a url' });
+    assert.equal(config.taskQueue, 'tencent-ci-asr');
+    assert.throws(
+      () => config.tencent(),
+      (err: Error) => {
+        assert.equal(err.name, 'ConfigError');
+        for (const name of ['TENCENT_SECRET_ID', 'CI_BUCKET', 'CI_REGION', 'CI_ENDPOINT'])
+          assert.match(err.message, new RegExp(name));
+        assert.ok(!err.message.includes('k'.repeat(40)));
+        return true;
+      },
+    );
+    assert.equal(loadCliConfig({ TEMPORAL_TASK_QUEUE: 'asr-2' }).taskQueue, 'asr-2');
+  });
+
+  it('reports an unreachable Temporal server with its address and the variables to set', async () => {
+    const stdout = recorder();
+    const stderr = recorder();
+    const ctx = createCliContext(loadCliConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1' }), { stdout, stderr });
+    try {
+      assert.equal(await runCli(['status', 'wf-1', '--json'], ctx), 1);
+    } finally {
+      await ctx.close();
+    }
+    assert.match(
+      stderr.text(),
+      /^error: TemporalUnreachableError: Cannot reach Temporal at 127\.0\.0\.1:1\.\nSet TEMPORAL_ADDRESS/,
+    );
+    const body = JSON.parse(stdout.text()) as { error: { name: string }[] };
+    assert.equal(body.error[0]?.name, 'TemporalUnreachableError');
   });
 });
 
