@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import type { TestStack } from './helpers/stack';
 import { startStack, TEST_BUCKET } from './helpers/stack';
 import type { TemporalTestServer } from './helpers/temporal';
 import { startTemporalForTests } from './helpers/temporal';
+import { waitFor } from './helpers/wait';
 
 const TSX = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
 const MAIN = join(__dirname, '..', 'src', 'cli', 'main.ts');
@@ -256,6 +257,35 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     assert.match(broken.err, /TENCENT_SECRET_ID is required/);
     for (const secret of [stack.secrets.secretId, stack.secrets.secretKey]) {
       assert.ok(!broken.err.includes(secret) && !run.err.includes(secret) && !run.out.includes(secret));
+    }
+  });
+
+  it('Ctrl-C stops waiting with exit code 130 and leaves the workflow running', async () => {
+    const key = seedMedia(['interrupted']);
+    const workflowId = `cli-sigint-${randomUUID()}`;
+    const env = {
+      PATH: process.env.PATH ?? '',
+      TEMPORAL_ADDRESS: temporal.env.address,
+      TEMPORAL_NAMESPACE: temporal.env.namespace ?? 'default',
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    };
+    // Without callbacks the first poll is 10 s away: the command is surely still waiting when interrupted.
+    const child = spawn(TSX, [MAIN, 'transcribe', key, '--wait', '--no-callback', '--workflow-id', workflowId], {
+      env,
+    });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the waiting status line', () => (/phase=waiting/.test(err) ? true : undefined));
+      child.kill('SIGINT');
+      assert.equal(await exited, 130);
+      assert.match(err, /Stopped waiting\. Started workflows keep running/);
+      const handle = stack.client.workflow.getHandle(workflowId);
+      assert.equal((await handle.describe()).status.name, 'RUNNING');
+      await handle.cancel();
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });
