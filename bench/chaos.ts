@@ -1,0 +1,69 @@
+/**
+ * `npm run chaos`: runs `transcribeMedia` workflows against a `src/worker.ts` child process that is SIGKILLed and
+ * restarted at random, with the emulator injecting 5xx, throttling, latency, lost submit responses and dropped,
+ * duplicated, early, delayed and reordered callbacks; a second phase also restarts the Temporal dev server (same port,
+ * same `--db-filename`) mid-flight. Then checks every run against the emulator and scans every history for secrets.
+ * Last line: one JSON object; exits 1 unless every run completed correctly. Sizes: CHAOS_WORKFLOWS (phase 1, default
+ * 100), CHAOS_RESTART_WORKFLOWS (phase 2, default 50).
+ */
+import { rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { findFreePort } from '../src/devstack/free-port';
+import { startLocalStack } from '../src/devstack/local-stack';
+import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../src/devstack/temporal-cli';
+import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
+import { ChaosTemporal } from './chaos/temporal';
+import { runChaosPhases } from './chaos/run';
+import { installQuietRuntime, progress } from './lib/runtime';
+
+function sizeFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got ${raw})`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const sizes = {
+    phase1: sizeFromEnv('CHAOS_WORKFLOWS', 100),
+    phase2: sizeFromEnv('CHAOS_RESTART_WORKFLOWS', 50),
+  };
+  installQuietRuntime();
+  const cli = findTemporalCli();
+  if (!cli) throw new Error(`npm run chaos needs the temporal CLI to restart the server. ${TEMPORAL_CLI_INSTALL_HINT}`);
+  const dbFilename = join(tmpdir(), `chaos-${randomUUID()}.db`);
+  const temporal = new ChaosTemporal(cli, await findFreePort(), dbFilename);
+  const bundlePath = join(tmpdir(), `chaos-bundle-${randomUUID()}.js`);
+  try {
+    await temporal.start();
+    progress(`chaos: Temporal dev server ${temporal.address} (db ${dbFilename})`);
+    const stack = await startLocalStack({
+      temporal: { address: temporal.address },
+      workers: 0,
+      services: { emulator: { timings: { queuedMs: 200, runningMs: 1_500 }, queueConcurrency: 20 } },
+    });
+    try {
+      const bundle = await bundleTranscriptionWorkflows();
+      writeFileSync(bundlePath, bundle.code);
+      const summary = await runChaosPhases({ stack, temporal, bundle, bundlePath, sizes });
+      const wallSeconds = Math.round((performance.now() - startedAt) / 1000);
+      console.log(JSON.stringify({ ...summary, wallSeconds }));
+      if (!summary.pass) process.exitCode = 1;
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    await temporal.stop();
+    rmSync(bundlePath, { force: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFilename}${suffix}`, { force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

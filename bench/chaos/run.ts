@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { LocalStack } from '../../src/devstack/local-stack';
+import type { FaultConfig } from '../../src/emulator';
+import { noFaults, silentWav } from '../../src/emulator';
+import type { TranscribeMediaInput } from '../../src/workflows';
+import { BENCH_RECOGNITION } from '../lib/bench-stack';
+import { scanHistories } from '../lib/histories';
+import { progress } from '../lib/runtime';
+import type { ClosedRun } from './phase';
+import { awaitClosed, startRuns } from './phase';
+import { WorkerSupervisor } from './supervisor';
+import type { ChaosTemporal } from './temporal';
+import { verifyRuns } from './verify';
+
+/** Faults on for the whole run (lost submit responses are re-armed at the start of each phase). */
+export const CHAOS_FAULTS: Partial<FaultConfig> = {
+  routes: { '*': { serverErrorShare: 0.05, throttleShare: 0.05, latencyMs: 20 } },
+  loseSubmitResponses: 5,
+  callbackDropShare: 0.2,
+  callbackDuplicateShare: 0.2,
+  callbackEarlyShare: 0.1,
+  callbackDelayMs: 300,
+  callbackReorderWindow: 3,
+};
+
+/** A killed worker's activity is retried after this; short so kills cost seconds, not minutes. */
+const ACTIVITY_ATTEMPT_TIMEOUT = '5s';
+/** Time allowed for each phase's runs to close once started. */
+const PHASE_TIMEOUT_MS = 4 * 60_000;
+
+/** What {@link runChaosPhases} needs. */
+export interface ChaosContext {
+  stack: LocalStack;
+  temporal: ChaosTemporal;
+  bundle: { code: string };
+  bundlePath: string;
+  sizes: { phase1: number; phase2: number };
+}
+
+function inputsFor(ctx: ChaosContext, phase: string, count: number) {
+  const { emulator, bucket } = ctx.stack.services;
+  return Array.from({ length: count }, (_, i) => {
+    const key = `chaos/${phase}/${randomUUID()}.wav`;
+    emulator.putObject(bucket, key, silentWav(1));
+    const input: TranscribeMediaInput = {
+      media: { object: key },
+      recognition: BENCH_RECOGNITION,
+      callback: { format: i % 2 === 0 ? 'XML' : 'JSON' },
+      polling: { firstDelay: '2s', maxInterval: '10s' },
+      activityAttemptTimeout: ACTIVITY_ATTEMPT_TIMEOUT,
+    };
+    return { workflowId: `chaos-${phase}-${i}-${randomUUID()}`, input };
+  });
+}
+
+async function phase(ctx: ChaosContext, name: string, count: number, midFlight?: () => Promise<void>) {
+  const { client } = ctx.stack;
+  ctx.stack.services.emulator.setFaults({ loseSubmitResponses: CHAOS_FAULTS.loseSubmitResponses });
+  const deadline = Date.now() + PHASE_TIMEOUT_MS;
+  progress(`chaos: ${name}: starting ${count} workflows`);
+  const started = startRuns(client, ctx.stack.taskQueue, inputsFor(ctx, name, count), 40, deadline);
+  await midFlight?.();
+  const ids = await started;
+  return await awaitClosed(client, ids, deadline);
+}
+
+/** Both phases, the checks, and the summary (`pass` says whether every run completed correctly). */
+export async function runChaosPhases(ctx: ChaosContext) {
+  const { stack, temporal } = ctx;
+  const supervisor = new WorkerSupervisor(
+    { ...stack.workerEnv, WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
+    { lifeMs: [2_000, 8_000], downMs: [200, 1_500] },
+  );
+  stack.services.emulator.setFaults(CHAOS_FAULTS);
+  supervisor.start(true);
+  let runs: ClosedRun[];
+  try {
+    runs = await phase(ctx, 'kills', ctx.sizes.phase1);
+    runs.push(
+      ...(await phase(ctx, 'server-restart', ctx.sizes.phase2, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        progress('chaos: restarting the Temporal dev server');
+        await temporal.restart(2_000);
+      })),
+    );
+  } finally {
+    await supervisor.stop();
+  }
+  const faultsInjected = stack.services.emulator.counters().faultsInjected;
+  stack.services.emulator.setFaults(noFaults());
+  progress('chaos: verifying results and scanning histories');
+  const verdicts = await verifyRuns(stack.client, stack.services, stack.temporal.namespace, runs);
+  const { secretKey, callbackSecret, secretId } = stack.services.secrets;
+  const scan = await scanHistories(
+    stack.client,
+    runs.map((run) => run.workflowId),
+    { secretKey, callbackSecret, secretId },
+    ctx.bundle,
+  );
+  const failed = verdicts.filter((verdict) => verdict.problems.length > 0);
+  const summary = {
+    started: runs.length,
+    completed: verdicts.length - failed.length,
+    duplicateJobs: verdicts.reduce((sum, verdict) => sum + Math.max(0, verdict.jobs - 1), 0),
+    lostResults: failed.length,
+    secretLeaks: scan.leaks.length,
+    replayFailures: scan.replayFailures.length,
+    completedByCallback: verdicts.filter((verdict) => verdict.completedBy === 'callback').length,
+    completedByPoll: verdicts.filter((verdict) => verdict.completedBy === 'poll').length,
+    workerKills: supervisor.kills,
+    workerStarts: supervisor.starts,
+    workerCrashes: supervisor.crashes,
+    serverRestarts: temporal.restarts,
+    faultsInjected,
+    problems: [
+      ...failed.map((f) => `${f.workflowId}: ${f.problems.join('; ')}`),
+      ...scan.leaks,
+      ...scan.replayFailures,
+    ].slice(0, 20),
+  };
+  const pass =
+    summary.completed === summary.started &&
+    summary.duplicateJobs === 0 &&
+    summary.lostResults === 0 &&
+    summary.secretLeaks === 0 &&
+    summary.replayFailures === 0;
+  return { ...summary, pass };
+}

@@ -1,0 +1,95 @@
+import type { Client } from '@temporalio/client';
+import type { TranscriptionResult } from '../../src/activities/types';
+import { jobTagFor } from '../../src/activities/job-tag';
+import type { LocalServices } from '../../src/devstack/local-services';
+import type { ClosedRun } from './phase';
+
+/** The emulator's record of one job (`GET /_emulator/jobs`). */
+interface EmulatedJobSummary {
+  jobId: string;
+  state: string;
+  userData?: string;
+}
+
+/** The check of one workflow against the emulator's record. */
+export interface RunVerdict {
+  workflowId: string;
+  /** CI jobs carrying this workflow's tag; exactly one is correct. */
+  jobs: number;
+  /** Empty when the run completed correctly. */
+  problems: string[];
+  completedBy?: 'callback' | 'poll';
+}
+
+/** The step name `transcribeMedia` tags its one CI job with (see the workflow's `SUBMIT_STEP`). */
+const SUBMIT_STEP = 'transcribe';
+
+async function emulatorJobs(services: LocalServices): Promise<Map<string, EmulatedJobSummary>> {
+  const answer = await fetch(`${services.emulator.url}/_emulator/jobs`);
+  const jobs = (await answer.json()) as EmulatedJobSummary[];
+  return new Map(jobs.map((job) => [job.jobId, job]));
+}
+
+async function objectExists(services: LocalServices, bucket: string, key: string): Promise<boolean> {
+  return (await services.clients.objects.head({ Bucket: bucket, Region: services.region, Key: key })) !== undefined;
+}
+
+async function resultProblems(
+  services: LocalServices,
+  jobs: Map<string, EmulatedJobSummary>,
+  tag: string,
+  result: TranscriptionResult,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const job = jobs.get(result.jobId);
+  if (!job) return [`job ${result.jobId} unknown to the emulator`];
+  if (job.state !== 'Success') problems.push(`job ${result.jobId} is ${job.state}`);
+  if (job.userData !== tag) problems.push(`job ${result.jobId} belongs to another workflow`);
+  const { resultObject, manifestObject } = result;
+  if (!(await objectExists(services, resultObject.bucket, resultObject.key))) problems.push('result object missing');
+  try {
+    const manifest = JSON.parse(
+      (
+        await services.clients.objects.get({
+          Bucket: manifestObject.bucket,
+          Region: services.region,
+          Key: manifestObject.key,
+        })
+      ).toString(),
+    ) as { jobId?: string };
+    if (manifest.jobId !== result.jobId) problems.push(`manifest names job ${manifest.jobId}, not ${result.jobId}`);
+  } catch (err) {
+    problems.push(`manifest unreadable: ${(err as Error).message}`);
+  }
+  return problems;
+}
+
+/**
+ * Checks every run: closed as completed, exactly one CI job with its tag, the result's job is that job and ended
+ * `Success` in the emulator, the transcript and the manifest exist, and the manifest names the job.
+ * Call with the emulator's faults cleared (the checks read objects through it).
+ */
+export async function verifyRuns(
+  client: Client,
+  services: LocalServices,
+  namespace: string,
+  runs: readonly ClosedRun[],
+): Promise<RunVerdict[]> {
+  const jobs = await emulatorJobs(services);
+  const byTag = services.emulator.counters().jobsByUserData;
+  const verdicts: RunVerdict[] = [];
+  for (const run of runs) {
+    const tag = jobTagFor(namespace, run.workflowId, SUBMIT_STEP);
+    const verdict: RunVerdict = { workflowId: run.workflowId, jobs: byTag[tag] ?? 0, problems: [] };
+    if (verdict.jobs !== 1) verdict.problems.push(`${verdict.jobs} CI jobs carry its tag`);
+    if (run.status !== 'COMPLETED') {
+      verdict.problems.push(`workflow ${run.status}`);
+    } else {
+      const result = (await client.workflow.getHandle(run.workflowId).result()) as TranscriptionResult;
+      verdict.completedBy = result.completedBy;
+      verdict.problems.push(...(await resultProblems(services, jobs, tag, result)));
+    }
+    verdicts.push(verdict);
+  }
+  return verdicts;
+}

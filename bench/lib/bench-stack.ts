@@ -1,0 +1,108 @@
+import type { ActivityDeps } from '../../src/activities/deps';
+import type { LocalStack, LocalStackOptions, LocalWorker } from '../../src/devstack/local-stack';
+import { startLocalStack } from '../../src/devstack/local-stack';
+import { silentWav } from '../../src/emulator';
+import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/runtime/transcription-worker';
+import type { TranscribeMediaInput } from '../../src/workflows';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
+import { createBaselineActivities } from '../baseline/activities';
+
+/** Worker tuning shared by every in-process benchmark worker. */
+export type BenchWorkerOptions = Omit<
+  WorkerOptions,
+  'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle' | 'workflowsPath'
+>;
+
+/** A local stack plus both workflow bundles, and helpers to start workers on chosen task queues. */
+export interface BenchStack {
+  stack: LocalStack;
+  transcriptionBundle: { code: string };
+  /** Seeds a one-second WAV at `key` in the stack's bucket. */
+  seedMedia(key: string): void;
+  /** A `transcribeMedia` worker on `taskQueue` (activities reach CI through `deps`, default the stack's). */
+  startTranscriptionWorker(taskQueue: string, deps?: ActivityDeps): Promise<LocalWorker>;
+  /** A baseline worker on `taskQueue`; signal failures are collected in `baselineErrors`. */
+  startBaselineWorker(taskQueue: string): Promise<LocalWorker>;
+  baselineErrors: unknown[];
+  stop(): Promise<void>;
+}
+
+const quietLogger = (() => {
+  const noop = (): void => undefined;
+  return { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+})();
+
+function run(worker: Worker): LocalWorker {
+  const running = worker.run();
+  running.catch(() => undefined);
+  return {
+    worker,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** The recognition settings every benchmark job uses. */
+export const BENCH_RECOGNITION = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
+
+/** A `transcribeMedia` input for `key` with its own output key (so runs sharing one media object never collide). */
+export function benchInput(key: string, outputKey: string, extra: Partial<TranscribeMediaInput> = {}) {
+  return { media: { object: key }, recognition: BENCH_RECOGNITION, output: { key: outputKey }, ...extra };
+}
+
+/** Starts the stack (its own dev server, emulator, receiver; no workers yet) and builds both bundles. */
+export async function startBenchStack(
+  options: Pick<LocalStackOptions, 'services' | 'temporal'>,
+  workerOptions: BenchWorkerOptions,
+): Promise<BenchStack> {
+  const stack = await startLocalStack({ ...options, workers: 0 });
+  const extraWorkers: LocalWorker[] = [];
+  const baselineErrors: unknown[] = [];
+  try {
+    const transcriptionBundle = await bundleTranscriptionWorkflows();
+    const baselineBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../baseline/workflows'),
+      logger: quietLogger,
+    });
+    const wav = silentWav(1);
+    const track = (worker: LocalWorker): LocalWorker => (extraWorkers.push(worker), worker);
+    return {
+      stack,
+      transcriptionBundle,
+      baselineErrors,
+      seedMedia: (key) => stack.services.emulator.putObject(stack.services.bucket, key, wav),
+      startTranscriptionWorker: async (taskQueue, deps) => {
+        const worker = await createTranscriptionWorker({
+          connection: stack.connection,
+          namespace: stack.temporal.namespace,
+          taskQueue,
+          deps: deps ?? stack.services.deps,
+          workflowBundle: transcriptionBundle,
+          workerOptions,
+        });
+        return track(run(worker));
+      },
+      startBaselineWorker: async (taskQueue) => {
+        const worker = await Worker.create({
+          ...workerOptions,
+          connection: stack.connection,
+          namespace: stack.temporal.namespace,
+          taskQueue,
+          workflowBundle: baselineBundle,
+          activities: createBaselineActivities(stack.client, (err) => baselineErrors.push(err)),
+        });
+        return track(run(worker));
+      },
+      stop: async () => {
+        await Promise.allSettled(extraWorkers.map((worker) => worker.stop()));
+        await stack.stop();
+      },
+    };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}
