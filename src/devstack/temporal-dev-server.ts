@@ -17,6 +17,8 @@ export interface TemporalDevServerOptions {
   namespace?: string;
   /** How long to wait for the server to report healthy, in ms; default 60 000. */
   startTimeoutMs?: number;
+  /** Dynamic config overrides, e.g. `{ 'limit.historyCount.suggestContinueAsNew': 30 }` (tests of rare paths). */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 /** A running Temporal dev server started by this process. */
@@ -47,6 +49,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   args.push('--log-level', 'error', ...searchAttributeArgs);
   args.push(...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
 
   const child = spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

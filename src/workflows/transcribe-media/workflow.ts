@@ -168,7 +168,8 @@ class TranscriptionRun {
       else this.status.polls += 1;
       completedBy = callbackArrived ? 'callback' : 'poll';
       snapshot = await this.confirm(job, snapshot);
-      if (workflowInfo().continueAsNewSuggested) await this.continueAsNew(job);
+      const stillWaiting = actionForJobState(snapshot.state) === 'keep-waiting';
+      if (stillWaiting && workflowInfo().continueAsNewSuggested) await this.continueAsNew(job);
     }
     this.settle(job, snapshot, completedBy);
     return { completedBy, final: snapshot };
