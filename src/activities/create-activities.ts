@@ -24,6 +24,19 @@ function snapshotOf(job: AsrJob): JobSnapshot {
   return { jobId: job.JobId, state: job.State, code: job.Code, message: job.Message, result: summarizeResult(job) };
 }
 
+/** Time kept between a submit's own abort and the attempt's timeout, so the retry never overlaps it. */
+const SUBMIT_ABORT_MARGIN_MS = 2_000;
+
+/**
+ * Aborts a submit on cancellation, and on its own shortly before the attempt times out: Temporal retries a timed-out
+ * attempt without telling it (it does not heartbeat), and a request still in flight then could create a second job
+ * after the retry looked for the first.
+ */
+function submitSignal(startToCloseTimeoutMs: number): AbortSignal {
+  const ownDeadline = AbortSignal.timeout(Math.max(1_000, startToCloseTimeoutMs - SUBMIT_ABORT_MARGIN_MS));
+  return AbortSignal.any([cancellationSignal(), ownDeadline]);
+}
+
 /**
  * Creates the activities `transcribeMedia` and other workflows call. Register the returned object with a worker:
  * `Worker.create({ activities: createActivities(deps), ... })`.
@@ -53,6 +66,8 @@ export function createActivities(deps: ActivityDeps) {
     async submitTranscriptionJob(input: SubmitJobInput): Promise<SubmittedJob> {
       return sortingFailures(async () => {
         const info = activityInfo();
+        // Started now, so the attempt's whole duration (adoption lookup included) counts against its deadline.
+        const signal = submitSignal(info.startToCloseTimeoutMs);
         // Submitting is only meaningful on behalf of a workflow: its id keys the job tag and the callback URL.
         const workflowId = info.workflowExecution?.workflowId;
         if (!workflowId) throw new Error('submitTranscriptionJob must run as part of a workflow');
@@ -90,7 +105,7 @@ export function createActivities(deps: ActivityDeps) {
           }
         }
         const request = buildSubmitRequest(input.request, placement, deps.defaults, tag, callbackUrl);
-        const job = await ci.submit(request, { signal: cancellationSignal() });
+        const job = await ci.submit(request, { signal });
         log.info('Submitted CI job', {
           jobId: job.JobId,
           bucket: placement.bucket,
