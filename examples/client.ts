@@ -1,0 +1,50 @@
+// Starting transcriptions from your own code: `node client.js <object key in CI_BUCKET>`. TEMPORAL_ADDRESS and
+// TEMPORAL_NAMESPACE as for the workers; ASR_TASK_QUEUE is polled by `transcribe-asr-worker` (recipe 1), APP_TASK_QUEUE
+// by your own worker (recipe 2).
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { TranscribeMediaInput } from 'temporal-tencent-ci-asr';
+import { DEFAULT_TASK_QUEUE, startTranscription, transcribe } from 'temporal-tencent-ci-asr';
+import { transcribeUpload } from './embed-worker/transcribe-upload';
+
+async function main(): Promise<void> {
+  const object = process.argv[2] ?? 'audio/meeting.wav';
+  const asrQueue = process.env.ASR_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  const appQueue = process.env.APP_TASK_QUEUE ?? 'my-app';
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  const connection = await Connection.connect(connectionOptions);
+  const client = new Client({ connection, namespace });
+  const input = (name: string): TranscribeMediaInput => ({
+    media: { object },
+    recognition: { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } },
+    output: { key: `transcripts/${object}.${name}.txt` },
+  });
+  try {
+    // A typed handle: status() while it runs, result() when it is done.
+    const handle = await startTranscription(client, input('handle'), { taskQueue: asrQueue });
+    console.log(`started ${handle.workflowId} (${(await handle.status()).phase})`);
+    console.log(`startTranscription: ${(await handle.result()).resultObject.uri}`);
+
+    // Start and wait in one call.
+    const result = await transcribe(client, input('transcribe'), { taskQueue: asrQueue });
+    console.log(`transcribe: ${result.resultObject.uri}`);
+
+    // Your workflow (recipe 3), with transcribeMedia as a child on your queue, then on this package's worker's queue.
+    for (const transcriptionTaskQueue of [undefined, asrQueue]) {
+      const where = await client.workflow.execute(transcribeUpload, {
+        taskQueue: appQueue,
+        workflowId: `transcribe-upload-${randomUUID()}`,
+        args: [input(transcriptionTaskQueue ? 'child-asr-queue' : 'child-app-queue'), { transcriptionTaskQueue }],
+      });
+      console.log(`transcribeUpload: ${where}`);
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+/**
+ * Main entry of `temporal-tencent-ci-asr`: everything a Temporal worker or client process needs. Workflow code
+ * imports `temporal-tencent-ci-asr/workflows` instead (this entry reaches Node built-ins and native code).
+ */
+
+// Activities: a factory over injected clients, and the types workflows exchange with it.
+export * from './activities';
+
+// Workers: this package's worker, its workflow bundle and the path for a user's own `workflowsPath`.
+export {
+  bundleTranscriptionWorkflows,
+  createTranscriptionWorker,
+  WORKFLOWS_PATH,
+} from './runtime/transcription-worker';
+export type { TranscriptionWorkerOptions } from './runtime/transcription-worker';
+export { activityDepsFromConfig } from './runtime/activity-deps';
+
+// Configuration read from the environment, once, at a process's edge.
+export { loadWorkerConfig } from './config/worker-config';
+export type { TencentSettings, WorkerConfig } from './config/worker-config';
+export { ConfigError } from './config/env-reader';
+
+// Clients that start and follow the workflows from outside Temporal, and the workflows' input/result types.
+export * from './client';
+export type { BatchContinuation, TranscribeMediaContinuation } from './workflows';
+export type { BatchItemOutcome, BatchSource } from './workflows';
+
+// Tencent clients the activities run on (CI jobs, COS objects), for building `ActivityDeps` by hand.
+export { createTencentClients } from './ci/factory';
+export type { TencentClients, TencentClientsConfig } from './ci/factory';
+export { CiError, CiResponseError, CiValidationError } from './ci/errors';
+
+// Stable names shared with Temporal: failure types, search attributes, the default task queue.
+export { FailureType } from './shared/failure-types';
+export type { FailureTypeName } from './shared/failure-types';
+export { CI_JOB_ID, CI_JOB_STATE, PROJECT_SEARCH_ATTRIBUTES } from './shared/search-attributes';
+export { DEFAULT_TASK_QUEUE } from './shared/constants';

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import ts from 'typescript';
+
+const REPO = resolve(__dirname, '..');
+
+interface Manifest {
+  version: string;
+  main: string;
+  types: string;
+  exports: Record<string, string | { types: string; default: string }>;
+  bin: Record<string, string>;
+  files: string[];
+  dependencies: Record<string, string>;
+}
+
+const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Manifest;
+
+/** `./dist/a/b.js` or `./dist/a/b.d.ts` → `src/a/b.ts`. */
+function sourceOf(distPath: string): string {
+  return distPath.replace(/^\.?\/?dist\//, 'src/').replace(/(\.d\.ts|\.js)$/, '.ts');
+}
+
+const entrySources = Object.entries(manifest.exports)
+  .filter((entry): entry is [string, { types: string; default: string }] => typeof entry[1] === 'object')
+  .map(([subpath, target]) => ({ subpath, source: sourceOf(target.default) }));
+
+describe('package.json entry points', () => {
+  it('map every export to a compiled source file, with types next to the code', () => {
+    assert.equal(manifest.version, '0.1.0');
+    assert.deepEqual(Object.keys(manifest.exports).sort(), [
+      '.',
+      './ci',
+      './client',
+      './emulator',
+      './package.json',
+      './receiver',
+      './workflows',
+    ]);
+    for (const [subpath, target] of Object.entries(manifest.exports)) {
+      if (typeof target === 'string') continue;
+      assert.deepEqual(Object.keys(target), ['types', 'default'], `${subpath}: "types" comes first`);
+      assert.equal(target.types.replace(/\.d\.ts$/, ''), target.default.replace(/\.js$/, ''), subpath);
+      assert.ok(existsSync(join(REPO, sourceOf(target.default))), `${subpath} → ${sourceOf(target.default)}`);
+    }
+    const root = manifest.exports['.'] as { types: string; default: string };
+    assert.equal(manifest.main, root.default);
+    assert.equal(manifest.types, root.types);
+  });
+
+  it('point every bin at a source file with a node shebang', () => {
+    for (const [name, target] of Object.entries(manifest.bin)) {
+      const text = readFileSync(join(REPO, sourceOf(target)), 'utf8');
+      assert.ok(text.startsWith('#!/usr/bin/env node\n'), `${name} (${target}) has a shebang`);
+    }
+  });
+
+  it('need nothing at run time that is only a dev dependency (tsx, @temporalio/testing) outside dev tooling', () => {
+    assert.equal(manifest.dependencies.tsx, undefined);
+    assert.equal(manifest.dependencies['@temporalio/testing'], undefined);
+    assert.ok(
+      manifest.files.includes('!dist/devstack'),
+      'dist/devstack (which uses @temporalio/testing) is not shipped',
+    );
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) {
+          if (relative(REPO, path) !== join('src', 'devstack')) walk(path);
+        } else if (/from '(tsx|@temporalio\/testing)[/']/.test(readFileSync(path, 'utf8'))) {
+          offenders.push(relative(REPO, path));
+        }
+      }
+    };
+    walk(join(REPO, 'src'));
+    assert.deepEqual(offenders, []);
+  });
+});
+
+describe('public API documentation', () => {
+  it('every symbol exported through `exports` has a TSDoc comment', () => {
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(REPO, 'tsconfig.build.json'),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+      },
+    )!;
+    const roots = entrySources.map((e) => join(REPO, e.source));
+    const program = ts.createProgram(roots, { ...config.options, noEmit: true });
+    const checker = program.getTypeChecker();
+    const undocumented: string[] = [];
+    let count = 0;
+    for (const { subpath, source } of entrySources) {
+      const module = checker.getSymbolAtLocation(program.getSourceFile(join(REPO, source))!)!;
+      for (const symbol of checker.getExportsOfModule(module)) {
+        count++;
+        const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        if (ts.displayPartsToString(target.getDocumentationComment(checker)).trim() === '') {
+          const file = target.declarations?.[0]?.getSourceFile().fileName ?? '?';
+          undocumented.push(`${subpath}: ${symbol.name} (${relative(REPO, file)})`);
+        }
+      }
+    }
+    assert.deepEqual(undocumented, []);
+    assert.ok(count > 100, `walked ${count} exports`);
+  });
+});
+
+/** `<!-- recipe:<file under examples/>:start -->` … ```lang\n<file>``` … `<!-- recipe:<file>:end -->` */
+function recipeBlocks(markdown: string): Map<string, string> {
+  const blocks = new Map<string, string>();
+  const pattern = /<!-- recipe:([\w./-]+):start -->\s*```\w*\n([\s\S]*?)```\s*<!-- recipe:\1:end -->/g;
+  for (const match of markdown.matchAll(pattern)) blocks.set(match[1]!, match[2]!);
+  const starts = [...markdown.matchAll(/<!-- recipe:([\w./-]+):start -->/g)].length;
+  assert.equal(blocks.size, starts, 'every recipe start marker has one fenced block and a matching end marker');
+  return blocks;
+}
+
+function exampleFiles(dir = join(REPO, 'examples')): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return exampleFiles(path);
+    return name === 'tsconfig.json' ? [] : [relative(join(REPO, 'examples'), path)];
+  });
+}
+
+describe('recipes in the docs', () => {
+  it('docs/recipes.md shows every file of examples/, byte for byte', () => {
+    const blocks = recipeBlocks(readFileSync(join(REPO, 'docs', 'recipes.md'), 'utf8'));
+    assert.deepEqual([...blocks.keys()].sort(), exampleFiles().sort());
+    for (const [file, code] of blocks) {
+      assert.equal(code, readFileSync(join(REPO, 'examples', file), 'utf8'), `docs/recipes.md block ${file}`);
+    }
+  });
+
+  it('README.md recipe blocks, where present, are the same files', () => {
+    const blocks = recipeBlocks(readFileSync(join(REPO, 'README.md'), 'utf8'));
+    for (const [file, code] of blocks) {
+      assert.ok(existsSync(join(REPO, 'examples', file)), `README block names examples/${file}`);
+      assert.equal(code, readFileSync(join(REPO, 'examples', file), 'utf8'), `README.md block ${file}`);
+    }
+  });
+});
