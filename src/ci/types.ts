@@ -79,6 +79,26 @@ export interface SpeechRecognitionParams {
   HotVocabularyTableId?: string;
 }
 
+/** Every `SpeechRecognition` parameter, in the order bodies list them (the Go SDK's struct order, then `HotVocabularyTableId`). */
+export const SPEECH_RECOGNITION_KEYS: readonly (keyof SpeechRecognitionParams)[] = [
+  'EngineModelType',
+  'ChannelNum',
+  'ResTextFormat',
+  'FilterDirty',
+  'FilterModal',
+  'ConvertNumMode',
+  'SpeakerDiarization',
+  'SpeakerNumber',
+  'FilterPunc',
+  'OutputFileType',
+  'FlashAsr',
+  'Format',
+  'FirstChannelOnly',
+  'WordInfo',
+  'SentenceMaxLength',
+  'HotVocabularyTableId',
+];
+
 /** `Input`: exactly one of a key in the client's bucket or a public URL. */
 export type AsrJobInput = { Object: string; Url?: never } | { Url: string; Object?: never };
 

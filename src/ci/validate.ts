@@ -1,30 +1,20 @@
 import { CiValidationError } from './errors';
 import type { CiValidationIssue } from './errors';
-import { DIARIZATION_ENGINES, DUAL_CHANNEL_ENGINES, ENGINE_MODEL_TYPES, FLASH_ENGINES, FLASH_FORMATS } from './types';
+import {
+  DIARIZATION_ENGINES,
+  DUAL_CHANNEL_ENGINES,
+  ENGINE_MODEL_TYPES,
+  FLASH_ENGINES,
+  FLASH_FORMATS,
+  SPEECH_RECOGNITION_KEYS,
+} from './types';
 import type { SubmitAsrJobRequest } from './types';
 import { IssueList, isHttpUrl, isRecord, show } from './validate-rules';
 
 /** Longest `UserData` CI accepts. */
 export const MAX_USER_DATA_LENGTH = 1024;
 
-const SPEECH_KEYS = new Set([
-  'EngineModelType',
-  'ChannelNum',
-  'ResTextFormat',
-  'FilterDirty',
-  'FilterModal',
-  'ConvertNumMode',
-  'SpeakerDiarization',
-  'SpeakerNumber',
-  'FilterPunc',
-  'OutputFileType',
-  'FlashAsr',
-  'Format',
-  'FirstChannelOnly',
-  'WordInfo',
-  'SentenceMaxLength',
-  'HotVocabularyTableId',
-]);
+const SPEECH_KEYS: ReadonlySet<string> = new Set(SPEECH_RECOGNITION_KEYS);
 
 const P = 'Operation.SpeechRecognition';
 

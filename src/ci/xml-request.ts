@@ -1,27 +1,8 @@
+import { SPEECH_RECOGNITION_KEYS } from './types';
 import type { CallBackMqConfig, SpeechRecognitionParams, SubmitAsrJobRequest } from './types';
 
 /** An element: name and either text or ordered children; `undefined` values are left out. */
 type XmlNode = [name: string, value: string | number | boolean | XmlNode[] | undefined];
-
-/** Order of `SpeechRecognition` children (the Go SDK's struct order, then `HotVocabularyTableId`). */
-const SPEECH_ORDER: readonly (keyof SpeechRecognitionParams)[] = [
-  'EngineModelType',
-  'ChannelNum',
-  'ResTextFormat',
-  'FilterDirty',
-  'FilterModal',
-  'ConvertNumMode',
-  'SpeakerDiarization',
-  'SpeakerNumber',
-  'FilterPunc',
-  'OutputFileType',
-  'FlashAsr',
-  'Format',
-  'FirstChannelOnly',
-  'WordInfo',
-  'SentenceMaxLength',
-  'HotVocabularyTableId',
-];
 
 /** Escapes text for an XML element body. */
 export function escapeXml(text: string): string {
@@ -45,7 +26,7 @@ function render(node: XmlNode): string {
 
 function speechNodes(sr: SpeechRecognitionParams | undefined): XmlNode[] | undefined {
   if (sr === undefined) return undefined;
-  return SPEECH_ORDER.map((key): XmlNode => [key, sr[key]]);
+  return SPEECH_RECOGNITION_KEYS.map((key): XmlNode => [key, sr[key]]);
 }
 
 function mqNodes(mq: CallBackMqConfig | undefined): XmlNode[] | undefined {

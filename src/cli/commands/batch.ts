@@ -1,8 +1,8 @@
 import { startBatch } from '../../client/batch';
 import type { CliContext } from '../context';
-import { formatFields, formatProgress, LiveLine, writeJson } from '../output';
+import { formatFields, formatProgress, writeJson } from '../output';
 import type { CliCommand } from '../parse';
-import { DEFAULT_REFRESH_MS, watchUntilSettled } from '../watch';
+import { printStarted, watchStarted } from './started';
 
 type BatchCommand = Extract<CliCommand, { kind: 'batch' }>;
 
@@ -15,25 +15,14 @@ export async function runBatch(cmd: BatchCommand, ctx: CliContext): Promise<numb
   const handle = await startBatch(client, cmd.input, { taskQueue: ctx.taskQueue, workflowId: cmd.workflowId });
   const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue: ctx.taskQueue };
   if (!cmd.wait) {
-    if (cmd.json) writeJson(ctx.stdout, started);
-    else
-      ctx.stdout.write(
-        formatFields([
-          ['Started', handle.workflowId],
-          ['Task queue', ctx.taskQueue],
-        ]),
-      );
+    printStarted(ctx, started, cmd.json);
     return 0;
   }
-  ctx.stderr.write(`Started ${handle.workflowId} on task queue ${ctx.taskQueue}\n`);
-  const line = cmd.json && !ctx.stderr.isTTY ? undefined : new LiveLine(ctx.stderr);
-  const result = await watchUntilSettled(
-    handle.result(),
-    () => handle.progress(),
-    (p) => formatProgress(p),
-    line,
-    ctx.refreshMs ?? DEFAULT_REFRESH_MS,
-  );
+  const result = await watchStarted(ctx, started, cmd.json, {
+    result: handle.result(),
+    probe: () => handle.progress(),
+    render: (p) => formatProgress(p),
+  });
   if (cmd.json) writeJson(ctx.stdout, { ...started, result });
   else {
     ctx.stdout.write(

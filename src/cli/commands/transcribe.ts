@@ -1,9 +1,9 @@
 import { startTranscription } from '../../client/transcription';
 import type { CliContext } from '../context';
-import { formatFields, formatStatus, LiveLine, writeJson } from '../output';
+import { formatFields, formatStatus, writeJson } from '../output';
 import type { CliCommand } from '../parse';
+import { printStarted, watchStarted } from './started';
 import { loadTranscript, renderTranscript } from '../transcript';
-import { DEFAULT_REFRESH_MS, watchUntilSettled } from '../watch';
 
 type TranscribeCommand = Extract<CliCommand, { kind: 'transcribe' }>;
 
@@ -16,26 +16,14 @@ export async function runTranscribe(cmd: TranscribeCommand, ctx: CliContext): Pr
   const handle = await startTranscription(client, cmd.input, { taskQueue: ctx.taskQueue, workflowId: cmd.workflowId });
   const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue: ctx.taskQueue };
   if (!cmd.wait) {
-    if (cmd.json) writeJson(ctx.stdout, started);
-    else
-      ctx.stdout.write(
-        formatFields([
-          ['Started', handle.workflowId],
-          ['Task queue', ctx.taskQueue],
-        ]),
-      );
+    printStarted(ctx, started, cmd.json);
     return 0;
   }
-  ctx.stderr.write(`Started ${handle.workflowId} on task queue ${ctx.taskQueue}\n`);
-  // Live status is progress, not output: it goes to stderr so stdout stays the result (or JSON) alone.
-  const line = cmd.json && !ctx.stderr.isTTY ? undefined : new LiveLine(ctx.stderr);
-  const result = await watchUntilSettled(
-    handle.result(),
-    () => handle.status(),
-    formatStatus,
-    line,
-    ctx.refreshMs ?? DEFAULT_REFRESH_MS,
-  );
+  const result = await watchStarted(ctx, started, cmd.json, {
+    result: handle.result(),
+    probe: () => handle.status(),
+    render: formatStatus,
+  });
   const transcript =
     cmd.format === undefined ? undefined : renderTranscript(await loadTranscript(result, ctx.tencent()), cmd.format);
   if (cmd.json) {
