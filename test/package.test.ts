@@ -92,6 +92,15 @@ describe('the packed package, installed in a scratch project outside the reposit
     assert.equal(main.WORKFLOWS_PATH, join(scratch.dir, 'node_modules', scratch.name, 'dist', 'workflows', 'index.js'));
   });
 
+  it('imports by name from ECMAScript modules too', async () => {
+    const names = { '': 'createActivities', '/workflows': 'transcribeMedia', '/client': 'startTranscription' };
+    const source = Object.entries(names)
+      .map(([entry, name]) => `import { ${name} } from '${scratch.name}${entry}'; console.log(typeof ${name});`)
+      .join('\n');
+    const out = await run(process.execPath, ['--input-type=module', '-e', source], { cwd: scratch.dir });
+    assert.deepEqual(out.trim().split('\n'), ['function', 'function', 'function']);
+  });
+
   describe('recipes (examples/) against Temporal and the emulator from the installed package', () => {
     let temporal: TemporalTestServer;
     before(async () => {
@@ -100,6 +109,10 @@ describe('the packed package, installed in a scratch project outside the reposit
         recursive: true,
         filter: (source) => !source.endsWith('tsconfig.json'),
       });
+      // Not a recipe: pulls every entry point's declarations into the type check, not just those the recipes use.
+      const imports = ENTRY_POINTS.map((entry, i) => `import * as entry${i} from '${scratch.name}${entry}';`);
+      const list = `export const entryPoints = [${ENTRY_POINTS.map((_, i) => `entry${i}`).join(', ')}];`;
+      writeFileSync(join(scratch.dir, 'recipes', 'entry-points.ts'), `${imports.join('\n')}\n${list}\n`);
       writeRecipesTsconfig(scratch.dir);
     });
     after(async () => {
