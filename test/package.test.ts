@@ -265,8 +265,14 @@ async function runRecipes(scratch: ScratchProject, load: NodeJS.Require, tempora
     assert.match(lines[0]!, /^started transcribe-[0-9a-f-]{36} \(\w+\)$/);
     assert.equal(lines[1], `startTranscription: ${uri('handle')}`);
     assert.equal(lines[2], `transcribe: ${uri('transcribe')}`);
-    assert.match(lines[3]!, new RegExp(`^transcribeUpload: ${escape(uri('child-app-queue'))} \\(\\d+ segments\\)$`));
-    assert.match(lines[4]!, new RegExp(`^transcribeUpload: ${escape(uri('child-asr-queue'))} \\(\\d+ segments\\)$`));
+    assert.match(
+      lines[3]!,
+      new RegExp(`^transcribeUpload: ${escapeRegExp(uri('child-app-queue'))} \\(\\d+ segments\\)$`),
+    );
+    assert.match(
+      lines[4]!,
+      new RegExp(`^transcribeUpload: ${escapeRegExp(uri('child-asr-queue'))} \\(\\d+ segments\\)$`),
+    );
     await assertWhoRanWhat(temporal, asrQueue, appQueue);
     // The transcript is really in (emulated) COS, read back with the installed package's own clients.
     const clients = main.createTencentClients({
@@ -289,7 +295,7 @@ async function runRecipes(scratch: ScratchProject, load: NodeJS.Require, tempora
   for (const stop of stops) if (stop.status === 'rejected') throw stop.reason;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
