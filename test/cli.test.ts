@@ -2,17 +2,13 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { TranscriptionResult } from '../src/activities/types';
 import type { CliContext, CliStream } from '../src/cli/context';
 import { runCli } from '../src/cli/run';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { noFaults } from '../src/emulator';
-import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
-import type { TestStack } from './helpers/stack';
-import { startStack, TEST_BUCKET } from './helpers/stack';
-import type { TemporalTestServer } from './helpers/temporal';
-import { startTemporalForTests } from './helpers/temporal';
+import { TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
 const TSX = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
@@ -28,18 +24,8 @@ function recorder(isTTY = false): Recorder {
 }
 
 describe('transcribe-asr CLI against the dev server and the CI emulator', () => {
-  let temporal: TemporalTestServer;
-  let stack: TestStack;
+  const suite = useTestStack();
   const jobIds: string[] = [];
-
-  before(async () => {
-    temporal = await startTemporalForTests();
-    stack = await startStack(temporal, { workflowBundle: await bundleTranscriptionWorkflows() });
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.teardown();
-  });
 
   /** Runs one command line in-process with the stack's clients; stderr is a terminal when `tty` is set. */
   async function cli(argv: string[], tty = false): Promise<{ code: number; out: string; err: string }> {
@@ -48,9 +34,9 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     const ctx: CliContext = {
       stdout,
       stderr,
-      taskQueue: stack.taskQueue,
-      temporal: () => Promise.resolve(stack.client),
-      tencent: () => stack.clients,
+      taskQueue: suite.stack.taskQueue,
+      temporal: () => Promise.resolve(suite.stack.client),
+      tencent: () => suite.stack.clients,
       refreshMs: 50,
     };
     const code = await runCli(argv, ctx);
@@ -59,8 +45,8 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
 
   function seedMedia(sentences: string[], seconds = 3): string {
     const key = `cli/${randomUUID()}.wav`;
-    stack.emulator.putObject(TEST_BUCKET, key, silentWav(seconds));
-    stack.emulator.putObject(TEST_BUCKET, `${key}${TRANSCRIPT_SUFFIX}`, sentences.join('\n'));
+    suite.stack.emulator.putObject(TEST_BUCKET, key, silentWav(seconds));
+    suite.stack.emulator.putObject(TEST_BUCKET, `${key}${TRANSCRIPT_SUFFIX}`, sentences.join('\n'));
     return key;
   }
 
@@ -117,7 +103,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     const started = await cli(['transcribe', key, '--json']);
     assert.equal(started.code, 0, started.err);
     const { workflowId } = JSON.parse(started.out) as { workflowId: string };
-    await stack.client.workflow.getHandle(workflowId).result();
+    await suite.stack.client.workflow.getHandle(workflowId).result();
 
     const json = await cli(['status', workflowId, '--json']);
     assert.equal(json.code, 0, json.err);
@@ -145,7 +131,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
 
   it('transcribe exits 1 with the failure chain when the CI job fails', async () => {
     const key = seedMedia(['doomed']);
-    stack.emulator.setFaults({
+    suite.stack.emulator.setFaults({
       failJobs: [{ code: 'AudioDecodeFailed', message: 'cannot decode', inputPattern: key }],
     });
     try {
@@ -155,7 +141,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
       assert.match(err, /caused by: ApplicationFailure \[CiJobFailed\]: .*AudioDecodeFailed/);
       assert.match(err, /phase=failed/);
     } finally {
-      stack.emulator.setFaults(noFaults());
+      suite.stack.emulator.setFaults(noFaults());
     }
   });
 
@@ -199,7 +185,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
 
   it('batch --wait draws progress and prints the manifest location', async () => {
     const folder = `cli-batch/${randomUUID()}`;
-    for (const n of [1, 2, 3]) stack.emulator.putObject(TEST_BUCKET, `${folder}/clip-${n}.wav`, silentWav(1));
+    for (const n of [1, 2, 3]) suite.stack.emulator.putObject(TEST_BUCKET, `${folder}/clip-${n}.wav`, silentWav(1));
     const { code, out, err } = await cli(['batch', `${folder}/`, '--max-in-flight', '2', '--wait']);
     assert.equal(code, 0, err);
     assert.match(out, /^Items +3\nSucceeded +3\nFailed +0\nManifest +cos:\/\/\S+\.json\n$/);
@@ -232,14 +218,14 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
 
     const key = seedMedia(['from the binary']);
     const env = {
-      TEMPORAL_ADDRESS: temporal.env.address,
-      TEMPORAL_NAMESPACE: temporal.env.namespace ?? 'default',
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      TENCENT_SECRET_ID: stack.secrets.secretId,
-      TENCENT_SECRET_KEY: stack.secrets.secretKey,
-      CI_BUCKET: stack.bucket,
-      CI_REGION: stack.region,
-      CI_ENDPOINT: stack.emulator.url,
+      TEMPORAL_ADDRESS: suite.temporal.env.address,
+      TEMPORAL_NAMESPACE: suite.temporal.env.namespace ?? 'default',
+      TEMPORAL_TASK_QUEUE: suite.stack.taskQueue,
+      TENCENT_SECRET_ID: suite.stack.secrets.secretId,
+      TENCENT_SECRET_KEY: suite.stack.secrets.secretKey,
+      CI_BUCKET: suite.stack.bucket,
+      CI_REGION: suite.stack.region,
+      CI_ENDPOINT: suite.stack.emulator.url,
     };
     const run = await runBinary(['transcribe', key, '--wait', '--format', 'text'], env);
     assert.equal(run.code, 0, run.err);
@@ -255,7 +241,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     const broken = await runBinary(['jobs', 'list'], withoutId);
     assert.equal(broken.code, 1);
     assert.match(broken.err, /TENCENT_SECRET_ID is required/);
-    for (const secret of [stack.secrets.secretId, stack.secrets.secretKey]) {
+    for (const secret of [suite.stack.secrets.secretId, suite.stack.secrets.secretKey]) {
       assert.ok(!broken.err.includes(secret) && !run.err.includes(secret) && !run.out.includes(secret));
     }
   });
@@ -265,9 +251,9 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     const workflowId = `cli-sigint-${randomUUID()}`;
     const env = {
       PATH: process.env.PATH ?? '',
-      TEMPORAL_ADDRESS: temporal.env.address,
-      TEMPORAL_NAMESPACE: temporal.env.namespace ?? 'default',
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      TEMPORAL_ADDRESS: suite.temporal.env.address,
+      TEMPORAL_NAMESPACE: suite.temporal.env.namespace ?? 'default',
+      TEMPORAL_TASK_QUEUE: suite.stack.taskQueue,
     };
     // Without callbacks the first poll is 10 s away: the command is surely still waiting when interrupted.
     const child = spawn(TSX, [MAIN, 'transcribe', key, '--wait', '--no-callback', '--workflow-id', workflowId], {
@@ -281,7 +267,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
       child.kill('SIGINT');
       assert.equal(await exited, 130);
       assert.match(err, /Stopped waiting\. Started workflows keep running/);
-      const handle = stack.client.workflow.getHandle(workflowId);
+      const handle = suite.stack.client.workflow.getHandle(workflowId);
       assert.equal((await handle.describe()).status.name, 'RUNNING');
       await handle.cancel();
     } finally {

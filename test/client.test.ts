@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import {
@@ -12,42 +12,28 @@ import {
   transcribeBatchAndWait,
 } from '../src/client';
 import { noFaults, silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
-import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
-import type { TestStack } from './helpers/stack';
-import { startStack, TEST_BUCKET } from './helpers/stack';
-import type { TemporalTestServer } from './helpers/temporal';
-import { startTemporalForTests } from './helpers/temporal';
+import { TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
 
 describe('client helpers on a real Temporal server and the CI emulator', () => {
-  let temporal: TemporalTestServer;
-  let stack: TestStack;
-
-  before(async () => {
-    temporal = await startTemporalForTests();
-    stack = await startStack(temporal, { workflowBundle: await bundleTranscriptionWorkflows() });
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.teardown();
-  });
+  const suite = useTestStack();
 
   function seed(text: string): string {
     const key = `client/${randomUUID()}.wav`;
-    stack.emulator.putObject(TEST_BUCKET, key, silentWav(2));
-    stack.emulator.putObject(TEST_BUCKET, `${key}${TRANSCRIPT_SUFFIX}`, text);
+    suite.stack.emulator.putObject(TEST_BUCKET, key, silentWav(2));
+    suite.stack.emulator.putObject(TEST_BUCKET, `${key}${TRANSCRIPT_SUFFIX}`, text);
     return key;
   }
 
   it('startTranscription returns a typed handle: derived id, status query, result', async () => {
     const key = seed('handle me');
     const handle = await startTranscription(
-      stack.client,
+      suite.stack.client,
       { media: { object: key }, recognition },
       {
-        taskQueue: stack.taskQueue,
+        taskQueue: suite.stack.taskQueue,
       },
     );
     assert.match(handle.workflowId, /^transcribe-[0-9a-f-]{36}$/);
@@ -57,7 +43,7 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
     const status = await handle.status();
     assert.equal(status.phase, 'completed');
     assert.equal(status.jobId, result.jobId);
-    const again = getTranscriptionHandle(stack.client, handle.workflowId);
+    const again = getTranscriptionHandle(suite.stack.client, handle.workflowId);
     assert.equal((await again.result()).jobId, result.jobId);
   });
 
@@ -65,16 +51,16 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
     const key = seed('wait for me');
     const workflowId = `client-${randomUUID()}`;
     const result = await transcribe(
-      stack.client,
+      suite.stack.client,
       { media: { object: key }, recognition },
       {
-        taskQueue: stack.taskQueue,
+        taskQueue: suite.stack.taskQueue,
         workflowId,
         memo: { requestedBy: 'client test' },
       },
     );
     assert.equal(result.segments, 1);
-    const description = await stack.client.workflow.getHandle(workflowId).describe();
+    const description = await suite.stack.client.workflow.getHandle(workflowId).describe();
     assert.deepEqual(description.memo?.requestedBy, 'client test');
   });
 
@@ -82,16 +68,20 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
     const workflowId = `client-invalid-${randomUUID()}`;
     await assert.rejects(
       startTranscription(
-        stack.client,
+        suite.stack.client,
         { media: { object: '' }, recognition },
-        { taskQueue: stack.taskQueue, workflowId },
+        { taskQueue: suite.stack.taskQueue, workflowId },
       ),
       (err: unknown) =>
         err instanceof InvalidWorkflowInputError && err.problems[0] === 'media.object must be a non-empty object key',
     );
-    await assert.rejects(stack.client.workflow.getHandle(workflowId).describe(), /not found/i);
+    await assert.rejects(suite.stack.client.workflow.getHandle(workflowId).describe(), /not found/i);
     await assert.rejects(
-      startBatch(stack.client, { source: { keys: [] }, recognition, maxInFlight: 500 }, { taskQueue: stack.taskQueue }),
+      startBatch(
+        suite.stack.client,
+        { source: { keys: [] }, recognition, maxInFlight: 500 },
+        { taskQueue: suite.stack.taskQueue },
+      ),
       (err: unknown) =>
         err instanceof InvalidWorkflowInputError && err.workflowType === 'transcribeBatch' && err.problems.length === 2,
     );
@@ -100,12 +90,12 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
   it('cancel() cancels a waiting transcription', async () => {
     const key = seed('never waited for');
     // No callback and a distant first poll: the run sits in `waiting` until cancelled.
-    stack.emulator.setFaults({ callbackDropShare: 1 });
+    suite.stack.emulator.setFaults({ callbackDropShare: 1 });
     try {
       const handle = await startTranscription(
-        stack.client,
+        suite.stack.client,
         { media: { object: key }, recognition, polling: { firstDelay: '1 hour' } },
-        { taskQueue: stack.taskQueue },
+        { taskQueue: suite.stack.taskQueue },
       );
       await waitFor('the waiting phase', async () => ((await handle.status()).phase === 'waiting' ? true : undefined));
       await handle.cancel();
@@ -117,19 +107,19 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
       assert.ok(err.cause instanceof CancelledFailure, String(err.cause));
       assert.equal((await handle.status()).phase, 'cancelled');
     } finally {
-      stack.emulator.setFaults(noFaults());
+      suite.stack.emulator.setFaults(noFaults());
     }
   });
 
   it('startBatch returns a handle with progress and result', async () => {
     const folder = `client-batch/${randomUUID()}`;
     const keys = [1, 2, 3].map((n) => `${folder}/${n}.wav`);
-    for (const key of keys) stack.emulator.putObject(TEST_BUCKET, key, silentWav(1));
+    for (const key of keys) suite.stack.emulator.putObject(TEST_BUCKET, key, silentWav(1));
     const handle = await startBatch(
-      stack.client,
+      suite.stack.client,
       { source: { prefix: `${folder}/` }, recognition, maxInFlight: 2 },
       {
-        taskQueue: stack.taskQueue,
+        taskQueue: suite.stack.taskQueue,
       },
     );
     assert.match(handle.workflowId, /^transcribe-batch-/);
@@ -139,10 +129,10 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
     assert.deepEqual(progress, { total: 3, listingComplete: true, succeeded: 3, failed: 0, running: 0 });
 
     const viaWait = await transcribeBatchAndWait(
-      stack.client,
+      suite.stack.client,
       { source: { keys: [keys[0]!] }, recognition },
       {
-        taskQueue: stack.taskQueue,
+        taskQueue: suite.stack.taskQueue,
       },
     );
     assert.equal(viaWait.succeeded, 1);

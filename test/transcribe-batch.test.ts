@@ -1,46 +1,30 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { silentWav } from '../src/emulator';
-import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
 import { FailureType } from '../src/shared/failure-types';
 import type { BatchItemOutcome, TranscribeBatchInput } from '../src/workflows';
 import { batchProgressQuery, transcribeBatch } from '../src/workflows';
 import { assertHistoriesSafe } from './helpers/histories';
-import type { TestStack } from './helpers/stack';
-import { startStack, TEST_BUCKET, TEST_REGION } from './helpers/stack';
-import type { TemporalTestServer } from './helpers/temporal';
-import { startTemporalForTests } from './helpers/temporal';
+import { TEST_BUCKET, TEST_REGION, useTestStack } from './helpers/stack';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_en', ChannelNum: 1 } } as const;
 
 describe('transcribeBatch', () => {
-  let temporal: TemporalTestServer;
-  let bundle: { code: string };
-  let stack: TestStack;
+  const suite = useTestStack();
   const workflowIds: string[] = [];
 
-  before(async () => {
-    temporal = await startTemporalForTests();
-    bundle = await bundleTranscriptionWorkflows();
-    stack = await startStack(temporal, { workflowBundle: bundle });
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.teardown();
-  });
-
   function seed(keys: string[]): void {
-    for (const key of keys) stack.emulator.putObject(TEST_BUCKET, key, silentWav(1));
+    for (const key of keys) suite.stack.emulator.putObject(TEST_BUCKET, key, silentWav(1));
   }
 
   async function run(input: TranscribeBatchInput) {
     const workflowId = `batch-${randomUUID()}`;
     workflowIds.push(workflowId);
-    const handle = await stack.client.workflow.start(transcribeBatch, {
-      taskQueue: stack.taskQueue,
+    const handle = await suite.stack.client.workflow.start(transcribeBatch, {
+      taskQueue: suite.stack.taskQueue,
       workflowId,
       args: [input],
     });
@@ -48,7 +32,7 @@ describe('transcribeBatch', () => {
   }
 
   async function readManifest(key: string): Promise<{ summary: { total: number }; items: BatchItemOutcome[] }> {
-    const body = await stack.clients.objects.get({ Bucket: TEST_BUCKET, Region: TEST_REGION, Key: key });
+    const body = await suite.stack.clients.objects.get({ Bucket: TEST_BUCKET, Region: TEST_REGION, Key: key });
     return JSON.parse(body.toString()) as { summary: { total: number }; items: BatchItemOutcome[] };
   }
 
@@ -80,14 +64,14 @@ describe('transcribeBatch', () => {
     assert.notEqual(description.runId, handle.firstExecutionRunId);
     const progress = await handle.query(batchProgressQuery);
     assert.deepEqual(progress, { total: 7, succeeded: 6, failed: 1, running: 0, listingComplete: true });
-    assert.equal(stack.emulator.counters().jobsCreated >= 7, true);
+    assert.equal(suite.stack.emulator.counters().jobsCreated >= 7, true);
   });
 
   it('lists a prefix page by page, takes only media, and names outputs with the template', async () => {
     const folder = `prefix/${randomUUID()}`;
     const media = [`${folder}/a.wav`, `${folder}/b.mp3`, `${folder}/sub/c.m4a`];
     seed(media);
-    stack.emulator.putObject(TEST_BUCKET, `${folder}/notes.txt`, 'not media');
+    suite.stack.emulator.putObject(TEST_BUCKET, `${folder}/notes.txt`, 'not media');
     const handle = await run({
       source: { prefix: `${folder}/` },
       recognition,
@@ -131,10 +115,10 @@ describe('transcribeBatch', () => {
 
   it('keeps secrets out of batch histories, and they replay', async () => {
     await assertHistoriesSafe(
-      stack.client,
+      suite.stack.client,
       workflowIds,
-      [stack.secrets.secretKey, stack.secrets.callbackSecret],
-      bundle,
+      [suite.stack.secrets.secretKey, suite.stack.secrets.callbackSecret],
+      suite.bundle,
     );
   });
 });

@@ -1,47 +1,32 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
-import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
 import { FailureType } from '../src/shared/failure-types';
 import type { TranscribeMediaInput } from '../src/workflows';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { assertHistoriesSafe, historyLength } from './helpers/histories';
 import type { TestStack } from './helpers/stack';
-import { startStack, TEST_BUCKET } from './helpers/stack';
-import type { TemporalTestServer } from './helpers/temporal';
-import { startTemporalForTests } from './helpers/temporal';
+import { TEST_BUCKET, useTestStack } from './helpers/stack';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
 
 describe('transcribeMedia on a real Temporal server and the CI emulator', () => {
-  let temporal: TemporalTestServer;
-  let bundle: { code: string };
-  let stack: TestStack;
+  const suite = useTestStack();
   const workflowIds: string[] = [];
 
-  before(async () => {
-    temporal = await startTemporalForTests();
-    bundle = await bundleTranscriptionWorkflows();
-    stack = await startStack(temporal, { workflowBundle: bundle });
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.teardown();
-  });
-
   function seedMedia(key: string, sentences: string[]): void {
-    stack.emulator.putObject(TEST_BUCKET, key, silentWav(3));
-    stack.emulator.putObject(TEST_BUCKET, `${key}${TRANSCRIPT_SUFFIX}`, sentences.join('\n'));
+    suite.stack.emulator.putObject(TEST_BUCKET, key, silentWav(3));
+    suite.stack.emulator.putObject(TEST_BUCKET, `${key}${TRANSCRIPT_SUFFIX}`, sentences.join('\n'));
   }
 
   async function start(input: TranscribeMediaInput) {
     const workflowId = `transcribe-${randomUUID()}`;
     workflowIds.push(workflowId);
-    return await stack.client.workflow.start(transcribeMedia, {
-      taskQueue: stack.taskQueue,
+    return await suite.stack.client.workflow.start(transcribeMedia, {
+      taskQueue: suite.stack.taskQueue,
       workflowId,
       args: [input],
     });
@@ -50,7 +35,7 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
   it('completes on the callback path with one submit and one confirming get, and stores a manifest', async () => {
     const key = `audio/${randomUUID()}.wav`;
     seedMedia(key, ['hello world', 'second sentence']);
-    const before = stack.emulator.counters();
+    const before = suite.stack.emulator.counters();
     // Polling far in the future: only the callback can complete this run quickly.
     const handle = await start({
       media: { object: key },
@@ -69,7 +54,7 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
     assert.equal(status.polls, 0);
     assert.ok(status.callbacksReceived >= 1);
 
-    const after = stack.emulator.counters();
+    const after = suite.stack.emulator.counters();
     const calls = (route: string) => (after.requests[route] ?? 0) - (before.requests[route] ?? 0);
     // Two CI calls per job on the callback path: the submit and the get that confirms the callback.
     assert.equal(calls('POST /asr_jobs'), 1);
@@ -77,30 +62,34 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
     assert.equal(after.jobsByInputObject[`${TEST_BUCKET}/${key}`], 1);
     const manifest = JSON.parse(
       (
-        await stack.clients.objects.get({ Bucket: TEST_BUCKET, Region: 'ap-guangzhou', Key: result.manifestObject.key })
+        await suite.stack.clients.objects.get({
+          Bucket: TEST_BUCKET,
+          Region: 'ap-guangzhou',
+          Key: result.manifestObject.key,
+        })
       ).toString(),
     ) as { jobId: string; segments: number; completedBy: string; input: { object: string } };
     assert.equal(manifest.jobId, result.jobId);
     assert.equal(manifest.segments, 2);
     assert.equal(manifest.input.object, key);
-    const events = await historyLength(stack.client, handle.workflowId);
+    const events = await historyLength(suite.stack.client, handle.workflowId);
     assert.ok(events <= 40, `callback path history has ${events} events`);
   });
 
   /** Requests per route made by `work`, read from the emulator's counters. */
   async function countRequests<T>(work: () => Promise<T>): Promise<{ value: T; calls: (route: string) => number }> {
-    const before = stack.emulator.counters().requests;
+    const before = suite.stack.emulator.counters().requests;
     const value = await work();
-    const after = stack.emulator.counters().requests;
+    const after = suite.stack.emulator.counters().requests;
     return { value, calls: (route) => (after[route] ?? 0) - (before[route] ?? 0) };
   }
 
   async function withFaults<T>(faults: Parameters<TestStack['emulator']['setFaults']>[0], work: () => Promise<T>) {
-    stack.emulator.setFaults(faults);
+    suite.stack.emulator.setFaults(faults);
     try {
       return await work();
     } finally {
-      stack.emulator.setFaults({
+      suite.stack.emulator.setFaults({
         callbackDropShare: 0,
         callbackDuplicateShare: 0,
         callbackEarlyShare: 0,
@@ -169,7 +158,7 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
       return await handle.result();
     });
     assert.equal(result.completedBy, 'callback');
-    assert.equal(stack.emulator.counters().jobsByInputObject[`${TEST_BUCKET}/${key}`], 1);
+    assert.equal(suite.stack.emulator.counters().jobsByInputObject[`${TEST_BUCKET}/${key}`], 1);
   });
 
   it('accepts JSON callbacks', async () => {
@@ -227,7 +216,7 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
   });
 
   it('keeps secrets out of every history, and every history replays', async () => {
-    const { secretKey, secretId, callbackSecret } = stack.secrets;
-    await assertHistoriesSafe(stack.client, workflowIds, [secretKey, callbackSecret, secretId], bundle);
+    const { secretKey, secretId, callbackSecret } = suite.stack.secrets;
+    await assertHistoriesSafe(suite.stack.client, workflowIds, [secretKey, callbackSecret, secretId], suite.bundle);
   });
 });

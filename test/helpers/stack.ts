@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { LocalServices, LocalServicesOptions } from '../../src/devstack/local-services';
 import { startLocalServices } from '../../src/devstack/local-services';
-import { createTranscriptionWorker } from '../../src/runtime/transcription-worker';
+import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/runtime/transcription-worker';
 import type { TemporalTestServer } from './temporal';
+import { startTemporalForTests } from './temporal';
 
 /** Bucket and region the test stacks use. */
 export const TEST_BUCKET = 'media-1250000000';
@@ -75,4 +77,29 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
       await services.stop();
     },
   };
+}
+
+/** A suite's Temporal server, workflow bundle and stack, filled in by the hooks {@link useTestStack} registers. */
+export interface StackSuite {
+  temporal: TemporalTestServer;
+  bundle: { code: string };
+  stack: TestStack;
+}
+
+/**
+ * Registers `before`/`after` hooks in the calling `describe` that start a Temporal connection, the workflow bundle
+ * and a test stack, and stop them afterwards.
+ */
+export function useTestStack(options: Omit<StackOptions, 'workflowBundle'> = {}): StackSuite {
+  const suite = {} as StackSuite;
+  before(async () => {
+    suite.temporal = await startTemporalForTests();
+    suite.bundle = await bundleTranscriptionWorkflows();
+    suite.stack = await startStack(suite.temporal, { ...options, workflowBundle: suite.bundle });
+  });
+  after(async () => {
+    await suite.stack?.stop();
+    await suite.temporal?.teardown();
+  });
+  return suite;
 }
