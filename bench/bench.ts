@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: starts its own Temporal dev server, CI emulator, callback receiver and workers, runs the scenarios,
  * prints a table and, as its last line, one JSON object with the figures. Sizes through the environment:
- * BENCH_WORKFLOWS (throughput, default 500), BENCH_JOB_MS (emulated job length, 200), BENCH_LATENCY_WORKFLOWS (200),
- * BENCH_POLL_WORKFLOWS (20), BENCH_POLL_SCALE (time compression of the 10-minute job, 100), BENCH_RSS_WORKFLOWS (10000).
+ * BENCH_WORKFLOWS (throughput, default 500), BENCH_JOB_MS (emulated job length, 200), BENCH_LATENCY_WORKFLOWS (200; half as many more run one at a time),
+ * BENCH_POLL_WORKFLOWS (20), BENCH_POLL_SCALE (time compression of the 10-minute job, 30), BENCH_RSS_WORKFLOWS
+ * (waiting runs actually started, 2500; RSS at 10,000 is extrapolated from the last two steps unless this is 10000),
+ * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4).
  */
 import { startBenchStack } from './lib/bench-stack';
 import type { BenchWorkerOptions } from './lib/bench-stack';
@@ -21,8 +23,18 @@ function sizeFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-/** In-process worker settings for every scenario (the RSS scenario runs the real worker process with its defaults). */
+/** In-process worker settings for every scenario: the SDK's defaults. */
 const WORKER_OPTIONS: BenchWorkerOptions = {};
+
+/**
+ * Node flags of the worker process in the RSS scenario. `src/worker.ts` has no cache-size setting, and the SDK sizes
+ * its workflow cache from the heap limit ((heap MiB - 200) x 600 / 1024 runs, about 2,300 on a machine with a 4 GiB
+ * default heap, at about 0.27 MiB each); a 512 MiB heap gives a cache of 182 runs.
+ */
+const RSS_WORKER_NODE_ARGS = ['--max-old-space-size=512'];
+
+/** Waiting runs the RSS figure is about. */
+const RSS_TARGET = 10_000;
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -31,8 +43,9 @@ async function main(): Promise<void> {
     jobMs: sizeFromEnv('BENCH_JOB_MS', 200),
     latencyWorkflows: sizeFromEnv('BENCH_LATENCY_WORKFLOWS', 200),
     pollWorkflows: sizeFromEnv('BENCH_POLL_WORKFLOWS', 20),
-    pollScale: sizeFromEnv('BENCH_POLL_SCALE', 100),
-    rssWorkflows: sizeFromEnv('BENCH_RSS_WORKFLOWS', 10_000),
+    pollScale: sizeFromEnv('BENCH_POLL_SCALE', 30),
+    rssWorkflows: sizeFromEnv('BENCH_RSS_WORKFLOWS', 2_500),
+    latencyConcurrency: sizeFromEnv('BENCH_LATENCY_CONCURRENCY', 4),
   };
   installQuietRuntime();
   progress('starting dev server, emulator, receiver');
@@ -41,15 +54,18 @@ async function main(): Promise<void> {
     WORKER_OPTIONS,
   );
   try {
-    progress('callback path');
-    const callbackPath = await runCallbackPath(bench, sizes.latencyWorkflows, 10);
     progress('throughput');
     const throughput = await runThroughput(bench, sizes.workflows, sizes.jobMs);
+    progress('callback path, one at a time');
+    const sequential = await runCallbackPath(bench, Math.ceil(sizes.latencyWorkflows / 2), 1);
+    progress(`callback path, ${sizes.latencyConcurrency} at a time`);
+    const callbackPath = await runCallbackPath(bench, sizes.latencyWorkflows, sizes.latencyConcurrency);
     progress('polling without callbacks (time-compressed)');
     const polling = await runPolling(bench, sizes.pollWorkflows, sizes.pollScale);
-    progress(`worker RSS with ${sizes.rssWorkflows} waiting workflows`);
-    const rss = await runWorkerRss(bench, sizes.rssWorkflows);
-    const report = buildReport({ sizes, callbackPath, throughput, polling, rss });
+    progress(`worker RSS with up to ${sizes.rssWorkflows} waiting workflows`);
+    const steps = [Math.round(sizes.rssWorkflows / 2), sizes.rssWorkflows];
+    const rss = await runWorkerRss(bench, steps, RSS_TARGET, RSS_WORKER_NODE_ARGS);
+    const report = buildReport({ sizes, callbackPath, sequential, throughput, polling, rss });
     printTable(report.rows);
     console.log(JSON.stringify({ ...report.json, wallSeconds: Math.round((performance.now() - started) / 1000) }));
   } finally {

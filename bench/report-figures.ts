@@ -2,13 +2,16 @@ import type { ReportRow } from './lib/report';
 import { machine, round } from './lib/report';
 import type { CallbackPathResult } from './scenarios/callback-latency';
 import type { PollingResult } from './scenarios/polling';
-import type { ThroughputResult } from './scenarios/throughput';
+import type { KindFigures, ThroughputResult } from './scenarios/throughput';
 import type { WorkerRssResult } from './scenarios/worker-rss';
 
 /** Everything the scenarios measured, and the sizes they ran with. */
 export interface BenchFigures {
   sizes: Record<string, number>;
+  /** Callback path with several runs in flight (the reported latency). */
   callbackPath: CallbackPathResult;
+  /** Callback path one run at a time. */
+  sequential: CallbackPathResult;
   throughput: ThroughputResult;
   polling: PollingResult;
   rss: WorkerRssResult;
@@ -23,42 +26,80 @@ const GOALS = {
   rssMb: 400,
 };
 
-/** The table rows and the final JSON object. */
-export function buildReport(f: BenchFigures): { rows: ReportRow[]; json: Record<string, unknown> } {
-  const { callbackPath: cb, throughput: tp, polling: poll, rss } = f;
-  const json = {
+function kind(k: KindFigures) {
+  return {
+    perSecond: round(k.perSecond, 1),
+    benchCpuMsPerWorkflow: round(k.benchCpuMsPerWorkflow, 1),
+    serverCpuMsPerWorkflow: round(k.serverCpuMsPerWorkflow, 1),
+  };
+}
+
+function jsonFigures(f: BenchFigures) {
+  const { callbackPath: cb, sequential: seq, throughput: tp, polling: poll, rss } = f;
+  const figures = {
     throughputRatio: round(tp.ratio),
-    transcribeWorkflowsPerSecond: round(tp.transcribePerSecond, 1),
-    baselineWorkflowsPerSecond: round(tp.baselinePerSecond, 1),
-    throughputWorkflows: tp.workflows,
+    transcribeWorkflowsPerSecond: round(tp.transcribe.perSecond, 1),
+    baselineWorkflowsPerSecond: round(tp.baseline.perSecond, 1),
+    throughputDetail: {
+      workflows: tp.workflows,
+      rounds: tp.rounds,
+      transcribe: kind(tp.transcribe),
+      baseline: kind(tp.baseline),
+    },
     callbackLatencyP50Ms: cb.latencyP50Ms,
     callbackLatencyP99Ms: cb.latencyP99Ms,
     callbackLatencyMaxMs: cb.latencyMaxMs,
+    callbackLatencyConcurrency: cb.concurrency,
+    callbackLatencySequentialP50Ms: seq.latencyP50Ms,
+    callbackLatencySequentialP99Ms: seq.latencyP99Ms,
     ciCallsPerJobCallback: round(cb.ciCallsPerJob),
     ciCallsByRouteCallback: cb.ciCallsByRoute,
     ciCallsPerJob10minNoCallback: poll.computedCallsPerJob,
     ciCallsPerJob10minNoCallbackScaledRun: round(poll.measuredCallsPerJob),
+    pollsMedianScaledRun: poll.measuredPollsMedian,
     pollScale: poll.scale,
     fixedPoll10sCalls10min: poll.fixedPoll10sCalls,
-    workerRssMb10kWaiting: round(rss.rssMb, 0),
-    workerRssWaitingWorkflows: rss.waitingWorkflows,
+    workerRssMb10kWaiting: round(rss.rssMbAtTarget, 0),
+    workerRss10kExtrapolated: rss.extrapolated,
+    workerRssPoints: rss.points.map((p) => ({
+      waiting: p.waiting,
+      rssMb: round(p.rssMb, 0),
+      seconds: round(p.seconds, 0),
+    })),
     workerRssIdleMb: round(rss.idleRssMb, 0),
-    workerRssStartSeconds: round(rss.startSeconds, 0),
+    workerNodeArgs: rss.nodeArgs,
     historyEventsCallbackPath: cb.historyEvents,
     historyEventsPerPollRound: round(poll.historyEventsPerPollRound, 1),
-    sizes: f.sizes,
-    machine: machine(),
   };
+  const goalsMissed = [
+    tp.ratio < GOALS.throughputRatio && 'throughputRatio',
+    cb.latencyP99Ms > GOALS.callbackLatencyP99Ms && 'callbackLatencyP99Ms',
+    cb.ciCallsPerJob > GOALS.ciCallsPerJobCallback && 'ciCallsPerJobCallback',
+    poll.computedCallsPerJob > GOALS.ciCalls10min && 'ciCallsPerJob10minNoCallback',
+    rss.rssMbAtTarget > GOALS.rssMb && 'workerRssMb10kWaiting',
+  ].filter((name): name is string => typeof name === 'string');
+  return { ...figures, goalsMissed, sizes: f.sizes, machine: machine() };
+}
+
+/** The table rows and the final JSON object. */
+export function buildReport(f: BenchFigures): { rows: ReportRow[]; json: ReturnType<typeof jsonFigures> } {
+  const { callbackPath: cb, sequential: seq, throughput: tp, polling: poll, rss } = f;
+  const json = jsonFigures(f);
+  const cpu = (k: KindFigures) =>
+    `CPU/workflow: bench ${round(k.benchCpuMsPerWorkflow, 1)} ms, server ${round(k.serverCpuMsPerWorkflow, 1)} ms`;
   const rows: ReportRow[] = [
     {
-      figure: `throughput ratio (${tp.workflows} concurrent)`,
+      figure: `throughput ratio (${tp.workflows} concurrent, ${tp.rounds} rounds)`,
       value: `${json.throughputRatio} (${json.transcribeWorkflowsPerSecond}/s vs baseline ${json.baselineWorkflowsPerSecond}/s)`,
       goal: `>= ${GOALS.throughputRatio}`,
       ok: tp.ratio >= GOALS.throughputRatio,
     },
-    { figure: 'callback latency p50', value: `${cb.latencyP50Ms} ms` },
+    { figure: '  transcribeMedia', value: cpu(tp.transcribe) },
+    { figure: '  baseline', value: cpu(tp.baseline) },
+    { figure: 'callback latency p50/p99, 1 in flight', value: `${seq.latencyP50Ms} / ${seq.latencyP99Ms} ms` },
+    { figure: `callback latency p50, ${cb.concurrency} in flight`, value: `${cb.latencyP50Ms} ms` },
     {
-      figure: 'callback latency p99',
+      figure: `callback latency p99, ${cb.concurrency} in flight`,
       value: `${cb.latencyP99Ms} ms (max ${cb.latencyMaxMs})`,
       goal: `<= ${GOALS.callbackLatencyP99Ms} ms`,
       ok: cb.latencyP99Ms <= GOALS.callbackLatencyP99Ms,
@@ -71,16 +112,20 @@ export function buildReport(f: BenchFigures): { rows: ReportRow[]; json: Record<
     },
     {
       figure: 'CI calls, 10-min job, no callback',
-      value: `${poll.computedCallsPerJob} from schedule; ${json.ciCallsPerJob10minNoCallbackScaledRun} in a ${poll.scale}x compressed run`,
+      value: `${poll.computedCallsPerJob} from schedule; ${json.ciCallsPerJob10minNoCallbackScaledRun} in a ${poll.scale}x compressed run (median ${poll.measuredPollsMedian} polls)`,
       goal: `<= ${GOALS.ciCalls10min}`,
       ok: poll.computedCallsPerJob <= GOALS.ciCalls10min,
     },
     { figure: 'CI calls, 10-min job, fixed 10 s poll', value: String(poll.fixedPoll10sCalls) },
+    ...rss.points.map((p) => ({
+      figure: `worker RSS, ${p.waiting} waiting (measured)`,
+      value: `${round(p.rssMb, 0)} MiB after ${round(p.seconds, 0)} s (idle ${json.workerRssIdleMb} MiB)`,
+    })),
     {
-      figure: `worker RSS, ${rss.waitingWorkflows} waiting`,
-      value: `${json.workerRssMb10kWaiting} MiB (idle ${json.workerRssIdleMb}; all waiting after ${json.workerRssStartSeconds} s)`,
+      figure: `worker RSS, ${rss.target} waiting${rss.extrapolated ? ' (extrapolated)' : ''}`,
+      value: `${json.workerRssMb10kWaiting} MiB (${rss.nodeArgs.join(' ')})`,
       goal: `<= ${GOALS.rssMb} MiB`,
-      ok: rss.rssMb <= GOALS.rssMb,
+      ok: rss.rssMbAtTarget <= GOALS.rssMb,
     },
     { figure: 'history events, callback path', value: String(cb.historyEvents) },
     { figure: 'history events per poll round', value: String(json.historyEventsPerPollRound) },

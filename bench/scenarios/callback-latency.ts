@@ -10,6 +10,7 @@ import { startCallbackTimingProxy } from '../lib/timing-proxy';
 /** Callback-to-completion latency, CI calls and history size of callback-path runs. */
 export interface CallbackPathResult {
   workflows: number;
+  concurrency: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
   latencyMaxMs: number;
@@ -52,6 +53,7 @@ export async function runCallbackPath(bench: BenchStack, count: number, concurre
     const latencies = samples.map((sample) => sample.latencyMs);
     return {
       workflows: count,
+      concurrency,
       latencyP50Ms: percentile(latencies, 50),
       latencyP99Ms: percentile(latencies, 99),
       latencyMaxMs: Math.max(...latencies),

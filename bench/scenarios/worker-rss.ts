@@ -1,82 +1,110 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transcribeMedia } from '../../src/workflows';
 import type { BenchStack } from '../lib/bench-stack';
 import { benchInput } from '../lib/bench-stack';
+import type { ChildWorker } from '../lib/child-worker';
 import { spawnWorker, waitForPoller } from '../lib/child-worker';
 import { mapPool, waitFor } from '../lib/pool';
 import { progress } from '../lib/runtime';
 
 /** Worker memory with many open workflows waiting on their CI jobs. */
 export interface WorkerRssResult {
-  waitingWorkflows: number;
+  /** Node flags of the worker process (the heap limit sizes the SDK's default workflow cache). */
+  nodeArgs: readonly string[];
   idleRssMb: number;
-  rssMb: number;
-  /** Seconds from the first start until every run was waiting. */
-  startSeconds: number;
+  /** (waiting runs, RSS MiB) after each step. */
+  points: { waiting: number; rssMb: number; seconds: number }[];
+  /** RSS at `target` waiting runs: measured when the last point reached it, else extrapolated linearly. */
+  rssMbAtTarget: number;
+  target: number;
+  extrapolated: boolean;
 }
 
 /** A queue the emulator holds paused: its jobs stay `Pause`, so no callback comes and the runs keep waiting. */
 const HELD_QUEUE = 'bench-held-queue';
 
+/** Largest of three VmRSS readings a second apart. */
+async function settledRss(worker: ChildWorker): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    readings.push(worker.rssMb());
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return Math.max(...readings);
+}
+
+/** Starts runs `from`..`to`-1 and waits until all `to` have their job id (set in the task that starts the wait). */
+async function fillTo(bench: BenchStack, worker: ChildWorker, taskQueue: string, from: number, to: number) {
+  const { client } = bench.stack;
+  const media = `bench/rss-${randomUUID()}.wav`;
+  bench.seedMedia(media);
+  await mapPool(to - from, 64, (i) =>
+    client.workflow.start(transcribeMedia, {
+      taskQueue,
+      workflowId: `${taskQueue}-${from + i}`,
+      args: [
+        benchInput(media, `asr/${taskQueue}/${from + i}.txt`, {
+          queueId: HELD_QUEUE,
+          polling: { firstDelay: '1 hour' },
+        }),
+      ],
+    }),
+  );
+  const query = `TaskQueue = "${taskQueue}" AND CiJobId IS NOT NULL`;
+  await waitFor(
+    `${to} waiting runs`,
+    async () => {
+      if (worker.exited()) throw new Error(`worker exited: ${worker.stderrTail()}`);
+      return (await client.workflow.count(query)).count >= to;
+    },
+    8 * 60_000,
+    1_000,
+  );
+}
+
 /**
- * Starts `count` `transcribeMedia` runs against a `src/worker.ts` child process, with their jobs held in a paused
- * CI queue and the first poll an hour away, waits until every run has its job id (search attribute `CiJobId`, set
- * in the workflow task that starts the wait), then reads the child's VmRSS (largest of three readings a second apart).
+ * Runs a `src/worker.ts` child process and fills it, step by step, with `transcribeMedia` runs whose jobs are held in
+ * a paused CI queue (first poll an hour away), reading VmRSS once every run of a step waits. When the last step is
+ * below `target`, RSS at `target` is extrapolated from the slope between the last two steps.
  */
 export async function runWorkerRss(
   bench: BenchStack,
-  count: number,
-  nodeArgs: readonly string[] = [],
+  steps: readonly number[],
+  target: number,
+  nodeArgs: readonly string[],
 ): Promise<WorkerRssResult> {
   const { stack } = bench;
   const taskQueue = `bench-rss-${randomUUID()}`;
   const bundlePath = join(tmpdir(), `bench-bundle-${randomUUID()}.js`);
   writeFileSync(bundlePath, bench.transcriptionBundle.code);
   stack.services.emulator.setFaults({ pausedQueues: [HELD_QUEUE] });
-  const worker = spawnWorker(
-    { ...stack.workerEnv, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath },
-    nodeArgs,
-  );
+  const env = { ...stack.workerEnv, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath };
+  const worker = spawnWorker(env, nodeArgs);
   try {
     await waitForPoller(stack.client, stack.temporal.namespace, taskQueue, worker.pid);
-    const idleRssMb = worker.rssMb();
-    const media = `bench/rss-${randomUUID()}.wav`;
-    bench.seedMedia(media);
+    const idleRssMb = await settledRss(worker);
+    const points: WorkerRssResult['points'] = [];
     const t0 = performance.now();
-    await mapPool(count, 64, (i) =>
-      stack.client.workflow.start(transcribeMedia, {
-        taskQueue,
-        workflowId: `${taskQueue}-${i}`,
-        args: [
-          benchInput(media, `asr/${taskQueue}/${i}.txt`, { queueId: HELD_QUEUE, polling: { firstDelay: '1 hour' } }),
-        ],
-      }),
-    );
-    progress(`rss: ${count} started in ${Math.round(performance.now() - t0)} ms; waiting for all to wait`);
-    const query = `TaskQueue = "${taskQueue}" AND CiJobId IS NOT NULL`;
     let waiting = 0;
-    await waitFor(
-      `${count} waiting runs`,
-      async () => {
-        if (worker.exited()) throw new Error(`worker exited: ${worker.stderrTail()}`);
-        waiting = (await stack.client.workflow.count(query)).count;
-        return waiting >= count;
-      },
-      8 * 60_000,
-      1_000,
-    );
-    const startSeconds = (performance.now() - t0) / 1000;
-    const readings: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      readings.push(worker.rssMb());
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const step of steps) {
+      await fillTo(bench, worker, taskQueue, waiting, step);
+      waiting = step;
+      const seconds = (performance.now() - t0) / 1000;
+      points.push({ waiting, rssMb: await settledRss(worker), seconds });
+      progress(`rss: ${waiting} waiting after ${Math.round(seconds)} s: ${Math.round(points.at(-1)!.rssMb)} MiB`);
     }
-    return { waitingWorkflows: waiting, idleRssMb: idleRssMb, rssMb: Math.max(...readings), startSeconds };
+    const last = points.at(-1)!;
+    const previous = points.at(-2) ?? { waiting: 0, rssMb: idleRssMb };
+    const slope = (last.rssMb - previous.rssMb) / (last.waiting - previous.waiting);
+    const extrapolated = last.waiting < target;
+    const rssMbAtTarget = extrapolated ? last.rssMb + Math.max(0, slope) * (target - last.waiting) : last.rssMb;
+    return { nodeArgs, idleRssMb, points, rssMbAtTarget, target, extrapolated };
   } finally {
     await worker.kill('SIGKILL');
     stack.services.emulator.setFaults({ pausedQueues: [] });
+    rmSync(bundlePath, { force: true });
   }
 }
