@@ -65,6 +65,11 @@ describe('the packed package, installed in a scratch project outside the reposit
       const script = readFileSync(join(scratch.dir, 'node_modules', '.bin', bin), 'utf8');
       assert.match(script, /^#!\/usr\/bin\/env node\n/, `${bin} starts with a shebang`);
     }
+    // Recipe 1 is shell: the commands it runs through npx are bins the installed package provides.
+    const recipe1 = readFileSync(join(REPO, 'examples', 'run-worker.sh'), 'utf8');
+    const npxBins = [...recipe1.matchAll(/^npx (\S+)/gm)].map((m) => m[1]!);
+    assert.deepEqual(npxBins, ['transcribe-asr-worker']);
+    for (const bin of npxBins) assert.ok(existsSync(join(scratch.dir, 'node_modules', '.bin', bin)), bin);
     const help = await run(join(scratch.dir, 'node_modules', '.bin', 'transcribe-asr'), ['--help'], {
       cwd: scratch.dir,
       env: childEnv(scratch.dir, {}),
