@@ -11,6 +11,7 @@ interface Manifest {
   main: string;
   types: string;
   exports: Record<string, string | { types: string; default: string }>;
+  typesVersions: Record<string, Record<string, string[]>>;
   bin: Record<string, string>;
   files: string[];
   dependencies: Record<string, string>;
@@ -45,6 +46,13 @@ describe('package.json entry points', () => {
       assert.equal(target.types.replace(/\.d\.ts$/, ''), target.default.replace(/\.js$/, ''), subpath);
       assert.ok(existsSync(join(REPO, sourceOf(target.default))), `${subpath} → ${sourceOf(target.default)}`);
     }
+    // `moduleResolution: node10` ignores `exports`: typesVersions gives it the same declarations per subpath.
+    const legacy = manifest.typesVersions['*'] ?? {};
+    for (const [subpath, target] of Object.entries(manifest.exports)) {
+      if (typeof target === 'string' || subpath === '.') continue;
+      assert.deepEqual(legacy[subpath.slice(2)], [target.types], `typesVersions for ${subpath}`);
+    }
+    assert.equal(Object.keys(legacy).length, Object.keys(manifest.exports).length - 2);
     const root = manifest.exports['.'] as { types: string; default: string };
     assert.equal(manifest.main, root.default);
     assert.equal(manifest.types, root.types);
