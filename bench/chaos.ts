@@ -1,10 +1,10 @@
 /**
  * `npm run chaos`: runs `transcribeMedia` workflows against a `src/worker.ts` child process that is SIGKILLed and
  * restarted at random, with the emulator injecting 5xx, throttling, latency, lost submit responses and dropped,
- * duplicated, early, delayed and reordered callbacks; a second phase also restarts the Temporal dev server (same port,
+ * duplicated, early, delayed and reordered callbacks; a second phase also restarts the Temporal dev server twice (same port,
  * same `--db-filename`) mid-flight. Then checks every run against the emulator and scans every history for secrets.
  * Last line: one JSON object; exits 1 unless every run completed correctly. Sizes: CHAOS_WORKFLOWS (phase 1, default
- * 100), CHAOS_RESTART_WORKFLOWS (phase 2, default 50).
+ * 200), CHAOS_RESTART_WORKFLOWS (phase 2, default 100).
  */
 import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -29,8 +29,8 @@ function sizeFromEnv(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const sizes = {
-    phase1: sizeFromEnv('CHAOS_WORKFLOWS', 100),
-    phase2: sizeFromEnv('CHAOS_RESTART_WORKFLOWS', 50),
+    phase1: sizeFromEnv('CHAOS_WORKFLOWS', 200),
+    phase2: sizeFromEnv('CHAOS_RESTART_WORKFLOWS', 100),
   };
   installQuietRuntime();
   const cli = findTemporalCli();

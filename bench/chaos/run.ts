@@ -69,7 +69,7 @@ export async function runChaosPhases(ctx: ChaosContext) {
   const { stack, temporal } = ctx;
   const supervisor = new WorkerSupervisor(
     { ...stack.workerEnv, WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
-    { lifeMs: [2_000, 8_000], downMs: [200, 1_500] },
+    { lifeMs: [1_000, 5_000], downMs: [100, 1_500] },
   );
   stack.services.emulator.setFaults(CHAOS_FAULTS);
   supervisor.start(true);
@@ -78,9 +78,11 @@ export async function runChaosPhases(ctx: ChaosContext) {
     runs = await phase(ctx, 'kills', ctx.sizes.phase1);
     runs.push(
       ...(await phase(ctx, 'server-restart', ctx.sizes.phase2, async () => {
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
-        progress('chaos: restarting the Temporal dev server');
-        await temporal.restart(2_000);
+        for (const downMs of [5_000, 1_000]) {
+          await new Promise((resolve) => setTimeout(resolve, 4_000));
+          progress(`chaos: restarting the Temporal dev server (down ${downMs} ms)`);
+          await temporal.restart(downMs);
+        }
       })),
     );
   } finally {
