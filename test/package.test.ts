@@ -18,7 +18,7 @@ import { waitFor } from './helpers/wait';
 const BUCKET = 'media-1250000000';
 const REGION = 'ap-guangzhou';
 
-/** Entry points users may import, and the files they must resolve to. */
+/** Subpaths users may import (appended to the package name). */
 const ENTRY_POINTS = ['', '/workflows', '/client', '/ci', '/emulator', '/receiver'];
 
 describe('the packed package, installed in a scratch project outside the repository', () => {
