@@ -3,7 +3,7 @@
  * prints a table and, as its last line, one JSON object with the figures. Sizes through the environment:
  * BENCH_WORKFLOWS (throughput, default 500), BENCH_JOB_MS (emulated job length, 200), BENCH_LATENCY_WORKFLOWS (200; half as many more run one at a time),
  * BENCH_POLL_WORKFLOWS (20), BENCH_POLL_SCALE (time compression of the 10-minute job, 30), BENCH_RSS_WORKFLOWS
- * (waiting runs actually started, 2500; RSS at 10,000 is extrapolated from the last two steps unless this is 10000),
+ * (waiting runs actually started, 3000; RSS at 10,000 is extrapolated from the last two steps unless this is 10000),
  * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4).
  */
 import { startBenchStack } from './lib/bench-stack';
@@ -29,9 +29,10 @@ const WORKER_OPTIONS: BenchWorkerOptions = {};
 /**
  * Node flags of the worker process in the RSS scenario. `src/worker.ts` has no cache-size setting, and the SDK sizes
  * its workflow cache from the heap limit ((heap MiB - 200) x 600 / 1024 runs, about 2,300 on a machine with a 4 GiB
- * default heap, at about 0.27 MiB each); a 512 MiB heap gives a cache of 182 runs.
+ * default heap, at about 0.27 MiB each); a 384 MiB heap gives a cache of 107 runs. (Waiting runs
+ * are evicted from a full cache and cost the worker next to nothing.)
  */
-const RSS_WORKER_NODE_ARGS = ['--max-old-space-size=512'];
+const RSS_WORKER_NODE_ARGS = ['--max-old-space-size=384'];
 
 /** Waiting runs the RSS figure is about. */
 const RSS_TARGET = 10_000;
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     latencyWorkflows: sizeFromEnv('BENCH_LATENCY_WORKFLOWS', 200),
     pollWorkflows: sizeFromEnv('BENCH_POLL_WORKFLOWS', 20),
     pollScale: sizeFromEnv('BENCH_POLL_SCALE', 30),
-    rssWorkflows: sizeFromEnv('BENCH_RSS_WORKFLOWS', 2_500),
+    rssWorkflows: sizeFromEnv('BENCH_RSS_WORKFLOWS', 3_000),
     latencyConcurrency: sizeFromEnv('BENCH_LATENCY_CONCURRENCY', 4),
   };
   installQuietRuntime();
