@@ -11,6 +11,7 @@ import { startLocalServices } from '../src/devstack/local-services';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
 import { resolveTranscribeMediaInput } from '../src/workflows/transcribe-media/input';
+import { waitFor } from './helpers/wait';
 
 describe('activities against the CI emulator', () => {
   let services: LocalServices;
@@ -51,12 +52,17 @@ describe('activities against the CI emulator', () => {
     return env.run<[], R, () => Promise<R>>(work);
   }
 
-  function envFor(workflowId: string, attempt: number): MockActivityEnvironment {
+  const runIds = new Map<string, string>();
+
+  /** An activity context of one attempt of `workflowId`'s submit (same run id for every attempt, like Temporal). */
+  function envFor(workflowId: string, attempt: number, startToCloseTimeoutMs = 60_000): MockActivityEnvironment {
+    if (!runIds.has(workflowId)) runIds.set(workflowId, randomUUID());
     return new MockActivityEnvironment({
       attempt,
       namespace: 'default',
       scheduledTimestampMs: Date.now() - 1_000,
-      workflowExecution: { workflowId, runId: randomUUID() },
+      startToCloseTimeoutMs,
+      workflowExecution: { workflowId, runId: runIds.get(workflowId)! },
     });
   }
 
@@ -74,6 +80,44 @@ describe('activities against the CI emulator', () => {
     );
     assert.notEqual(other.jobId, first.jobId);
     assert.equal(services.emulator.counters().jobsByInputObject[`${services.bucket}/${key}`], 2);
+  });
+
+  it('when CI answers slower than an attempt, keeps the first job and cancels the late duplicate', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const workflowId = `wf-${randomUUID()}`;
+    const jobsFor = () => services.emulator.counters().jobsByInputObject[`${services.bucket}/${key}`] ?? 0;
+    services.emulator.setFaults({ routes: { 'POST /asr_jobs': { latencyMs: 1_500 } } });
+    try {
+      // Attempts 1 and 2 give up after 1 s (3 s attempt timeout minus the margin); CI commits each job at 1.5 s.
+      for (const attempt of [1, 2]) {
+        const failed = await runIn(envFor(workflowId, attempt, 3_000), () =>
+          activities.submitTranscriptionJob(submitInput(key)),
+        ).then(
+          () => false,
+          () => true,
+        );
+        assert.equal(failed, true, `attempt ${attempt} should have given up`);
+      }
+      await waitFor('both late jobs', () => (jobsFor() === 2 ? true : undefined));
+    } finally {
+      services.emulator.setFaults({ routes: {} });
+    }
+    const kept = await runIn(envFor(workflowId, 3), () => activities.submitTranscriptionJob(submitInput(key)));
+    assert.equal(kept.adopted, true);
+    assert.equal(jobsFor(), 2, 'attempt 3 submitted nothing');
+    const all = (await fetch(`${services.emulator.url}/_emulator/jobs`).then((r) => r.json())) as {
+      jobId: string;
+      state: string;
+      input: { object?: string };
+    }[];
+    const mine = all.filter((job) => job.input.object === key);
+    assert.deepEqual(
+      mine.map((job) => job.state).sort(),
+      ['Cancel', 'Submitted'],
+      'the duplicate is cancelled, the kept job still waits',
+    );
+    assert.equal(mine.find((job) => job.state === 'Submitted')?.jobId, kept.jobId);
   });
 
   it('gives CI a callback URL whose token the receiver accepts for this workflow only', async () => {

@@ -163,16 +163,19 @@ describe('submit request building', () => {
     assert.equal(placement.output.uri, 'cos://media-1250000000/asr/a.wav.txt');
   });
 
-  it('tags jobs with a fixed-length printable hash per namespace, workflow and step', () => {
+  it('tags jobs with a fixed-length printable hash per namespace, workflow, run and step', () => {
+    const run = (workflowId: string) => ({ namespace: 'default', workflowId, runId: 'r1' });
     fc.assert(
       fc.property(fc.string(), fc.string(), (a, b) => {
-        const tag = jobTagFor('default', a, 'transcribe');
+        const tag = jobTagFor(run(a), 'transcribe');
         assert.match(tag, /^temporal-asr:v1:[0-9a-f]{40}$/);
-        if (a !== b) assert.notEqual(tag, jobTagFor('default', b, 'transcribe'));
+        if (a !== b) assert.notEqual(tag, jobTagFor(run(b), 'transcribe'));
       }),
     );
-    assert.notEqual(jobTagFor('ns1', 'w', 's'), jobTagFor('ns2', 'w', 's'));
-    assert.notEqual(jobTagFor('ns', 'w', 's1'), jobTagFor('ns', 'w', 's2'));
+    const base = { namespace: 'ns', workflowId: 'w', runId: 'r1' };
+    assert.notEqual(jobTagFor(base, 's'), jobTagFor({ ...base, namespace: 'ns2' }, 's'));
+    assert.notEqual(jobTagFor(base, 's'), jobTagFor({ ...base, runId: 'r2' }, 's'), 'a new execution gets its own job');
+    assert.notEqual(jobTagFor(base, 's1'), jobTagFor(base, 's2'));
   });
 
   it('counts segments from sentence details, else from result lines', () => {
@@ -215,9 +218,33 @@ describe('failure sorting at the activity boundary', () => {
     );
   });
 
-  it('leaves transient errors retryable', () => {
-    const transient = ciError(true);
-    assert.equal(toActivityFailure(transient), transient);
+  it('leaves transient errors and unknown outcomes retryable, without the raw SDK error as cause', () => {
+    const raw = new Error('raw SDK error that might echo a credential');
+    const transient = new CiError({
+      action: 'get',
+      target: 't',
+      code: 'SlowDown',
+      statusCode: 503,
+      retryable: true,
+      outcomeUnknown: false,
+      cause: raw,
+    });
+    const unknown = new CiError({
+      action: 'submit',
+      target: 't',
+      code: 'MalformedResponse',
+      statusCode: 200,
+      retryable: false,
+      outcomeUnknown: true,
+      cause: raw,
+    });
+    for (const err of [transient, unknown]) {
+      const failure = toActivityFailure(err);
+      assert.ok(failure instanceof ApplicationFailure);
+      assert.equal(failure.type, FailureType.CiTransient);
+      assert.equal(failure.nonRetryable, false);
+      assert.equal(failure.cause, undefined);
+    }
     assert.ok(toActivityFailure('boom') instanceof Error);
   });
 });

@@ -1,15 +1,13 @@
-import { activityInfo, cancellationSignal, log } from '@temporalio/activity';
+import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { mintCallbackUrl } from '../callback/token';
 import type { AsrJob } from '../ci/types';
 import { FailureType } from '../shared/failure-types';
-import { buildSubmitRequest, cosUri, placeJob } from './build-request';
+import { cosUri } from './build-request';
 import { createBatchActivities } from './batch-activities';
 import type { ActivityDeps } from './deps';
 import { sortingFailures } from './failures';
-import { findTaggedJob } from './find-tagged-job';
-import { jobTagFor } from './job-tag';
 import { buildManifest, summarizeResult } from './manifest';
+import { submitStepJob } from './submit';
 import type {
   CancelJobOutcome,
   JobRef,
@@ -22,19 +20,6 @@ import type {
 
 function snapshotOf(job: AsrJob): JobSnapshot {
   return { jobId: job.JobId, state: job.State, code: job.Code, message: job.Message, result: summarizeResult(job) };
-}
-
-/** Time kept between a submit's own abort and the attempt's timeout, so the retry never overlaps it. */
-const SUBMIT_ABORT_MARGIN_MS = 2_000;
-
-/**
- * Aborts a submit on cancellation, and on its own shortly before the attempt times out: Temporal retries a timed-out
- * attempt without telling it (it does not heartbeat), and a request still in flight then could create a second job
- * after the retry looked for the first.
- */
-function submitSignal(startToCloseTimeoutMs: number): AbortSignal {
-  const ownDeadline = AbortSignal.timeout(Math.max(1_000, startToCloseTimeoutMs - SUBMIT_ABORT_MARGIN_MS));
-  return AbortSignal.any([cancellationSignal(), ownDeadline]);
 }
 
 /**
@@ -59,60 +44,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createBatchActivities(deps),
 
-    /**
-     * Submits the step's CI job, or adopts the one an earlier attempt created (CI has no idempotency key: each
-     * job is tagged with a hash of namespace, workflow id and step in `UserData`, and retries look for it first).
-     */
+    /** Submits the step's CI job exactly once, adopting the one an earlier attempt created (see `submitStepJob`). */
     async submitTranscriptionJob(input: SubmitJobInput): Promise<SubmittedJob> {
-      return sortingFailures(async () => {
-        const info = activityInfo();
-        // Started now, so the attempt's whole duration (adoption lookup included) counts against its deadline.
-        const signal = submitSignal(info.startToCloseTimeoutMs);
-        // Submitting is only meaningful on behalf of a workflow: its id keys the job tag and the callback URL.
-        const workflowId = info.workflowExecution?.workflowId;
-        if (!workflowId) throw new Error('submitTranscriptionJob must run as part of a workflow');
-        const tag = jobTagFor(info.namespace, workflowId, input.step);
-        const placement = placeJob(input.request, deps.defaults);
-        const ci = deps.ciFor(placement);
-        const queueId = input.request.queueId ?? deps.defaults.queueId;
-        const toSubmitted = (job: AsrJob, adopted: boolean, callbackRequested: boolean): SubmittedJob => ({
-          jobId: job.JobId,
-          bucket: placement.bucket,
-          region: placement.region,
-          state: job.State,
-          queueId: job.QueueId,
-          output: placement.output,
-          adopted,
-          callbackRequested,
-          createdAt: job.CreationTime.toISOString(),
-        });
-        const callbackUrl =
-          input.request.callback.enabled && deps.callbacks
-            ? mintCallbackUrl({ ...deps.callbacks, workflowId, expiresAt: new Date(input.callbackExpiresAt) })
-            : undefined;
-        if (info.attempt > 1) {
-          const existing = await findTaggedJob(ci, tag, {
-            sinceMs: info.scheduledTimestampMs,
-            nowMs: now().getTime(),
-            queueId,
-          });
-          if (existing) {
-            log.info('Adopted the CI job an earlier attempt submitted', {
-              jobId: existing.JobId,
-              attempt: info.attempt,
-            });
-            return toSubmitted(existing, true, callbackUrl !== undefined);
-          }
-        }
-        const request = buildSubmitRequest(input.request, placement, deps.defaults, tag, callbackUrl);
-        const job = await ci.submit(request, { signal });
-        log.info('Submitted CI job', {
-          jobId: job.JobId,
-          bucket: placement.bucket,
-          callback: callbackUrl !== undefined,
-        });
-        return toSubmitted(job, false, callbackUrl !== undefined);
-      });
+      return sortingFailures(() => submitStepJob(deps, input, activityInfo(), () => now().getTime()));
     },
 
     /** Reads a job's current state (compact: no transcript text enters history). */

@@ -17,13 +17,15 @@ export function toActivityFailure(err: unknown): Error {
       cause: err,
     });
   }
-  if (err instanceof CiError && !err.retryable) {
+  if (err instanceof CiError) {
+    // The SDK's raw error (the CiError's cause) is left out: only the redacted message may reach history and logs.
+    // A request whose outcome is unknown is worth repeating: a retried submit first adopts the job it may have made.
+    const transient = err.retryable || err.outcomeUnknown;
     return ApplicationFailure.create({
-      type: FailureType.CiRequestRejected,
-      nonRetryable: true,
+      type: transient ? FailureType.CiTransient : FailureType.CiRequestRejected,
+      nonRetryable: !transient,
       message: err.message,
       details: [{ code: err.code, statusCode: err.statusCode, requestId: err.requestId, action: err.action }],
-      cause: err,
     });
   }
   return err instanceof Error ? err : new Error(String(err));

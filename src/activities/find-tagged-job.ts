@@ -5,14 +5,15 @@ import type { CiJobsApi } from './deps';
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
- * Looks for a job carrying `tag` in its `UserData`, created since `sinceMs` (the step's first attempt), by walking
- * the list API page by page. This is how a retried submit adopts the job an earlier attempt created.
+ * Every job carrying `tag` in its `UserData` created since `sinceMs` (the step's first attempt), oldest first, found by
+ * walking the list API page by page. This is how a retried submit adopts the job an earlier attempt created.
  */
-export async function findTaggedJob(
+export async function findTaggedJobs(
   ci: CiJobsApi,
   tag: string,
   options: { sinceMs: number; nowMs: number; queueId?: string },
-): Promise<AsrJob | undefined> {
+): Promise<AsrJob[]> {
+  const found: AsrJob[] = [];
   let nextToken: string | undefined;
   do {
     const page = await ci.list({
@@ -23,9 +24,8 @@ export async function findTaggedJob(
       size: 100,
       nextToken,
     });
-    const match = page.jobs.find((job) => job.Operation.UserData === tag);
-    if (match) return match;
+    found.push(...page.jobs.filter((job) => job.Operation.UserData === tag));
     nextToken = page.jobs.length > 0 ? page.nextToken : undefined;
   } while (nextToken);
-  return undefined;
+  return found.sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime() || a.JobId.localeCompare(b.JobId));
 }

@@ -6,9 +6,15 @@ const TAG_PREFIX = 'temporal-asr:v1:';
 /**
  * The `UserData` tag naming the one CI job a workflow step owns. CI has no idempotency key, so a retried submit
  * finds the job an earlier attempt created by this tag. The workflow id is hashed: ids may hold characters CI
- * refuses in `UserData` (printable ASCII only, ≤ 1024), and the hash keeps the tag short and fixed-length.
+ * refuses in `UserData` (printable ASCII only, ≤ 1024), and the hash keeps the tag short and fixed-length. The run id
+ * is part of it so that a new execution reusing a workflow id never adopts an earlier execution's job (a submit only
+ * runs in the first run of a continue-as-new chain, so the id is stable for the step's whole life).
  */
-export function jobTagFor(namespace: string, workflowId: string, step: string): string {
-  const digest = createHash('sha256').update(`${namespace}\n${workflowId}\n${step}`).digest('hex').slice(0, 40);
+export function jobTagFor(execution: { namespace: string; workflowId: string; runId: string }, step: string): string {
+  const { namespace, workflowId, runId } = execution;
+  const digest = createHash('sha256')
+    .update(`${namespace}\n${workflowId}\n${runId}\n${step}`)
+    .digest('hex')
+    .slice(0, 40);
   return `${TAG_PREFIX}${digest}`;
 }

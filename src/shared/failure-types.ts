@@ -7,6 +7,8 @@ export const FailureType = {
   InvalidInput: 'InvalidTranscriptionInput',
   /** CI refused a request for good (auth, `InvalidArgument`, other 4xx). Details: `{ code, statusCode, requestId }`. */
   CiRequestRejected: 'CiRequestRejected',
+  /** A CI request failed in a way worth retrying (5xx, throttling, network, unknown outcome); Temporal retries it. */
+  CiTransient: 'CiTransientError',
   /** The CI job ended `Failed`. Details: `{ jobId, code, message }`. */
   CiJobFailed: 'CiJobFailed',
   /** The CI job was cancelled outside this workflow. Details: `{ jobId }`. */
