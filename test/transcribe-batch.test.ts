@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
 import type { BatchItemOutcome, TranscribeBatchInput } from '../src/workflows';
 import { batchProgressQuery, transcribeBatch } from '../src/workflows';
 import { assertHistoriesSafe } from './helpers/histories';
 import { TEST_BUCKET, TEST_REGION, useTestStack } from './helpers/stack';
+import { waitFor } from './helpers/wait';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_en', ChannelNum: 1 } } as const;
 
@@ -99,6 +100,46 @@ describe('transcribeBatch', () => {
     assert.equal(err.cause.type, FailureType.BatchItemFailed);
     const details = err.cause.details?.[0] as { manifest: string };
     assert.match(details.manifest, /^cos:\/\//);
+  });
+
+  it('cancelling a batch cancels its children and their CI jobs, and still writes the manifest', async () => {
+    const queueId = `p${randomUUID().replace(/-/g, '')}`;
+    suite.stack.emulator.setFaults({ pausedQueues: [queueId] });
+    const folder = `cancel/${randomUUID()}`;
+    const keys = [1, 2, 3].map((n) => `${folder}/clip-${n}.wav`);
+    seed(keys);
+    const handle = await run({
+      source: { keys },
+      recognition,
+      maxInFlight: 2,
+      manifestKey: `${folder}/batch.manifest.json`,
+      item: { queueId, polling: { firstDelay: '100ms', maxInterval: '200ms' } },
+    });
+    await waitFor('two children waiting in the paused queue', async () => {
+      const jobs = (await fetch(`${suite.stack.emulator.url}/_emulator/jobs`).then((r) => r.json())) as {
+        queueId: string;
+        state: string;
+      }[];
+      return jobs.filter((j) => j.queueId === queueId && j.state === 'Pause').length === 2 ? true : undefined;
+    });
+    await handle.cancel();
+    const err = await handle.result().then(
+      () => assert.fail('expected the batch to be cancelled'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure);
+    const jobs = (await fetch(`${suite.stack.emulator.url}/_emulator/jobs`).then((r) => r.json())) as {
+      queueId: string;
+      state: string;
+    }[];
+    assert.deepEqual(
+      jobs.filter((j) => j.queueId === queueId).map((j) => j.state),
+      ['Cancel', 'Cancel'],
+    );
+    const manifest = await readManifest(`${folder}/batch.manifest.json`);
+    assert.equal(manifest.items.length, 2);
+    assert.ok(manifest.items.every((i) => i.status === 'failed'));
+    suite.stack.emulator.setFaults({ pausedQueues: [] });
   });
 
   it('rejects invalid input', async () => {

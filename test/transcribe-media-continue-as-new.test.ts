@@ -74,6 +74,8 @@ describe('transcribeMedia continues as new during a long wait', () => {
     assert.equal(result.completedBy, 'poll');
     const status = await handle.query(transcriptionStatusQuery);
     assert.ok(status.polls >= 4, `polls carried over (${status.polls})`);
+    assert.equal(status.jobId, result.jobId, 'the continued run shows its job');
+    assert.equal(status.jobState, 'Success');
     assert.equal(stack.emulator.counters().jobsByInputObject[`${TEST_BUCKET}/${key}`], 1);
     await assertHistoriesSafe(stack.client, [handle.workflowId], [stack.secrets.secretKey], bundle);
   });

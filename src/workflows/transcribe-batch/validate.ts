@@ -19,6 +19,8 @@ export function batchInputProblems(input: TranscribeBatchInput): string[] {
     const keys = source.keys;
     if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== 'string' || !k.trim())) {
       problems.push('source.keys must be a non-empty list of object keys');
+    } else if (keys.length > (input.maxItems ?? 10_000)) {
+      problems.push(`source.keys has ${keys.length} keys, more than maxItems (${input.maxItems ?? 10_000})`);
     }
   } else if (typeof source.prefix !== 'string') {
     problems.push('source.prefix must be a string (it may be empty for the whole bucket)');

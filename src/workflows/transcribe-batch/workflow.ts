@@ -1,7 +1,10 @@
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import {
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
+  ParentClosePolicy,
   continueAsNew,
   proxyActivities,
   setHandler,
@@ -47,7 +50,8 @@ export async function transcribeBatch(
   input: TranscribeBatchInput,
   continuation?: BatchContinuation,
 ): Promise<TranscribeBatchResult> {
-  const problems = batchInputProblems(input);
+  // A continued run's input comes from the previous run, already checked (its keys moved into the continuation).
+  const problems = continuation ? [] : batchInputProblems(input);
   if (problems.length > 0) {
     throw ApplicationFailure.create({
       type: FailureType.InvalidInput,
@@ -56,11 +60,12 @@ export async function transcribeBatch(
       details: [{ problems }],
     });
   }
-  const fromKeys = 'keys' in input.source;
+  // The same key twice would be a second billed job writing the same output.
+  const keys = 'keys' in input.source ? [...new Set(input.source.keys)] : undefined;
   const state: BatchContinuation = continuation ?? {
-    pendingKeys: 'keys' in input.source ? [...input.source.keys] : [],
-    listingComplete: fromKeys,
-    total: 'keys' in input.source ? input.source.keys.length : 0,
+    pendingKeys: keys ?? [],
+    listingComplete: keys !== undefined,
+    total: keys?.length ?? 0,
     succeeded: 0,
     failed: 0,
     nextItemIndex: 0,
@@ -93,20 +98,42 @@ class BatchRun {
   }
 
   async execute(): Promise<TranscribeBatchResult> {
-    const itemsPerRun = this.input.itemsPerRun ?? 200;
+    try {
+      return await this.runWindow();
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      // Cancelled: the children were asked to cancel (each cancels its own CI job); record how they ended, write the
+      // manifest, and only then end as cancelled.
+      await CancellationScope.nonCancellable(async () => {
+        await condition(() => this.running.size === 0);
+        await this.writeManifest();
+      });
+      throw err;
+    }
+  }
+
+  /** Whether this run should stop starting items and continue as new once its children are done. */
+  private runIsFull(): boolean {
+    return this.startedThisRun >= (this.input.itemsPerRun ?? 200) || workflowInfo().continueAsNewSuggested;
+  }
+
+  private async runWindow(): Promise<TranscribeBatchResult> {
     const maxInFlight = this.input.maxInFlight ?? 10;
     for (;;) {
       await this.refillFromListing(maxInFlight);
-      const stopStarting = this.firstFailure !== undefined || this.startedThisRun >= itemsPerRun;
-      while (!stopStarting && this.running.size < maxInFlight && this.state.pendingKeys.length > 0) {
-        if (this.startedThisRun >= itemsPerRun) break;
+      while (
+        !this.firstFailure &&
+        !this.runIsFull() &&
+        this.running.size < maxInFlight &&
+        this.state.pendingKeys.length > 0
+      ) {
         await this.startItem(this.state.pendingKeys.shift()!);
       }
       if (this.running.size === 0) {
         const moreWork = this.state.pendingKeys.length > 0 || !this.state.listingComplete;
         if (!moreWork || this.firstFailure) return await this.finish();
         // Children must all be closed before continuing as new: the next run cannot await their results.
-        if (this.startedThisRun >= itemsPerRun) await this.continueAsNew();
+        if (this.runIsFull()) await this.continueAsNew();
         continue;
       }
       const before = this.outcomes.length;
@@ -118,7 +145,13 @@ class BatchRun {
     const source = this.input.source;
     if (this.state.listingComplete || !('prefix' in source)) return;
     const maxItems = this.input.maxItems ?? 10_000;
-    while (!this.state.listingComplete && this.state.pendingKeys.length < maxInFlight && this.state.total < maxItems) {
+    // Pages of non-media objects start no items, so the history budget is checked here too.
+    while (
+      !this.state.listingComplete &&
+      this.state.pendingKeys.length < maxInFlight &&
+      this.state.total < maxItems &&
+      !workflowInfo().continueAsNewSuggested
+    ) {
       const page = await listMediaPage({
         bucket: this.input.bucket,
         region: this.input.region,
@@ -149,7 +182,13 @@ class BatchRun {
       region: this.input.region,
       output: { key: outputKeyFor(this.input.outputKeyTemplate ?? DEFAULT_OUTPUT_KEY_TEMPLATE, key, ext) },
     };
-    const handle = await startChild(transcribeMedia, { workflowId, args: [childInput] });
+    // If the batch closes without waiting (failure, termination), its children are asked to cancel, which cancels
+    // their CI jobs, rather than being terminated with their jobs left running and billed.
+    const handle = await startChild(transcribeMedia, {
+      workflowId,
+      args: [childInput],
+      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    });
     this.running.set(workflowId, handle);
     handle.result().then(
       (result) =>
@@ -187,16 +226,21 @@ class BatchRun {
     this.state.partKeys.push(partKey);
   }
 
-  private async finish(): Promise<TranscribeBatchResult> {
+  private async writeManifest() {
     await this.flushOutcomes();
     const { total, succeeded, failed, startedAt, partKeys } = this.state;
-    const manifestObject = await finalizeBatchManifest({
+    return await finalizeBatchManifest({
       bucket: this.input.bucket,
       region: this.input.region,
       manifestKey: this.manifestKey,
       partKeys,
       summary: { batchWorkflowId: workflowInfo().workflowId, total, succeeded, failed, startedAt },
     });
+  }
+
+  private async finish(): Promise<TranscribeBatchResult> {
+    const manifestObject = await this.writeManifest();
+    const { total, succeeded, failed } = this.state;
     if (this.firstFailure) {
       throw ApplicationFailure.create({
         type: FailureType.BatchItemFailed,
@@ -210,14 +254,18 @@ class BatchRun {
 
   private async continueAsNew(): Promise<never> {
     await this.flushOutcomes();
-    return await continueAsNew<typeof transcribeBatch>(this.input, this.state);
+    // The keys left to do travel in the continuation only, so the payload does not carry the list twice.
+    const input = 'keys' in this.input.source ? { ...this.input, source: { keys: [] } } : this.input;
+    return await continueAsNew<typeof transcribeBatch>(input, this.state);
   }
 }
 
-/** The failure type and message of a child's failure, walking to the innermost typed cause. */
+/** The type and message of a child's failure: the first typed `ApplicationFailure` in its cause chain. */
 function describeFailure(err: unknown): { type?: string; message: string } {
-  let cause: unknown = err;
-  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-  return { type, message: cause instanceof Error ? cause.message : String(cause) };
+  let innermost: unknown = err;
+  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type) return { type: cause.type, message: cause.message };
+    innermost = cause;
+  }
+  return { message: innermost instanceof Error ? innermost.message : String(innermost) };
 }

@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  TimeoutFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -25,11 +26,15 @@ import { resolveTranscribeMediaInput } from './input';
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Activity stubs with this run's attempt timeout; retry policies are fixed by what each activity does. */
-function activitiesFor(attemptTimeoutMs: number) {
+/**
+ * Activity stubs with this run's attempt timeout; retry policies are fixed by what each activity does. Submit retries
+ * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it.
+ */
+function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) {
   const startToCloseTimeout = attemptTimeoutMs;
   const { submitTranscriptionJob } = proxyActivities<Activities>({
     startToCloseTimeout,
+    scheduleToCloseTimeout: Math.max(attemptTimeoutMs, submitBudgetMs),
     // Retries are safe: a retried attempt adopts the job an earlier attempt created (see the submit activity).
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
@@ -118,7 +123,12 @@ class TranscriptionRun {
     this.workflowStartedAt = continuation?.workflowStartedAt ?? new Date(this.startedAt).toISOString();
     this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
     this.job = continuation?.job;
-    this.activities = activitiesFor(input.activityAttemptTimeoutMs);
+    // A continued run shows the job it carries over, in the status query and in search attributes alike.
+    if (this.job) {
+      this.status.jobId = this.job.jobId;
+      this.status.jobState = this.job.state;
+    }
+    this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now());
   }
 
   async execute(): Promise<TranscriptionResult> {
@@ -142,7 +152,19 @@ class TranscriptionRun {
         request: { media, recognition, bucket, region, output, queueId, jobLevel, callback },
         callbackExpiresAt: new Date(this.deadlineAt + CALLBACK_TOKEN_MARGIN_MS).toISOString(),
       }),
-    );
+    ).catch((err: unknown) => {
+      if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
+        this.status.phase = 'timed-out';
+        this.status.lastError = `Deadline passed while CI kept refusing the submit: ${err.cause.message}`;
+        throw ApplicationFailure.create({
+          type: FailureType.TimedOut,
+          nonRetryable: true,
+          message: this.status.lastError,
+          details: [{ cancelOutcome: 'never-submitted' }],
+        });
+      }
+      throw err;
+    });
     this.job = job;
     this.status.jobId = job.jobId;
     this.noteState(job.state);
@@ -223,14 +245,17 @@ class TranscriptionRun {
     completedBy: 'callback' | 'poll',
   ): Promise<TranscriptionResult> {
     this.status.phase = 'storing';
-    const result = await this.activities.storeTranscriptionResult({
-      job,
-      final,
-      media: this.input.media,
-      manifestKey: this.input.manifestKey,
-      completedBy,
-      workflowStartedAt: this.workflowStartedAt,
-    });
+    // The job succeeded and is billed: a cancel arriving now must not lose its manifest and result.
+    const result = await CancellationScope.nonCancellable(() =>
+      this.activities.storeTranscriptionResult({
+        job,
+        final,
+        media: this.input.media,
+        manifestKey: this.input.manifestKey,
+        completedBy,
+        workflowStartedAt: this.workflowStartedAt,
+      }),
+    );
     this.status.phase = 'completed';
     return result;
   }
