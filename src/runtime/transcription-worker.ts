@@ -28,6 +28,8 @@ export async function bundleTranscriptionWorkflows(): Promise<{ code: string }> 
 /** Creates a worker that runs this package's workflows and activities on `taskQueue`. */
 export async function createTranscriptionWorker(options: TranscriptionWorkerOptions): Promise<Worker> {
   return await Worker.create({
+    // In-flight submits and polls get time to finish on SIGTERM, so a deploy does not cut a submit mid-request.
+    shutdownGraceTime: '30s',
     ...options.workerOptions,
     connection: options.connection,
     namespace: options.namespace ?? 'default',
