@@ -104,6 +104,7 @@ export async function runChaosPhases(ctx: ChaosContext) {
     started: runs.length,
     completed: verdicts.length - failed.length,
     duplicateJobs: verdicts.reduce((sum, verdict) => sum + Math.max(0, verdict.jobs - 1), 0),
+    cancelledDuplicateJobs: verdicts.reduce((sum, verdict) => sum + verdict.cancelledDuplicates, 0),
     lostResults: failed.length,
     secretLeaks: scan.leaks.length,
     replayFailures: scan.replayFailures.length,

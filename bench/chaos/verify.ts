@@ -14,8 +14,10 @@ interface EmulatedJobSummary {
 /** The check of one workflow against the emulator's record. */
 export interface RunVerdict {
   workflowId: string;
-  /** CI jobs carrying this workflow's tag; exactly one is correct. */
+  /** CI jobs carrying this workflow's tag that were not cancelled before running; exactly one is correct. */
   jobs: number;
+  /** Extra jobs with its tag that a retried submit cancelled before they ran (never billed). */
+  cancelledDuplicates: number;
   /** Empty when the run completed correctly. */
   problems: string[];
   completedBy?: 'callback' | 'poll';
@@ -24,10 +26,16 @@ export interface RunVerdict {
 /** The step name `transcribeMedia` tags its one CI job with (see the workflow's `SUBMIT_STEP`). */
 const SUBMIT_STEP = 'transcribe';
 
-async function emulatorJobs(services: LocalServices): Promise<Map<string, EmulatedJobSummary>> {
+async function emulatorJobs(services: LocalServices): Promise<EmulatedJobSummary[]> {
   const answer = await fetch(`${services.emulator.url}/_emulator/jobs`);
-  const jobs = (await answer.json()) as EmulatedJobSummary[];
-  return new Map(jobs.map((job) => [job.jobId, job]));
+  return (await answer.json()) as EmulatedJobSummary[];
+}
+
+/** The tag the submit activity gave this workflow's job: it hashes the first run's id (the run that submits). */
+async function tagOf(client: Client, namespace: string, workflowId: string): Promise<string> {
+  const description = await client.workflow.getHandle(workflowId).describe();
+  const runId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
+  return jobTagFor({ namespace, workflowId, runId }, SUBMIT_STEP);
 }
 
 async function objectExists(services: LocalServices, bucket: string, key: string): Promise<boolean> {
@@ -36,7 +44,7 @@ async function objectExists(services: LocalServices, bucket: string, key: string
 
 async function resultProblems(
   services: LocalServices,
-  jobs: Map<string, EmulatedJobSummary>,
+  jobs: ReadonlyMap<string, EmulatedJobSummary>,
   tag: string,
   result: TranscriptionResult,
 ): Promise<string[]> {
@@ -65,7 +73,7 @@ async function resultProblems(
 }
 
 /**
- * Checks every run: closed as completed, exactly one CI job with its tag, the result's job is that job and ended
+ * Checks every run: closed as completed, exactly one live (not cancelled) CI job with its tag, the result's job is that job and ended
  * `Success` in the emulator, the transcript and the manifest exist, and the manifest names the job.
  * Call with the emulator's faults cleared (the checks read objects through it).
  */
@@ -75,13 +83,21 @@ export async function verifyRuns(
   namespace: string,
   runs: readonly ClosedRun[],
 ): Promise<RunVerdict[]> {
-  const jobs = await emulatorJobs(services);
-  const byTag = services.emulator.counters().jobsByUserData;
+  const all = await emulatorJobs(services);
+  const jobs = new Map(all.map((job) => [job.jobId, job]));
   const verdicts: RunVerdict[] = [];
   for (const run of runs) {
-    const tag = jobTagFor(namespace, run.workflowId, SUBMIT_STEP);
-    const verdict: RunVerdict = { workflowId: run.workflowId, jobs: byTag[tag] ?? 0, problems: [] };
-    if (verdict.jobs !== 1) verdict.problems.push(`${verdict.jobs} CI jobs carry its tag`);
+    const tag = await tagOf(client, namespace, run.workflowId);
+    const tagged = all.filter((job) => job.userData === tag);
+    const cancelled = tagged.filter((job) => job.state === 'Cancel').length;
+    const verdict: RunVerdict = {
+      workflowId: run.workflowId,
+      jobs: tagged.length - cancelled,
+      cancelledDuplicates: cancelled,
+      problems: [],
+    };
+    if (verdict.jobs !== 1)
+      verdict.problems.push(`${verdict.jobs} live CI jobs carry its tag (${cancelled} cancelled)`);
     if (run.status !== 'COMPLETED') {
       verdict.problems.push(`workflow ${run.status}`);
     } else {
