@@ -6,11 +6,10 @@
  * Last line: one JSON object; exits 1 unless every run completed correctly. Sizes: CHAOS_WORKFLOWS (phase 1, default
  * 200), CHAOS_RESTART_WORKFLOWS (phase 2, default 100).
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import { findFreePort } from '../src/devstack/free-port';
 import { startLocalStack } from '../src/devstack/local-stack';
 import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../src/devstack/temporal-cli';

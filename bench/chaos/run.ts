@@ -4,12 +4,14 @@ import type { FaultConfig } from '../../src/emulator';
 import { noFaults, silentWav } from '../../src/emulator';
 import type { TranscribeMediaInput } from '../../src/workflows';
 import { BENCH_RECOGNITION } from '../lib/bench-stack';
+import type { HistoryScan } from '../lib/histories';
 import { scanHistories } from '../lib/histories';
 import { progress } from '../lib/runtime';
 import type { ClosedRun } from './phase';
 import { awaitClosed, startRuns } from './phase';
 import { WorkerSupervisor } from './supervisor';
 import type { ChaosTemporal } from './temporal';
+import type { RunVerdict } from './verify';
 import { verifyRuns } from './verify';
 
 /** Faults on for the whole run (lost submit responses are re-armed at the start of each phase). */
@@ -64,57 +66,45 @@ async function phase(ctx: ChaosContext, name: string, count: number, midFlight?:
   return await awaitClosed(client, ids, deadline);
 }
 
-/** Both phases, the checks, and the summary (`pass` says whether every run completed correctly). */
-export async function runChaosPhases(ctx: ChaosContext) {
-  const { stack, temporal } = ctx;
+/** Restarts the dev server twice while phase 2's runs are starting and running. */
+async function restartServerTwice(temporal: ChaosTemporal): Promise<void> {
+  for (const downMs of [5_000, 1_000]) {
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    progress(`chaos: restarting the Temporal dev server (down ${downMs} ms)`);
+    await temporal.restart(downMs);
+  }
+}
+
+/** Runs both phases with the faults on and the worker being killed; returns the runs and the supervisor. */
+async function runPhases(ctx: ChaosContext): Promise<{ runs: ClosedRun[]; supervisor: WorkerSupervisor }> {
   const supervisor = new WorkerSupervisor(
-    { ...stack.workerEnv, WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
+    { ...ctx.stack.workerEnv, WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
     { lifeMs: [1_000, 5_000], downMs: [100, 1_500] },
   );
-  stack.services.emulator.setFaults(CHAOS_FAULTS);
+  ctx.stack.services.emulator.setFaults(CHAOS_FAULTS);
   supervisor.start(true);
-  let runs: ClosedRun[];
   try {
-    runs = await phase(ctx, 'kills', ctx.sizes.phase1);
-    runs.push(
-      ...(await phase(ctx, 'server-restart', ctx.sizes.phase2, async () => {
-        for (const downMs of [5_000, 1_000]) {
-          await new Promise((resolve) => setTimeout(resolve, 4_000));
-          progress(`chaos: restarting the Temporal dev server (down ${downMs} ms)`);
-          await temporal.restart(downMs);
-        }
-      })),
-    );
+    const runs = await phase(ctx, 'kills', ctx.sizes.phase1);
+    runs.push(...(await phase(ctx, 'server-restart', ctx.sizes.phase2, () => restartServerTwice(ctx.temporal))));
+    return { runs, supervisor };
   } finally {
     await supervisor.stop();
   }
-  const faultsInjected = stack.services.emulator.counters().faultsInjected;
-  stack.services.emulator.setFaults(noFaults());
-  progress('chaos: verifying results and scanning histories');
-  const verdicts = await verifyRuns(stack.client, stack.services, stack.temporal.namespace, runs);
-  const { secretKey, callbackSecret, secretId } = stack.services.secrets;
-  const scan = await scanHistories(
-    stack.client,
-    runs.map((run) => run.workflowId),
-    { secretKey, callbackSecret, secretId },
-    ctx.bundle,
-  );
+}
+
+function summarize(verdicts: readonly RunVerdict[], scan: HistoryScan) {
   const failed = verdicts.filter((verdict) => verdict.problems.length > 0);
+  const count = (pick: (verdict: RunVerdict) => number) => verdicts.reduce((sum, verdict) => sum + pick(verdict), 0);
   const summary = {
-    started: runs.length,
+    started: verdicts.length,
     completed: verdicts.length - failed.length,
-    duplicateJobs: verdicts.reduce((sum, verdict) => sum + Math.max(0, verdict.jobs - 1), 0),
-    cancelledDuplicateJobs: verdicts.reduce((sum, verdict) => sum + verdict.cancelledDuplicates, 0),
+    duplicateJobs: count((verdict) => Math.max(0, verdict.jobs - 1)),
+    cancelledDuplicateJobs: count((verdict) => verdict.cancelledDuplicates),
     lostResults: failed.length,
     secretLeaks: scan.leaks.length,
     replayFailures: scan.replayFailures.length,
-    completedByCallback: verdicts.filter((verdict) => verdict.completedBy === 'callback').length,
-    completedByPoll: verdicts.filter((verdict) => verdict.completedBy === 'poll').length,
-    workerKills: supervisor.kills,
-    workerStarts: supervisor.starts,
-    workerCrashes: supervisor.crashes,
-    serverRestarts: temporal.restarts,
-    faultsInjected,
+    completedByCallback: count((verdict) => (verdict.completedBy === 'callback' ? 1 : 0)),
+    completedByPoll: count((verdict) => (verdict.completedBy === 'poll' ? 1 : 0)),
     problems: [
       ...failed.map((f) => `${f.workflowId}: ${f.problems.join('; ')}`),
       ...scan.leaks,
@@ -128,4 +118,29 @@ export async function runChaosPhases(ctx: ChaosContext) {
     summary.secretLeaks === 0 &&
     summary.replayFailures === 0;
   return { ...summary, pass };
+}
+
+/** Both phases, the checks, and the summary (`pass` says whether every run completed correctly). */
+export async function runChaosPhases(ctx: ChaosContext) {
+  const { stack, temporal } = ctx;
+  const { runs, supervisor } = await runPhases(ctx);
+  const faultsInjected = stack.services.emulator.counters().faultsInjected;
+  stack.services.emulator.setFaults(noFaults());
+  progress('chaos: verifying results and scanning histories');
+  const verdicts = await verifyRuns(stack.client, stack.services, stack.temporal.namespace, runs);
+  const { secretKey, callbackSecret, secretId } = stack.services.secrets;
+  const workflowIds = runs.map((run) => run.workflowId);
+  const secrets = { secretKey, callbackSecret, secretId };
+  const scan = await scanHistories(stack.client, workflowIds, secrets, ctx.bundle);
+  const { problems, pass, ...figures } = summarize(verdicts, scan);
+  return {
+    ...figures,
+    workerKills: supervisor.kills,
+    workerStarts: supervisor.starts,
+    workerCrashes: supervisor.crashes,
+    serverRestarts: temporal.restarts,
+    faultsInjected,
+    problems,
+    pass,
+  };
 }
