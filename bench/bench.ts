@@ -3,7 +3,7 @@
  * prints a table and, as its last line, one JSON object with the figures. Sizes through the environment:
  * BENCH_WORKFLOWS (throughput, default 500), BENCH_JOB_MS (emulated job length, 200), BENCH_LATENCY_WORKFLOWS (200; half as many more run one at a time),
  * BENCH_POLL_WORKFLOWS (20), BENCH_POLL_SCALE (time compression of the 10-minute job, 30), BENCH_RSS_WORKFLOWS
- * (waiting runs actually started, 3000; RSS at 10,000 is extrapolated from the last two steps unless this is 10000),
+ * (waiting runs actually started, 3000, in four steps; RSS at 10,000 is extrapolated unless this is 10000),
  * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4).
  */
 import { startBenchStack } from './lib/bench-stack';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     progress('polling without callbacks (time-compressed)');
     const polling = await runPolling(bench, sizes.pollWorkflows, sizes.pollScale);
     progress(`worker RSS with up to ${sizes.rssWorkflows} waiting workflows`);
-    const steps = [Math.round(sizes.rssWorkflows / 2), sizes.rssWorkflows];
+    const steps = [1, 2, 3, 4].map((quarter) => Math.round((sizes.rssWorkflows * quarter) / 4));
     const rss = await runWorkerRss(bench, steps, RSS_TARGET, RSS_WORKER_NODE_ARGS);
     const report = buildReport({ sizes, callbackPath, sequential, throughput, polling, rss });
     printTable(report.rows);

@@ -17,7 +17,10 @@ export interface WorkerRssResult {
   idleRssMb: number;
   /** (waiting runs, RSS MiB) after each step. */
   points: { waiting: number; rssMb: number; seconds: number }[];
-  /** RSS at `target` waiting runs: measured when the last point reached it, else extrapolated linearly. */
+  /**
+   * RSS at `target` waiting runs: measured when the last step reached it, else read off a least-squares line through
+   * the steps (never below the last reading).
+   */
   rssMbAtTarget: number;
   target: number;
   extrapolated: boolean;
@@ -26,14 +29,24 @@ export interface WorkerRssResult {
 /** A queue the emulator holds paused: its jobs stay `Pause`, so no callback comes and the runs keep waiting. */
 const HELD_QUEUE = 'bench-held-queue';
 
-/** Largest of three VmRSS readings a second apart. */
+/** Median of five VmRSS readings half a second apart (RSS moves with garbage collection). */
 async function settledRss(worker: ChildWorker): Promise<number> {
   const readings: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     readings.push(worker.rssMb());
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return Math.max(...readings);
+  return readings.sort((a, b) => a - b)[2]!;
+}
+
+/** Value at `x` of the least-squares line through `points`. */
+function fitAt(points: readonly { waiting: number; rssMb: number }[], x: number): number {
+  const n = points.length;
+  const mx = points.reduce((sum, p) => sum + p.waiting, 0) / n;
+  const my = points.reduce((sum, p) => sum + p.rssMb, 0) / n;
+  const sxy = points.reduce((sum, p) => sum + (p.waiting - mx) * (p.rssMb - my), 0);
+  const sxx = points.reduce((sum, p) => sum + (p.waiting - mx) ** 2, 0);
+  return my + (sxx > 0 ? sxy / sxx : 0) * (x - mx);
 }
 
 /** Starts runs `from`..`to`-1 and waits until all `to` have their job id (set in the task that starts the wait). */
@@ -68,7 +81,7 @@ async function fillTo(bench: BenchStack, worker: ChildWorker, taskQueue: string,
 /**
  * Runs a `src/worker.ts` child process and fills it, step by step, with `transcribeMedia` runs whose jobs are held in
  * a paused CI queue (first poll an hour away), reading VmRSS once every run of a step waits. When the last step is
- * below `target`, RSS at `target` is extrapolated from the slope between the last two steps.
+ * below `target`, RSS at `target` is extrapolated along the least-squares line through the steps.
  */
 export async function runWorkerRss(
   bench: BenchStack,
@@ -97,10 +110,8 @@ export async function runWorkerRss(
       progress(`rss: ${waiting} waiting after ${Math.round(seconds)} s: ${Math.round(points.at(-1)!.rssMb)} MiB`);
     }
     const last = points.at(-1)!;
-    const previous = points.at(-2) ?? { waiting: 0, rssMb: idleRssMb };
-    const slope = (last.rssMb - previous.rssMb) / (last.waiting - previous.waiting);
     const extrapolated = last.waiting < target;
-    const rssMbAtTarget = extrapolated ? last.rssMb + Math.max(0, slope) * (target - last.waiting) : last.rssMb;
+    const rssMbAtTarget = extrapolated ? Math.max(last.rssMb, fitAt(points, target)) : last.rssMb;
     return { nodeArgs, idleRssMb, points, rssMbAtTarget, target, extrapolated };
   } finally {
     await worker.kill('SIGKILL');
