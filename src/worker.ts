@@ -43,7 +43,11 @@ async function main(): Promise<void> {
       taskQueue: config.taskQueue,
       deps,
       workflowBundle: await loadWorkflowBundle(process.env.WORKFLOW_BUNDLE_PATH),
-      workerOptions: { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities },
+      workerOptions: {
+        maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+        // Waiting runs cost little once evicted; the cache is what grows a worker's memory with open workflows.
+        ...(config.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.maxCachedWorkflows }),
+      },
     });
     Runtime.instance().logger.info('Worker started', {
       taskQueue: config.taskQueue,

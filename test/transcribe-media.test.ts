@@ -73,7 +73,7 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
     assert.equal(manifest.segments, 2);
     assert.equal(manifest.input.object, key);
     const events = await historyLength(suite.stack.client, handle.workflowId);
-    assert.ok(events <= 40, `callback path history has ${events} events`);
+    assert.ok(events <= 30, `callback path history has ${events} events`);
   });
 
   /** Requests per route made by `work`, read from the emulator's counters. */

@@ -21,6 +21,7 @@ describe('worker configuration', () => {
     assert.equal(config.callbacks, undefined);
     assert.equal(config.tencent.endpoint, undefined);
     assert.equal(config.logLevel, 'INFO');
+    assert.equal(config.maxCachedWorkflows, undefined);
   });
 
   it('enables callbacks with a public URL and a secret, trimming a trailing slash', () => {
@@ -29,7 +30,9 @@ describe('worker configuration', () => {
       CALLBACK_PUBLIC_BASE_URL: 'https://hooks.example.com/',
       CALLBACK_SECRET: 'x'.repeat(40),
       CI_ENDPOINT: 'http://127.0.0.1:9100',
+      WORKER_MAX_CACHED_WORKFLOWS: '200',
     });
+    assert.equal(config.maxCachedWorkflows, 200);
     assert.deepEqual(config.callbacks, { publicBaseUrl: 'https://hooks.example.com', secret: 'x'.repeat(40) });
     assert.equal(config.tencent.endpoint, 'http://127.0.0.1:9100');
   });

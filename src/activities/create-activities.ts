@@ -10,7 +10,9 @@ import { buildManifest, summarizeResult } from './manifest';
 import { submitStepJob } from './submit';
 import type {
   CancelJobOutcome,
+  JobCheck,
   JobRef,
+  JobResultSummary,
   JobSnapshot,
   StoreResultInput,
   SubmitJobInput,
@@ -41,6 +43,30 @@ export function createActivities(deps: ActivityDeps) {
     });
   }
 
+  async function writeManifest(input: StoreResultInput, summary: JobResultSummary) {
+    const { output } = input.job;
+    const at = (key: string) => ({ ...output, key, uri: cosUri(output.bucket, key) });
+    const transcription: TranscriptionResult = {
+      jobId: input.job.jobId,
+      resultObject: output,
+      detailObject: summary.detailKey ? at(summary.detailKey) : undefined,
+      manifestObject: at(input.manifestKey),
+      audioTimeSeconds: summary.audioTimeSeconds,
+      segments: summary.segments,
+      engine: summary.engine,
+      templateId: summary.templateId,
+      completedBy: input.completedBy,
+      startedAt: summary.startedAt,
+      finishedAt: summary.finishedAt,
+    };
+    await deps.objects.put(
+      { Bucket: output.bucket, Region: output.region, Key: input.manifestKey },
+      JSON.stringify(buildManifest(summary, input, transcription), null, 2),
+      'application/json',
+    );
+    return transcription;
+  }
+
   return {
     ...createBatchActivities(deps),
 
@@ -63,42 +89,15 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Writes a JSON manifest next to the transcript (idempotent: the same content on every attempt) and returns
-     * where transcript, detail and manifest are.
+     * One look at a waiting job: its compact state, and when it succeeded, its result stored at once (manifest
+     * written, locations returned). Confirming and storing in one activity saves a workflow task and an activity per
+     * job, and CI is asked once.
      */
-    async storeTranscriptionResult(input: StoreResultInput): Promise<TranscriptionResult> {
+    async checkTranscriptionJob(input: StoreResultInput): Promise<JobCheck> {
       return sortingFailures(async () => {
-        // The confirming poll already carries the summary; reading the job again would cost a CI call per job.
-        const summary = input.final?.result ?? summarizeResult(await fetchJob(input.job));
-        if (!summary) {
-          throw ApplicationFailure.create({
-            type: FailureType.ResultUnavailable,
-            nonRetryable: true,
-            message: `CI job ${input.job.jobId} has no result to store`,
-            details: [{ jobId: input.job.jobId }],
-          });
-        }
-        const { output } = input.job;
-        const at = (key: string) => ({ ...output, key, uri: cosUri(output.bucket, key) });
-        const transcription: TranscriptionResult = {
-          jobId: input.job.jobId,
-          resultObject: output,
-          detailObject: summary.detailKey ? at(summary.detailKey) : undefined,
-          manifestObject: at(input.manifestKey),
-          audioTimeSeconds: summary.audioTimeSeconds,
-          segments: summary.segments,
-          engine: summary.engine,
-          templateId: summary.templateId,
-          completedBy: input.completedBy,
-          startedAt: summary.startedAt,
-          finishedAt: summary.finishedAt,
-        };
-        await deps.objects.put(
-          { Bucket: output.bucket, Region: output.region, Key: input.manifestKey },
-          JSON.stringify(buildManifest(summary, input, transcription), null, 2),
-          'application/json',
-        );
-        return transcription;
+        const snapshot = snapshotOf(await fetchJob(input.job));
+        if (!snapshot.result) return { snapshot };
+        return { snapshot, result: await writeManifest(input, snapshot.result) };
       });
     },
   };

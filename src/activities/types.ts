@@ -83,16 +83,21 @@ export interface CancelJobOutcome {
   state?: CiJobState;
 }
 
-/** Input of the store-result activity. */
+/** Input of the check activity: the job, and what storing its result needs once it succeeded. */
 export interface StoreResultInput {
   job: SubmittedJob;
-  /** The confirmed `Success` snapshot; when it lacks a result summary the activity reads the job from CI. */
-  final?: JobSnapshot;
   media: ResolvedTranscribeMediaInput['media'];
   manifestKey: string;
   completedBy: 'callback' | 'poll';
   /** When the workflow started (ISO 8601), recorded in the manifest. */
   workflowStartedAt: string;
+}
+
+/** What one check of a waiting job found: its state, and the stored result once it succeeded. */
+export interface JobCheck {
+  snapshot: JobSnapshot;
+  /** Present when the job succeeded: the manifest is written and these are the locations. */
+  result?: TranscriptionResult;
 }
 
 /** The typed result of `transcribeMedia`: where the transcript and its manifest are. The text itself never passes

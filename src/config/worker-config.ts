@@ -32,6 +32,8 @@ export interface WorkerConfig {
   metricsBindAddress?: string;
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   maxConcurrentActivities: number;
+  /** Workflow runs kept in the worker's cache; SDK default (sized from the heap) when unset. */
+  maxCachedWorkflows?: number;
 }
 
 /** Reads and validates the worker's configuration from `env`, reporting every problem in one `ConfigError`. */
@@ -65,6 +67,9 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     metricsBindAddress: read.optional('WORKER_METRICS_BIND_ADDRESS'),
     logLevel: read.oneOf('LOG_LEVEL', ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'INFO'),
     maxConcurrentActivities: read.integer('WORKER_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
+    maxCachedWorkflows: read.optional('WORKER_MAX_CACHED_WORKFLOWS')
+      ? read.integer('WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 100_000)
+      : undefined,
   };
   read.throwIfProblems('worker');
   return config;

@@ -24,7 +24,7 @@ export const ciCallbackSignal = defineSignal<[CiCallbackSignal]>('ciJobCallback'
 
 /** Phases of a `transcribeMedia` run, in order. */
 export type TranscriptionPhase =
-  'submitting' | 'waiting' | 'storing' | 'completed' | 'failed' | 'cancelling' | 'cancelled' | 'timed-out';
+  'submitting' | 'waiting' | 'completed' | 'failed' | 'cancelling' | 'cancelled' | 'timed-out';
 
 /** Live status of a `transcribeMedia` run, answered by {@link transcriptionStatusQuery}. */
 export interface TranscriptionStatus {

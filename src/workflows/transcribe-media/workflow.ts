@@ -14,7 +14,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
-import type { CancelJobOutcome, JobSnapshot, SubmittedJob, TranscriptionResult } from '../../activities/types';
+import type {
+  CancelJobOutcome,
+  JobCheck,
+  JobSnapshot,
+  SubmittedJob,
+  TranscriptionResult,
+} from '../../activities/types';
 import { FailureType } from '../../shared/failure-types';
 import { CI_JOB_ID, CI_JOB_STATE } from '../../shared/search-attributes';
 import type { CiCallbackSignal, TranscriptionStatus } from '../messages';
@@ -38,15 +44,12 @@ function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) {
     // Retries are safe: a retried attempt adopts the job an earlier attempt created (see the submit activity).
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
-  const { getTranscriptionJob, cancelTranscriptionJob } = proxyActivities<Activities>({
+  // A check that keeps failing is waited out until the next poll rather than failing the run.
+  const { checkTranscriptionJob, cancelTranscriptionJob } = proxyActivities<Activities>({
     startToCloseTimeout,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
   });
-  const { storeTranscriptionResult } = proxyActivities<Activities>({
-    startToCloseTimeout,
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
-  });
-  return { submitTranscriptionJob, getTranscriptionJob, cancelTranscriptionJob, storeTranscriptionResult };
+  return { submitTranscriptionJob, checkTranscriptionJob, cancelTranscriptionJob };
 }
 
 /** The step name that owns this workflow's single CI job. */
@@ -134,8 +137,9 @@ class TranscriptionRun {
   async execute(): Promise<TranscriptionResult> {
     try {
       const job = this.job ?? (await this.submit());
-      const { completedBy, final } = await this.waitForTerminalState(job);
-      return await this.storeResult(job, final, completedBy);
+      const result = await this.waitForResult(job);
+      this.status.phase = 'completed';
+      return result;
     } catch (err) {
       if (isCancellation(err) && this.job) await this.cancelCiJobAfterWorkflowCancel(this.job);
       else if (!isCancellation(err)) this.status.phase = this.status.phase === 'timed-out' ? 'timed-out' : 'failed';
@@ -171,14 +175,14 @@ class TranscriptionRun {
     return job;
   }
 
-  /** Waits for a callback or the next poll until CI reports a final state; returns it and how it was detected. */
-  private async waitForTerminalState(
-    job: SubmittedJob,
-  ): Promise<{ completedBy: 'callback' | 'poll'; final: JobSnapshot }> {
-    let snapshot: JobSnapshot = { jobId: job.jobId, state: job.state };
-    let completedBy: 'callback' | 'poll' = 'poll';
+  /**
+   * Waits for a callback or the next poll until CI reports a final state. A successful job's result is stored by the
+   * same activity that saw it succeed; a failed or cancelled job ends the run with its typed failure.
+   */
+  private async waitForResult(job: SubmittedJob): Promise<TranscriptionResult> {
+    let check: JobCheck = { snapshot: { jobId: job.jobId, state: job.state } };
     this.status.phase = 'waiting';
-    while (actionForJobState(snapshot.state) === 'keep-waiting') {
+    for (;;) {
       const remaining = this.deadlineAt - Date.now();
       if (remaining <= 0) return await this.failOnDeadline(job);
       const delay = Math.min(pollDelayMs(this.input.polling, this.status.polls, Math.random()), remaining);
@@ -188,36 +192,50 @@ class TranscriptionRun {
       if (!callbackArrived && Date.now() >= this.deadlineAt) return await this.failOnDeadline(job);
       if (callbackArrived) this.inbox.takeFor(job.jobId);
       else this.status.polls += 1;
-      completedBy = callbackArrived ? 'callback' : 'poll';
-      snapshot = await this.confirm(job, snapshot);
-      const stillWaiting = actionForJobState(snapshot.state) === 'keep-waiting';
-      if (stillWaiting && workflowInfo().continueAsNewSuggested) await this.continueAsNew(job);
+      const completedBy = callbackArrived ? 'callback' : 'poll';
+      check = await this.check(job, check, completedBy);
+      if (check.result) {
+        this.status.completedBy = completedBy;
+        return check.result;
+      }
+      this.settle(job, check.snapshot);
+      if (workflowInfo().continueAsNewSuggested) await this.continueAsNew(job);
     }
-    this.settle(job, snapshot, completedBy);
-    return { completedBy, final: snapshot };
   }
 
-  /** Asks CI for the job's state; a failed poll is recorded and waited out rather than failing the run. */
-  private async confirm(job: SubmittedJob, previous: JobSnapshot): Promise<JobSnapshot> {
+  /** Asks CI for the job once (storing its result if it succeeded); a failed check is waited out, not fatal. */
+  private async check(job: SubmittedJob, previous: JobCheck, completedBy: 'callback' | 'poll'): Promise<JobCheck> {
     try {
-      const snapshot = await this.activities.getTranscriptionJob({
-        jobId: job.jobId,
-        bucket: job.bucket,
-        region: job.region,
+      const check = await this.activities.checkTranscriptionJob({
+        job,
+        media: this.input.media,
+        manifestKey: this.input.manifestKey,
+        completedBy,
+        workflowStartedAt: this.workflowStartedAt,
       });
-      this.noteState(snapshot.state);
-      return snapshot;
+      this.noteState(check.snapshot.state);
+      return check;
     } catch (err) {
       if (isCancellation(err) || isPermanentActivityFailure(err)) throw err;
       this.status.lastError = (err as Error).message;
-      log.warn('Polling the CI job failed; will try again', { jobId: job.jobId, error: this.status.lastError });
+      log.warn('Checking the CI job failed; will try again', { jobId: job.jobId, error: this.status.lastError });
       return previous;
     }
   }
 
-  /** Throws the typed failure for a failed or cancelled job; records how a successful one was detected. */
-  private settle(job: SubmittedJob, snapshot: JobSnapshot, completedBy: 'callback' | 'poll'): void {
+  /** Throws the typed failure for a job that ended without a stored result; returns while it is still on its way. */
+  private settle(job: SubmittedJob, snapshot: JobSnapshot): void {
     const action = actionForJobState(snapshot.state);
+    if (action === 'store-result') {
+      // Success without a SpeechRecognitionResult: there is nothing to store, and waiting longer will not add it.
+      this.status.lastError = `CI job ${job.jobId} succeeded without a recognition result`;
+      throw ApplicationFailure.create({
+        type: FailureType.ResultUnavailable,
+        nonRetryable: true,
+        message: this.status.lastError,
+        details: [{ jobId: job.jobId }],
+      });
+    }
     if (action === 'fail') {
       this.status.lastError = `${snapshot.code ?? 'UnknownError'}: ${snapshot.message ?? ''}`.trim();
       throw ApplicationFailure.create({
@@ -236,28 +254,6 @@ class TranscriptionRun {
         details: [{ jobId: job.jobId }],
       });
     }
-    this.status.completedBy = completedBy;
-  }
-
-  private async storeResult(
-    job: SubmittedJob,
-    final: JobSnapshot,
-    completedBy: 'callback' | 'poll',
-  ): Promise<TranscriptionResult> {
-    this.status.phase = 'storing';
-    // The job succeeded and is billed: a cancel arriving now must not lose its manifest and result.
-    const result = await CancellationScope.nonCancellable(() =>
-      this.activities.storeTranscriptionResult({
-        job,
-        final,
-        media: this.input.media,
-        manifestKey: this.input.manifestKey,
-        completedBy,
-        workflowStartedAt: this.workflowStartedAt,
-      }),
-    );
-    this.status.phase = 'completed';
-    return result;
   }
 
   private async failOnDeadline(job: SubmittedJob): Promise<never> {
@@ -274,7 +270,7 @@ class TranscriptionRun {
 
   /** After the workflow itself was cancelled: cancel the CI job and record honestly whether CI allowed it. */
   private async cancelCiJobAfterWorkflowCancel(job: SubmittedJob): Promise<void> {
-    if (this.status.phase === 'completed' || this.status.phase === 'storing') return;
+    if (this.status.phase === 'completed') return;
     this.status.phase = 'cancelling';
     const cancel = await CancellationScope.nonCancellable(() => this.tryCancel(job));
     const report = {
