@@ -14,6 +14,7 @@ import { printTable } from './lib/report';
 import { runCallbackPath } from './scenarios/callback-latency';
 import { runPolling } from './scenarios/polling';
 import { runThroughput } from './scenarios/throughput';
+import type { RssWorkerTuning } from './scenarios/worker-rss';
 import { runWorkerRss } from './scenarios/worker-rss';
 
 function sizeFromEnv(name: string, fallback: number): number {
@@ -27,12 +28,15 @@ function sizeFromEnv(name: string, fallback: number): number {
 const WORKER_OPTIONS: BenchWorkerOptions = {};
 
 /**
- * Node flags of the worker process in the RSS scenario. `src/worker.ts` has no cache-size setting, and the SDK sizes
- * its workflow cache from the heap limit ((heap MiB - 200) x 600 / 1024 runs, about 2,300 on a machine with a 4 GiB
- * default heap, at about 0.27 MiB each); a 384 MiB heap gives a cache of 107 runs. (Waiting runs
- * are evicted from a full cache and cost the worker next to nothing.)
+ * Tuning of the worker process in the RSS scenario. The SDK's default workflow cache is sized from the heap limit
+ * (about 2,300 runs on a machine with a 4 GiB default heap, at about 0.27 MiB each); `WORKER_MAX_CACHED_WORKFLOWS`
+ * bounds the cache and a heap limit bounds the garbage V8 keeps between collections. Waiting runs evicted from a full
+ * cache cost the worker next to nothing.
  */
-const RSS_WORKER_NODE_ARGS = ['--max-old-space-size=384'];
+const RSS_WORKER_TUNING: RssWorkerTuning = {
+  env: { WORKER_MAX_CACHED_WORKFLOWS: '100' },
+  nodeArgs: ['--max-old-space-size=384'],
+};
 
 /** Waiting runs the RSS figure is about. */
 const RSS_TARGET = 10_000;
@@ -65,7 +69,7 @@ async function main(): Promise<void> {
     const polling = await runPolling(bench, sizes.pollWorkflows, sizes.pollScale);
     progress(`worker RSS with up to ${sizes.rssWorkflows} waiting workflows`);
     const steps = [1, 2, 3, 4].map((quarter) => Math.round((sizes.rssWorkflows * quarter) / 4));
-    const rss = await runWorkerRss(bench, steps, RSS_TARGET, RSS_WORKER_NODE_ARGS);
+    const rss = await runWorkerRss(bench, steps, RSS_TARGET, RSS_WORKER_TUNING);
     const report = buildReport({ sizes, callbackPath, sequential, throughput, polling, rss });
     printTable(report.rows);
     console.log(JSON.stringify({ ...report.json, wallSeconds: Math.round((performance.now() - started) / 1000) }));

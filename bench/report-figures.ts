@@ -67,7 +67,7 @@ function jsonFigures(f: BenchFigures) {
       seconds: round(p.seconds, 0),
     })),
     workerRssIdleMb: round(rss.idleRssMb, 0),
-    workerNodeArgs: rss.nodeArgs,
+    workerRssTuning: rss.tuning,
     historyEventsCallbackPath: cb.historyEvents,
     historyEventsPerPollRound: round(poll.historyEventsPerPollRound, 1),
   };
@@ -79,6 +79,11 @@ function jsonFigures(f: BenchFigures) {
     rss.rssMbAtTarget > GOALS.rssMb && 'workerRssMb10kWaiting',
   ].filter((name): name is string => typeof name === 'string');
   return { ...figures, goalsMissed, sizes: f.sizes, machine: machine() };
+}
+
+function tuningText(rss: WorkerRssResult): string {
+  const env = Object.entries(rss.tuning.env).map(([name, value]) => `${name}=${value}`);
+  return [...env, ...rss.tuning.nodeArgs].join(' ');
 }
 
 /** The table rows and the final JSON object. */
@@ -123,7 +128,7 @@ export function buildReport(f: BenchFigures): { rows: ReportRow[]; json: ReturnT
     })),
     {
       figure: `worker RSS, ${rss.target} waiting${rss.extrapolated ? ' (extrapolated)' : ''}`,
-      value: `${json.workerRssMb10kWaiting} MiB (${rss.nodeArgs.join(' ')})`,
+      value: `${json.workerRssMb10kWaiting} MiB (${tuningText(rss)})`,
       goal: `<= ${GOALS.rssMb} MiB`,
       ok: rss.rssMbAtTarget <= GOALS.rssMb,
     },

@@ -12,8 +12,8 @@ import { progress } from '../lib/runtime';
 
 /** Worker memory with many open workflows waiting on their CI jobs. */
 export interface WorkerRssResult {
-  /** Node flags of the worker process (the heap limit sizes the SDK's default workflow cache). */
-  nodeArgs: readonly string[];
+  /** Extra environment and Node flags the worker process ran with. */
+  tuning: RssWorkerTuning;
   idleRssMb: number;
   /** (waiting runs, RSS MiB) after each step. */
   points: { waiting: number; rssMb: number; seconds: number }[];
@@ -24,6 +24,12 @@ export interface WorkerRssResult {
   rssMbAtTarget: number;
   target: number;
   extrapolated: boolean;
+}
+
+/** How the measured worker process is tuned: extra environment (e.g. `WORKER_MAX_CACHED_WORKFLOWS`) and Node flags. */
+export interface RssWorkerTuning {
+  env: Record<string, string>;
+  nodeArgs: readonly string[];
 }
 
 /** A queue the emulator holds paused: its jobs stay `Pause`, so no callback comes and the runs keep waiting. */
@@ -87,15 +93,15 @@ export async function runWorkerRss(
   bench: BenchStack,
   steps: readonly number[],
   target: number,
-  nodeArgs: readonly string[],
+  tuning: RssWorkerTuning,
 ): Promise<WorkerRssResult> {
   const { stack } = bench;
   const taskQueue = `bench-rss-${randomUUID()}`;
   const bundlePath = join(tmpdir(), `bench-bundle-${randomUUID()}.js`);
   writeFileSync(bundlePath, bench.transcriptionBundle.code);
   stack.services.emulator.setFaults({ pausedQueues: [HELD_QUEUE] });
-  const env = { ...stack.workerEnv, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath };
-  const worker = spawnWorker(env, nodeArgs);
+  const env = { ...stack.workerEnv, ...tuning.env, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath };
+  const worker = spawnWorker(env, tuning.nodeArgs);
   try {
     await waitForPoller(stack.client, stack.temporal.namespace, taskQueue, worker.pid);
     const idleRssMb = await settledRss(worker);
@@ -112,7 +118,7 @@ export async function runWorkerRss(
     const last = points.at(-1)!;
     const extrapolated = last.waiting < target;
     const rssMbAtTarget = extrapolated ? Math.max(last.rssMb, fitAt(points, target)) : last.rssMb;
-    return { nodeArgs, idleRssMb, points, rssMbAtTarget, target, extrapolated };
+    return { tuning, idleRssMb, points, rssMbAtTarget, target, extrapolated };
   } finally {
     await worker.kill('SIGKILL');
     stack.services.emulator.setFaults({ pausedQueues: [] });
