@@ -17,10 +17,7 @@ export function createBaselineActivities(client: Client, onError: (err: unknown)
       }, jobMs);
       return Promise.resolve(randomUUID());
     },
-    baselineConfirm(jobId: string): Promise<string> {
-      return Promise.resolve(jobId);
-    },
-    baselineStore(jobId: string): Promise<string> {
+    baselineCheck(jobId: string): Promise<string> {
       return Promise.resolve(`stored ${jobId}`);
     },
   };

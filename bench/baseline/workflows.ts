@@ -1,6 +1,7 @@
 /**
  * Baseline for the throughput benchmark: the same number of activities as `transcribeMedia` on the callback path
- * (submit, confirm, store) and one signal to wait for, with no CI logic. Bundled on its own.
+ * (submit, then one that checks the job and stores the result) and one signal to wait for, with no CI logic.
+ * Bundled on its own.
  */
 import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createBaselineActivities } from './activities';
@@ -8,16 +9,16 @@ import type { createBaselineActivities } from './activities';
 /** The "job finished" signal the baseline waits for. */
 export const baselineDoneSignal = defineSignal('baselineDone');
 
-const { baselineSubmit, baselineConfirm, baselineStore } = proxyActivities<ReturnType<typeof createBaselineActivities>>(
-  { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumAttempts: 5 } },
-);
+const { baselineSubmit, baselineCheck } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
 
-/** Starts a fake job that signals back after its duration, waits for the signal, then two more activities. */
+/** Starts a fake job that signals back after its duration, waits for the signal, then one more activity. */
 export async function baselineJob(jobMs: number): Promise<string> {
   let done = false;
   setHandler(baselineDoneSignal, () => void (done = true));
   const jobId = await baselineSubmit(jobMs);
   await condition(() => done);
-  await baselineConfirm(jobId);
-  return await baselineStore(jobId);
+  return await baselineCheck(jobId);
 }
