@@ -41,8 +41,10 @@ async function submit(ctx: CiContext, target: RequestTarget, body: Buffer): Prom
     const finished = await ctx.engine.runNow(job.jobId);
     if (finished) await ctx.callbacks.sendNow(finished);
   }
-  if (faults.loseSubmitResponses > 0) {
-    ctx.setLoseSubmitResponses(faults.loseSubmitResponses - 1);
+  // Read again after the awaits above: concurrent submits may have used up the armed count meanwhile.
+  const armed = ctx.faults().loseSubmitResponses;
+  if (armed > 0) {
+    ctx.setLoseSubmitResponses(armed - 1);
     bump(ctx.counters().faultsInjected, 'submit:lostResponse');
     return { status: 0, reset: true };
   }
