@@ -94,13 +94,8 @@ export async function transcribeMedia(
   const resolution = resolveTranscribeMediaInput(input);
   if (!resolution.ok) {
     status.phase = 'failed';
-    status.lastError = resolution.problems.join('; ');
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidInput,
-      nonRetryable: true,
-      message: `Invalid transcribeMedia input: ${status.lastError}`,
-      details: [{ problems: resolution.problems }],
-    });
+    const message = `Invalid transcribeMedia input: ${resolution.problems.join('; ')}`;
+    throw runFailure(status, FailureType.InvalidInput, message, { problems: resolution.problems });
   }
   for (const signal of continuation?.pendingCallbacks ?? []) inbox.restore(signal);
   const run = new TranscriptionRun(input, resolution.value, status, inbox, continuation);
@@ -159,13 +154,8 @@ class TranscriptionRun {
     ).catch((err: unknown) => {
       if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
         this.status.phase = 'timed-out';
-        this.status.lastError = `Deadline passed while CI kept refusing the submit: ${err.cause.message}`;
-        throw ApplicationFailure.create({
-          type: FailureType.TimedOut,
-          nonRetryable: true,
-          message: this.status.lastError,
-          details: [{ cancelOutcome: 'never-submitted' }],
-        });
+        const message = `Deadline passed while CI kept refusing the submit: ${err.cause.message}`;
+        throw runFailure(this.status, FailureType.TimedOut, message, { cancelOutcome: 'never-submitted' });
       }
       throw err;
     });
@@ -228,44 +218,26 @@ class TranscriptionRun {
     const action = actionForJobState(snapshot.state);
     if (action === 'store-result') {
       // Success without a SpeechRecognitionResult: there is nothing to store, and waiting longer will not add it.
-      this.status.lastError = `CI job ${job.jobId} succeeded without a recognition result`;
-      throw ApplicationFailure.create({
-        type: FailureType.ResultUnavailable,
-        nonRetryable: true,
-        message: this.status.lastError,
-        details: [{ jobId: job.jobId }],
-      });
+      const message = `CI job ${job.jobId} succeeded without a recognition result`;
+      throw runFailure(this.status, FailureType.ResultUnavailable, message, { jobId: job.jobId });
     }
     if (action === 'fail') {
-      this.status.lastError = `${snapshot.code ?? 'UnknownError'}: ${snapshot.message ?? ''}`.trim();
-      throw ApplicationFailure.create({
-        type: FailureType.CiJobFailed,
-        nonRetryable: true,
-        message: `CI job ${job.jobId} failed: ${this.status.lastError}`,
-        details: [{ jobId: job.jobId, code: snapshot.code, message: snapshot.message }],
-      });
+      const reason = `${snapshot.code ?? 'UnknownError'}: ${snapshot.message ?? ''}`.trim();
+      const details = { jobId: job.jobId, code: snapshot.code, message: snapshot.message };
+      throw runFailure(this.status, FailureType.CiJobFailed, `CI job ${job.jobId} failed: ${reason}`, details);
     }
     if (action === 'report-cancelled') {
-      this.status.lastError = `CI job ${job.jobId} was cancelled outside this workflow`;
-      throw ApplicationFailure.create({
-        type: FailureType.CiJobCancelled,
-        nonRetryable: true,
-        message: this.status.lastError,
-        details: [{ jobId: job.jobId }],
-      });
+      const message = `CI job ${job.jobId} was cancelled outside this workflow`;
+      throw runFailure(this.status, FailureType.CiJobCancelled, message, { jobId: job.jobId });
     }
   }
 
   private async failOnDeadline(job: SubmittedJob): Promise<never> {
     this.status.phase = 'timed-out';
     const cancel = await this.tryCancel(job);
-    this.status.lastError = `Deadline passed before CI job ${job.jobId} finished (cancel: ${cancel?.outcome ?? 'failed'})`;
-    throw ApplicationFailure.create({
-      type: FailureType.TimedOut,
-      nonRetryable: true,
-      message: this.status.lastError,
-      details: [{ jobId: job.jobId, cancelOutcome: cancel?.outcome ?? 'error' }],
-    });
+    const message = `Deadline passed before CI job ${job.jobId} finished (cancel: ${cancel?.outcome ?? 'failed'})`;
+    const details = { jobId: job.jobId, cancelOutcome: cancel?.outcome ?? 'error' };
+    throw runFailure(this.status, FailureType.TimedOut, message, details);
   }
 
   /** After the workflow itself was cancelled: cancel the CI job and record honestly whether CI allowed it. */
@@ -327,4 +299,15 @@ class TranscriptionRun {
 /** A non-retryable activity failure (job unknown, access revoked...): waiting for the next poll cannot fix it. */
 function isPermanentActivityFailure(err: unknown): boolean {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
+}
+
+/** A non-retryable typed failure that ends the run; its message also becomes the status query's `lastError`. */
+function runFailure(
+  status: TranscriptionStatus,
+  type: string,
+  message: string,
+  details: Record<string, unknown>,
+): ApplicationFailure {
+  status.lastError = message;
+  return ApplicationFailure.create({ type, nonRetryable: true, message, details: [details] });
 }
