@@ -10,6 +10,7 @@ import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { assertHistoriesSafe, historyLength } from './helpers/histories';
 import type { TestStack } from './helpers/stack';
 import { TEST_BUCKET, useTestStack } from './helpers/stack';
+import { waitFor } from './helpers/wait';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
 
@@ -159,6 +160,37 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
     });
     assert.equal(result.completedBy, 'callback');
     assert.equal(suite.stack.emulator.counters().jobsByInputObject[`${TEST_BUCKET}/${key}`], 1);
+  });
+
+  it('a replayed callback URL costs at most one CI check per poll interval', async () => {
+    const queueId = `p${randomUUID().replace(/-/g, '')}`;
+    suite.stack.emulator.setFaults({ pausedQueues: [queueId] });
+    const key = `audio/${randomUUID()}.wav`;
+    seedMedia(key, ['flooded']);
+    const handle = await start({ media: { object: key }, recognition, queueId, polling: { firstDelay: '1 hour' } });
+    const jobId = await waitFor('the job id', async () => (await handle.query(transcriptionStatusQuery)).jobId);
+    const jobs = (await fetch(`${suite.stack.emulator.url}/_emulator/jobs`).then((r) => r.json())) as {
+      jobId: string;
+      callbackUrl: string;
+    }[];
+    const url = jobs.find((j) => j.jobId === jobId)!.callbackUrl;
+    const body = `<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>${jobId}</JobId><State>Success</State><Code>Success</Code></JobsDetail></Response>`;
+    const gets = () => suite.stack.emulator.counters().requests['GET /asr_jobs/:ids'] ?? 0;
+    const before = gets();
+    for (let i = 0; i < 20; i += 1) {
+      const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
+      assert.equal(answer.status, 200);
+    }
+    // Settled: every signal handled, the first check done, and no activity pending that could be another check.
+    await waitFor('the workflow to settle', async () => {
+      const signals = (await handle.query(transcriptionStatusQuery)).callbacksReceived;
+      const pending = (await handle.describe()).raw.pendingActivities?.length ?? 0;
+      return signals >= 20 && pending === 0 && gets() > before ? true : undefined;
+    });
+    assert.equal(gets() - before, 1, 'one check for the first callback, the rest wait for the next poll');
+    assert.equal((await handle.query(transcriptionStatusQuery)).jobState, 'Pause');
+    await handle.cancel();
+    suite.stack.emulator.setFaults({ pausedQueues: [] });
   });
 
   it('accepts JSON callbacks', async () => {

@@ -172,16 +172,19 @@ class TranscriptionRun {
   private async waitForResult(job: SubmittedJob): Promise<TranscriptionResult> {
     let check: JobCheck = { snapshot: { jobId: job.jobId, state: job.state } };
     this.status.phase = 'waiting';
+    // CI calls back only when a job ends. A callback whose check finds the job still going is stale or replayed (the
+    // URL is a bearer token), so the next wake-up is the poll timer: a flood costs at most one check per poll interval.
+    let listenForCallbacks = true;
     for (;;) {
       const remaining = this.deadlineAt - Date.now();
       if (remaining <= 0) return await this.failOnDeadline(job);
       const delay = Math.min(pollDelayMs(this.input.polling, this.status.polls, Math.random()), remaining);
       this.status.nextPollAt = new Date(Date.now() + delay).toISOString();
-      const callbackArrived = await condition(() => this.inbox.hasFor(job.jobId), delay);
+      const callbackArrived = await condition(() => listenForCallbacks && this.inbox.hasFor(job.jobId), delay);
       this.status.nextPollAt = undefined;
       if (!callbackArrived && Date.now() >= this.deadlineAt) return await this.failOnDeadline(job);
-      if (callbackArrived) this.inbox.takeFor(job.jobId);
-      else this.status.polls += 1;
+      this.inbox.takeFor(job.jobId); // this check answers every callback received so far
+      if (!callbackArrived) this.status.polls += 1;
       const completedBy = callbackArrived ? 'callback' : 'poll';
       check = await this.check(job, check, completedBy);
       if (check.result) {
@@ -189,6 +192,7 @@ class TranscriptionRun {
         return check.result;
       }
       this.settle(job, check.snapshot);
+      listenForCallbacks = !callbackArrived;
       if (workflowInfo().continueAsNewSuggested) await this.continueAsNew(job);
     }
   }
