@@ -102,25 +102,17 @@ describe('transcribeMedia input', () => {
   });
 
   it('reports every problem at once', () => {
-    const resolved = resolveTranscribeMediaInput({
-      media: { url: 'ftp://x' },
+    const badSettings = {
       recognition,
       jobLevel: 7 as never,
       callback: { format: 'YAML' as never },
       polling: { multiplier: 0.5, jitter: 2 },
       deadline: -5,
-    });
-    assert.equal(resolved.ok, false);
+    };
+    const resolved = resolveTranscribeMediaInput({ media: { url: 'ftp://x' }, ...badSettings });
     assert.ok(!resolved.ok);
     assert.equal(resolved.problems.length, 1, 'structural problems stop the check');
-    const second = resolveTranscribeMediaInput({
-      media: { url: 'https://x/a.mp3' },
-      recognition,
-      jobLevel: 7 as never,
-      callback: { format: 'YAML' as never },
-      polling: { multiplier: 0.5, jitter: 2 },
-      deadline: -5,
-    });
+    const second = resolveTranscribeMediaInput({ media: { url: 'https://x/a.mp3' }, ...badSettings });
     assert.ok(!second.ok);
     for (const fragment of ['output.key', 'jobLevel', 'callback.format', 'multiplier', 'jitter', 'deadline']) {
       assert.ok(
