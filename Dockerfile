@@ -20,7 +20,7 @@ FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build \
- && node -e "require('./dist/runtime/transcription-worker').bundleTranscriptionWorkflows().then((b) => require('node:fs').writeFileSync('dist/workflow-bundle.js', b.code))"
+ && node -e "require('./dist/worker-setup/transcription-worker').bundleTranscriptionWorkflows().then((b) => require('node:fs').writeFileSync('dist/workflow-bundle.js', b.code))"
 
 # Production dependencies only.
 FROM ${NODE_IMAGE} AS prod-deps

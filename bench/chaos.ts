@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { findFreePort } from '../src/devstack/free-port';
 import { startLocalStack } from '../src/devstack/local-stack';
 import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../src/devstack/temporal-cli';
-import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
+import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import { ChaosTemporal } from './chaos/temporal';
 import { runChaosPhases } from './chaos/run';
 import { installQuietRuntime, progress } from './lib/runtime';

@@ -11,9 +11,9 @@ export {
   bundleTranscriptionWorkflows,
   createTranscriptionWorker,
   WORKFLOWS_PATH,
-} from './runtime/transcription-worker';
-export type { TranscriptionWorkerOptions } from './runtime/transcription-worker';
-export { activityDepsFromConfig } from './runtime/activity-deps';
+} from './worker-setup/transcription-worker';
+export type { TranscriptionWorkerOptions } from './worker-setup/transcription-worker';
+export { activityDepsFromConfig } from './worker-setup/activity-deps';
 
 // Configuration read from the environment, once, at a process's edge.
 export { loadWorkerConfig } from './config/worker-config';

@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import type { LogEntry } from '@temporalio/worker';
 import { loadWorkerConfig } from './config/worker-config';
-import { activityDepsFromConfig } from './runtime/activity-deps';
-import { bundleTranscriptionWorkflows, createTranscriptionWorker } from './runtime/transcription-worker';
+import { activityDepsFromConfig } from './worker-setup/activity-deps';
+import { bundleTranscriptionWorkflows, createTranscriptionWorker } from './worker-setup/transcription-worker';
 
 /** One JSON object per line, for log collectors. */
 function logJsonLine(entry: LogEntry): void {

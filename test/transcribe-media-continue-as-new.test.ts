@@ -6,7 +6,7 @@ import type { TemporalDevServer } from '../src/devstack/temporal-dev-server';
 import { startTemporalDevServer } from '../src/devstack/temporal-dev-server';
 import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../src/devstack/temporal-cli';
 import { silentWav } from '../src/emulator';
-import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
+import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { assertHistoriesSafe } from './helpers/histories';
 import type { TestStack } from './helpers/stack';

@@ -6,7 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { silentWav } from '../src/emulator';
-import { bundleTranscriptionWorkflows } from '../src/runtime/transcription-worker';
+import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import { FailureType } from '../src/shared/failure-types';
 import type { TranscribeMediaInput } from '../src/workflows';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';

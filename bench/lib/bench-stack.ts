@@ -2,7 +2,7 @@ import type { ActivityDeps } from '../../src/activities/deps';
 import type { LocalStack, LocalStackOptions, LocalWorker } from '../../src/devstack/local-stack';
 import { startLocalStack } from '../../src/devstack/local-stack';
 import { silentWav } from '../../src/emulator';
-import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/runtime/transcription-worker';
+import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import type { TranscribeMediaInput } from '../../src/workflows';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { WorkerOptions } from '@temporalio/worker';

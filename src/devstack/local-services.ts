@@ -9,7 +9,7 @@ import { silentLogger } from '../receiver/logger';
 import type { RunningReceiver } from '../receiver/server';
 import { startReceiver } from '../receiver/server';
 import { createTemporalClientFactory } from '../receiver/temporal';
-import { activityDepsFromConfig } from '../runtime/activity-deps';
+import { activityDepsFromConfig } from '../worker-setup/activity-deps';
 
 /** Bucket and region of the local emulated account. */
 export const LOCAL_BUCKET = 'demo-1250000000';

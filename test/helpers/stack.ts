@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { LocalServices, LocalServicesOptions } from '../../src/devstack/local-services';
 import { startLocalServices } from '../../src/devstack/local-services';
-import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/runtime/transcription-worker';
+import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import type { TemporalTestServer } from './temporal';
 import { startTemporalForTests } from './temporal';
 
