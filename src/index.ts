@@ -18,7 +18,7 @@ export { activityDepsFromConfig } from './worker-setup/activity-deps';
 // Configuration read from the environment, once, at a process's edge.
 export { loadWorkerConfig } from './config/worker-config';
 export type { TencentSettings, WorkerConfig } from './config/worker-config';
-export { ConfigError } from './config/env-reader';
+export { ConfigError } from './config/reader';
 
 // Clients that start and follow the workflows from outside Temporal, and the workflows' input/result types.
 export * from './client';

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * Worker process: `npm start`. Reads its configuration from the environment (see README and `.env.example`), runs
- * the `transcribeMedia` workflows and CI activities, exposes Prometheus metrics when asked, and drains gracefully
- * on SIGINT/SIGTERM.
+ * Worker process: `npm start`. Reads its configuration from the environment (see `--help`, README and
+ * `.env.example`), runs the workflows and CI activities, exposes Prometheus metrics when asked, and drains gracefully
+ * on SIGINT/SIGTERM (the SDK's `Runtime` owns those signals here).
  */
 import { readFile } from 'node:fs/promises';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import type { LogEntry } from '@temporalio/worker';
-import { loadWorkerConfig } from './config/worker-config';
+import { exitOnStartFailure, helpRequested } from './config/process-entry';
+import type { WorkerConfig } from './config/worker-config';
+import { loadWorkerConfig, WORKER_HELP } from './config/worker-config';
 import { activityDepsFromConfig } from './worker-setup/activity-deps';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from './worker-setup/transcription-worker';
 
@@ -18,14 +20,7 @@ function logJsonLine(entry: LogEntry): void {
   process.stdout.write(`${JSON.stringify({ time, level, message, ...meta })}\n`);
 }
 
-async function loadWorkflowBundle(path: string | undefined): Promise<{ code: string }> {
-  // A bundle built at image build time (`npm run build`) starts faster and cannot drift from the deployed code.
-  if (path) return { code: await readFile(path, 'utf8') };
-  return await bundleTranscriptionWorkflows();
-}
-
-async function main(): Promise<void> {
-  const config = loadWorkerConfig(process.env);
+function installRuntime(config: WorkerConfig): void {
   Runtime.install({
     logger: new DefaultLogger(config.logLevel, logJsonLine),
     telemetryOptions: {
@@ -34,15 +29,27 @@ async function main(): Promise<void> {
     },
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
-  const { deps } = activityDepsFromConfig(config);
+}
+
+async function loadWorkflowBundle(path: string | undefined): Promise<{ code: string }> {
+  // A bundle built at image build time (`npm run build`) starts faster and cannot drift from the deployed code.
+  if (path) return { code: await readFile(path, 'utf8') };
+  return await bundleTranscriptionWorkflows();
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (helpRequested(argv)) return void process.stdout.write(WORKER_HELP);
+  const config = loadWorkerConfig(process.env, argv);
+  installRuntime(config);
   const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
   try {
     const worker = await createTranscriptionWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      deps,
-      workflowBundle: await loadWorkflowBundle(process.env.WORKFLOW_BUNDLE_PATH),
+      deps: activityDepsFromConfig(config).deps,
+      workflowBundle: await loadWorkflowBundle(config.workflowBundlePath),
       workerOptions: {
         maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
         // Waiting runs cost little once evicted; the cache is what grows a worker's memory with open workflows.
@@ -62,7 +69,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

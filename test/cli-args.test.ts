@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidWorkflowInputError, validateTranscriptionInput } from '../src/client';
-import { loadCliConfig } from '../src/cli/config';
 import type { CliContext, CliStream } from '../src/cli/context';
-import { createCliContext } from '../src/cli/context';
+import { createCliContext, loadCliConfig } from '../src/cli/context';
 import { UsageError } from '../src/cli/errors';
 import { formatProgress, formatStatus, formatTable, LiveLine } from '../src/cli/output';
-import type { CliCommand } from '../src/cli/parse';
-import { parseCommandLine } from '../src/cli/parse';
-import { runCli } from '../src/cli/run';
-import { COMMANDS } from '../src/cli/spec';
+import { COMMANDS } from '../src/cli/help';
+import type { CliCommand } from '../src/cli/run';
+import { parseCommandLine, runCli } from '../src/cli/run';
 
 function parsed<K extends CliCommand['kind']>(argv: string[], kind: K): Extract<CliCommand, { kind: K }> {
   const cmd = parseCommandLine(argv);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadReceiverConfig, ReceiverConfigError } from '../src/receiver/config';
+import { ConfigError } from '../src/config/reader';
+import { loadReceiverConfig } from '../src/receiver/config';
 import { TEST_PREVIOUS_SECRET, TEST_SECRET } from './fixtures/receiver-helpers';
 
 /** No config file: only the variables given here count. */
@@ -61,14 +62,14 @@ describe('receiver configuration', () => {
     } catch (err) {
       error = err;
     }
-    assert.ok(error instanceof ReceiverConfigError);
-    assert.equal(error.name, 'ReceiverConfigError');
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.name, 'ConfigError');
     assert.deepEqual(error.problems, [
-      'RECEIVER_PORT must be a whole number from 0 to 65535',
+      'RECEIVER_PORT must be a whole number from 0 to 65535 (got "70000")',
       'CALLBACK_SECRET is required',
       'CALLBACK_SECRET_PREVIOUS must be at least 32 characters when set',
-      'RECEIVER_MAX_BODY_BYTES must be a whole number from 1024 to 67108864',
-      'RECEIVER_REQUEST_TIMEOUT_MS must be a whole number from 100 to 600000',
+      'RECEIVER_MAX_BODY_BYTES must be a whole number from 1024 to 67108864 (got "-1")',
+      'RECEIVER_REQUEST_TIMEOUT_MS must be a whole number from 100 to 600000 (got "soon")',
       'TEMPORAL_ADDRESS (or an address in the Temporal config profile) is required',
     ]);
     assert.ok(!error.message.includes(shortSecret));
@@ -77,7 +78,7 @@ describe('receiver configuration', () => {
   it('reports unknown command-line flags', () => {
     assert.throws(
       () => loadReceiverConfig({ ...base, CALLBACK_SECRET: TEST_SECRET }, ['--prot', '1']),
-      (err: unknown) => err instanceof ReceiverConfigError && /--prot/.test(err.message),
+      (err: unknown) => err instanceof ConfigError && /--prot/.test(err.message),
     );
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../src/config/env-reader';
+import { ConfigError } from '../src/config/reader';
 import { loadWorkerConfig } from '../src/config/worker-config';
 
 const valid = {

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
+import { ENGINE_MODEL_TYPES } from '../ci/types';
+import { parseWholeNumber } from '../config/reader';
+import type { MediaSource, RecognitionSettings, TranscribeMediaInput } from '../workflows/transcribe-media/input';
 import { UsageError } from './errors';
-import { commandHelp, groupHelp, mainHelp } from './help';
-import type { CommandSpec } from './spec';
-import { CLI_NAME, COMMANDS } from './spec';
-import { closest } from './suggest';
+import type { CommandSpec } from './help';
+import { CLI_NAME, COMMANDS, commandHelp, groupHelp, mainHelp } from './help';
 
 /** Flag values of one command line: strings and booleans by flag name. */
 export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
@@ -86,4 +87,145 @@ export function splitCommandLine(argv: readonly string[]): RawCommand {
 /** The line pointing a user at the help of `command`. */
 export function helpHint(command?: string): string {
   return `Run '${[CLI_NAME, command, '--help'].filter(Boolean).join(' ')}' for usage.`;
+}
+
+/** Levenshtein distance, for "did you mean" hints on mistyped commands and flags. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The closest candidate within a small edit distance, for a " Did you mean X?" hint; undefined if none is close. */
+export function closest(input: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const name of candidates) {
+    const d = distance(input, name);
+    if (best === undefined || d < best.d) best = { name, d };
+  }
+  const limit = Math.max(1, Math.floor(input.length / 3));
+  return best !== undefined && best.d <= limit ? best.name : undefined;
+}
+
+/** Typed access to one command's flag values; every bad value is a {@link UsageError} naming the flag. */
+export class Flags {
+  constructor(
+    private readonly values: FlagValues,
+    private readonly command: string,
+  ) {}
+
+  /** A string flag, or undefined when absent. */
+  string(name: string): string | undefined {
+    const value = this.values[name];
+    if (typeof value !== 'string') return undefined;
+    if (value.trim() === '') throw this.error(`--${name} must not be empty.`);
+    return value;
+  }
+
+  /** A boolean flag. */
+  bool(name: string): boolean {
+    return this.values[name] === true;
+  }
+
+  /** One of `allowed` (case-insensitive), returned in its canonical spelling. */
+  choice<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const match = allowed.find((a) => a.toLowerCase() === raw.toLowerCase());
+    if (match === undefined) throw this.error(`--${name} must be one of ${allowed.join(', ')} (got '${raw}').`);
+    return match;
+  }
+
+  /** A whole number within bounds. */
+  integer(name: string, min: number, max: number): number | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const value = parseWholeNumber(raw, min, max);
+    if (value === undefined) throw this.error(`--${name} must be a whole number from ${min} to ${max} (got '${raw}').`);
+    return value;
+  }
+
+  /** An ISO 8601 date-time. */
+  date(name: string): Date | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const date = new Date(raw);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(date.getTime())) {
+      throw this.error(`--${name} must be an ISO 8601 time such as 2026-11-24T08:00:00Z (got '${raw}').`);
+    }
+    return date;
+  }
+
+  /** A comma-separated list without empty entries. */
+  list(name: string): string[] | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const items = raw.split(',').map((s) => s.trim());
+    if (items.some((s) => s === '')) throw this.error(`--${name} must be a comma-separated list without blanks.`);
+    return items;
+  }
+
+  /** A usage error pointing at this command's help. */
+  error(message: string): UsageError {
+    return new UsageError(message, this.command);
+  }
+}
+
+/** Engine used when neither --engine nor --template is given. */
+export const DEFAULT_ENGINE = '16k_zh';
+
+/**
+ * The media argument: an http(s) URL, `cos://bucket/key` (the bucket becomes the job's bucket), or a plain object
+ * key in the default bucket. Also returns the bucket from --bucket, checked against a `cos://` bucket.
+ */
+export function mediaSource(target: string, flags: Flags): { media: MediaSource; bucket?: string } {
+  const bucketFlag = flags.string('bucket');
+  if (/^https?:\/\//i.test(target)) return { media: { url: target }, bucket: bucketFlag };
+  const cos = /^cos:\/\/([^/]+)\/(.*)$/.exec(target);
+  if (cos === null) return { media: { object: target.replace(/^\/+/, '') }, bucket: bucketFlag };
+  const [, bucket, key] = cos as unknown as [string, string, string];
+  if (bucketFlag !== undefined && bucketFlag !== bucket) {
+    throw flags.error(`--bucket ${bucketFlag} contradicts the bucket of ${target}.`);
+  }
+  return { media: { object: key }, bucket };
+}
+
+/** --template, or --engine (default {@link DEFAULT_ENGINE}) with one channel. */
+export function recognitionFrom(flags: Flags): RecognitionSettings {
+  const template = flags.string('template');
+  const engine = flags.string('engine');
+  if (template !== undefined && engine !== undefined) throw flags.error('Give --engine or --template, not both.');
+  if (template !== undefined) return { templateId: template };
+  const model = ENGINE_MODEL_TYPES.find((m) => m === (engine ?? DEFAULT_ENGINE));
+  if (model === undefined) {
+    const near = closest(engine ?? '', ENGINE_MODEL_TYPES);
+    const hint = near === undefined ? ` Known models: ${ENGINE_MODEL_TYPES.join(', ')}.` : ` Did you mean '${near}'?`;
+    throw flags.error(`--engine: unknown engine model '${engine ?? ''}'.${hint}`);
+  }
+  return { speechRecognition: { EngineModelType: model, ChannelNum: 1 } };
+}
+
+/** Callback and deadline settings shared by `transcribe` and each `batch` item. */
+export function itemOptions(flags: Flags): Pick<TranscribeMediaInput, 'callback' | 'deadline'> {
+  const format = flags.choice('callback-format', ['XML', 'JSON'] as const);
+  const disabled = flags.bool('no-callback');
+  if (disabled && format !== undefined) throw flags.error('--no-callback and --callback-format contradict each other.');
+  const deadline = flags.string('deadline');
+  // The deadline stays a string here; `resolveTranscribeMediaInput` checks it like any other caller's.
+  return {
+    ...(disabled ? { callback: { enabled: false } } : format !== undefined ? { callback: { format } } : {}),
+    ...(deadline !== undefined ? { deadline } : {}),
+  };
+}
+
+/** A usage error listing the problems the shared input checks found. */
+export function problemsError(flags: Flags, what: string, problems: readonly string[]): UsageError {
+  return flags.error(`Invalid ${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }

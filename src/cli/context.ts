@@ -1,8 +1,40 @@
 import { Client, Connection } from '@temporalio/client';
-import { createTencentClients } from '../ci/factory';
 import type { TencentClients } from '../ci/factory';
-import type { CliConfig } from './config';
+import type { Env } from '../config/reader';
+import { ConfigReader } from '../config/reader';
+import type { TemporalConnection } from '../config/temporal-connection';
+import { readTemporalConnection } from '../config/temporal-connection';
+import type { TencentSettings } from '../config/tencent-settings';
+import { readTencentSettings } from '../config/tencent-settings';
+import { DEFAULT_TASK_QUEUE } from '../shared/constants';
+import { tencentClientsFrom } from '../worker-setup/activity-deps';
 import { TemporalUnreachableError } from './errors';
+
+/** What the CLI reads from the environment: the worker's variables, each part checked only when a command needs it. */
+export interface CliConfig {
+  taskQueue: string;
+  /** Temporal connection; throws a `ConfigError` listing every problem. */
+  temporal(): TemporalConnection;
+  /** Tencent credentials and default bucket, checked as the worker checks them; throws a `ConfigError`. */
+  tencent(): TencentSettings;
+}
+
+/** Reads the CLI's configuration from `env` (lazily: `status` needs no Tencent credentials). */
+export function loadCliConfig(env: Env): CliConfig {
+  const readPart =
+    <T>(what: string, readIt: (read: ConfigReader) => T) =>
+    (): T => {
+      const read = new ConfigReader(env);
+      const value = readIt(read);
+      read.throwIfProblems(what);
+      return value;
+    };
+  return {
+    taskQueue: new ConfigReader(env).optional('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+    temporal: readPart('Temporal connection', readTemporalConnection),
+    tencent: readPart('Tencent Cloud', readTencentSettings),
+  };
+}
 
 /** Where a command writes: stdout or stderr, and whether it is a terminal (live status lines and bars need one). */
 export interface CliStream {
@@ -50,20 +82,7 @@ export function createCliContext(
       connection ??= connect();
       return new Client({ connection: await connection, namespace: config.temporal().namespace });
     },
-    tencent: () => {
-      if (clients) return clients;
-      const t = config.tencent();
-      clients = createTencentClients({
-        secretId: t.secretId,
-        secretKey: t.secretKey,
-        securityToken: t.securityToken,
-        bucket: t.bucket,
-        region: t.region,
-        endpoint: t.endpoint,
-        timeoutMs: t.requestTimeoutMs,
-      });
-      return clients;
-    },
+    tencent: () => (clients ??= tencentClientsFrom(config.tencent())),
     close: async () => {
       const open = await connection?.catch(() => undefined);
       await open?.close();

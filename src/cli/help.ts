@@ -1,5 +1,119 @@
-import type { CommandSpec } from './spec';
-import { CLI_NAME, COMMANDS, ENVIRONMENT_HELP } from './spec';
+/** Name of the executable, as installed by the package's `bin` entry. */
+export const CLI_NAME = 'transcribe-asr';
+
+/** One flag of a command. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  /** Placeholder shown in help, e.g. `<key>`. */
+  value?: string;
+  description: string;
+}
+
+/** A command: its words (`jobs list`), arguments and flags. */
+export interface CommandSpec {
+  /** Words after the executable name, e.g. `['jobs', 'list']`. */
+  path: readonly string[];
+  /** Positional arguments as shown in help, e.g. `<object|url>`. */
+  args: string;
+  /** Allowed number of positional arguments. */
+  positionals: { min: number; max: number };
+  summary: string;
+  options: Readonly<Record<string, OptionSpec>>;
+  /** Extra help lines (examples, notes). */
+  notes?: readonly string[];
+}
+
+const json: OptionSpec = { type: 'boolean', description: 'Print machine-readable JSON on stdout' };
+const help: OptionSpec = { type: 'boolean', description: 'Show this help' };
+const recognition: Record<string, OptionSpec> = {
+  engine: { type: 'string', value: '<model>', description: 'CI engine model (default 16k_zh)' },
+  template: { type: 'string', value: '<id>', description: 'CI ASR template id instead of --engine' },
+  bucket: { type: 'string', value: '<name-appid>', description: "Media bucket (default: the worker's CI_BUCKET)" },
+  region: { type: 'string', value: '<region>', description: "Region of --bucket (default: the worker's CI_REGION)" },
+  'callback-format': { type: 'string', value: 'XML|JSON', description: 'Format of CI callbacks (default XML)' },
+  'no-callback': { type: 'boolean', description: 'Do not ask CI for callbacks; poll only' },
+  deadline: { type: 'string', value: '<duration>', description: 'Per-item deadline, e.g. 30m or 6h (default 6h)' },
+  'workflow-id': { type: 'string', value: '<id>', description: 'Workflow id (default: a fresh unique id)' },
+  wait: { type: 'boolean', description: 'Wait for the result, showing live status' },
+};
+
+/** Every command the CLI knows. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    path: ['transcribe'],
+    args: '<object|url>',
+    positionals: { min: 1, max: 1 },
+    summary: 'Transcribe one media file (an object key, cos://bucket/key, or an http(s) URL)',
+    options: {
+      ...recognition,
+      output: { type: 'string', value: '<key>', description: 'Transcript key (default asr/<object>.txt)' },
+      format: { type: 'string', value: 'text|srt|vtt', description: 'With --wait: also print the transcript' },
+      json,
+      help,
+    },
+    notes: [`Example: ${CLI_NAME} transcribe audio/meeting.wav --wait --format srt`],
+  },
+  {
+    path: ['batch'],
+    args: '[prefix]',
+    positionals: { min: 0, max: 1 },
+    summary: 'Transcribe every media object under a prefix, or the objects given with --keys',
+    options: {
+      ...recognition,
+      keys: { type: 'string', value: '<a,b,...>', description: 'Explicit object keys instead of a prefix' },
+      'max-in-flight': { type: 'string', value: '<n>', description: 'Items transcribing at once, 1-100 (default 10)' },
+      'output-template': {
+        type: 'string',
+        value: '<tpl>',
+        description: 'Output key template (default asr/{key}.{ext})',
+      },
+      'fail-fast': { type: 'boolean', description: 'Fail the whole batch when an item fails' },
+      json,
+      help,
+    },
+    notes: [`Example: ${CLI_NAME} batch podcasts/2026/ --max-in-flight 5 --wait`],
+  },
+  {
+    path: ['status'],
+    args: '<workflowId>',
+    positionals: { min: 1, max: 1 },
+    summary: 'Show the state of a transcribeMedia or transcribeBatch workflow',
+    options: { json, help },
+  },
+  {
+    path: ['jobs', 'list'],
+    args: '',
+    positionals: { min: 0, max: 0 },
+    summary: 'List CI speech-recognition jobs (one page, or every page with --all)',
+    options: {
+      queue: { type: 'string', value: '<queueId>', description: 'Only jobs of this CI queue' },
+      states: { type: 'string', value: '<s,s>', description: 'Submitted,Running,Success,Failed,Pause,Cancel or All' },
+      since: { type: 'string', value: '<ISO time>', description: 'Jobs created at or after this time' },
+      until: { type: 'string', value: '<ISO time>', description: 'Jobs created at or before this time' },
+      order: { type: 'string', value: 'Asc|Desc', description: 'Creation-time order (default Desc)' },
+      size: { type: 'string', value: '<n>', description: 'Page size, 1-100 (default 10; 100 with --all)' },
+      'next-token': { type: 'string', value: '<token>', description: 'Page to show (NextToken of a previous list)' },
+      all: { type: 'boolean', description: 'Walk every page' },
+      json,
+      help,
+    },
+  },
+  {
+    path: ['jobs', 'get'],
+    args: '<jobId...>',
+    positionals: { min: 1, max: 50 },
+    summary: 'Show CI jobs by id (exit code 1 when any id is unknown)',
+    options: { json, help },
+  },
+];
+
+/** Environment variables the CLI reads (the same as the worker's). */
+export const ENVIRONMENT_HELP: readonly string[] = [
+  'TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*  Temporal connection (default localhost:7233)',
+  'TEMPORAL_TASK_QUEUE  Task queue of the worker (default tencent-ci-asr)',
+  'TENCENT_SECRET_ID, TENCENT_SECRET_KEY, TENCENT_SECURITY_TOKEN, CI_BUCKET, CI_REGION, CI_ENDPOINT',
+  '    Tencent Cloud access, for `jobs` and for printing transcripts (--format)',
+];
 
 function optionLines(spec: CommandSpec): string[] {
   const rows = Object.entries(spec.options).map(([name, o]) => [
@@ -41,7 +155,7 @@ export function mainHelp(): string {
     'Environment (the same variables as the worker):',
     ...ENVIRONMENT_HELP.map((l) => `  ${l}`),
     '',
-    'Exit codes: 0 success, 1 failure, 2 usage error.',
+    'Exit codes: 0 success, 1 failure, 2 usage or configuration error.',
     '',
   ].join('\n');
 }

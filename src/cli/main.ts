@@ -3,8 +3,8 @@
  * The `transcribe-asr` command: `npm run cli -- <command>` or, installed, `transcribe-asr <command>`. Reads the same
  * environment variables as the worker; see `transcribe-asr --help` and docs/cli.md.
  */
-import { loadCliConfig } from './config';
-import { createCliContext } from './context';
+import { exitOnStartFailure } from '../config/process-entry';
+import { createCliContext, loadCliConfig } from './context';
 import { runCli } from './run';
 
 /** Exit code of a process ended by Ctrl-C (128 + SIGINT). */
@@ -26,7 +26,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

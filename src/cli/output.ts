@@ -1,6 +1,6 @@
 import type { BatchProgress } from '../workflows/transcribe-batch/types';
 import type { TranscriptionStatus } from '../workflows/messages';
-import type { CliStream } from './context';
+import type { CliContext, CliStream } from './context';
 
 /** Writes `value` as one line of JSON (Dates become ISO strings). */
 export function writeJson(stream: CliStream, value: unknown): void {
@@ -66,4 +66,76 @@ export function formatFields(fields: readonly (readonly [string, string | number
   const present = fields.filter((f): f is readonly [string, string | number] => f[1] !== undefined);
   const width = Math.max(0, ...present.map(([k]) => k.length));
   return present.map(([k, v]) => `${k.padEnd(width)}  ${v}\n`).join('');
+}
+
+/** Default milliseconds between status or progress queries while waiting. */
+export const DEFAULT_REFRESH_MS = 500;
+
+/**
+ * Waits for `done` while showing what `probe` reports every `intervalMs`, then shows the final report once more.
+ * A failed probe (e.g. no worker yet to answer the query) is skipped: the wait itself is what matters.
+ */
+export async function watchUntilSettled<T, S>(
+  done: Promise<T>,
+  probe: () => Promise<S>,
+  render: (report: S) => string,
+  line: LiveLine | undefined,
+  intervalMs: number,
+): Promise<T> {
+  let settled = false;
+  const finished = done.finally(() => {
+    settled = true;
+  });
+  // The outcome is read from `done` below; this branch only stops the refresh loop.
+  finished.catch(() => undefined);
+  const show = async (): Promise<void> => {
+    const report = await probe().catch(() => undefined);
+    if (report !== undefined) line?.update(render(report));
+  };
+  if (line !== undefined) {
+    while (!settled) {
+      await show();
+      let timer: NodeJS.Timeout | undefined;
+      const tick = new Promise<void>((resolve) => (timer = setTimeout(resolve, intervalMs)));
+      await Promise.race([tick, finished.catch(() => undefined)]);
+      clearTimeout(timer);
+    }
+    await show();
+    line.finish();
+  }
+  return await done;
+}
+
+/** Where a workflow a command started runs. */
+export interface StartedWorkflow {
+  workflowId: string;
+  runId?: string;
+  taskQueue: string;
+}
+
+/** Reports a started workflow to a command that does not wait: JSON, or a short field list. */
+export function printStarted(ctx: CliContext, started: StartedWorkflow, json: boolean): void {
+  if (json) writeJson(ctx.stdout, started);
+  else
+    ctx.stdout.write(
+      formatFields([
+        ['Started', started.workflowId],
+        ['Task queue', started.taskQueue],
+      ]),
+    );
+}
+
+/**
+ * Waits for `result`, redrawing a live line from `probe` meanwhile. Live status is progress, not output: it goes to
+ * stderr so stdout stays the result (or JSON) alone; with `--json` on a non-terminal stderr there is no live line.
+ */
+export async function watchStarted<T, S>(
+  ctx: CliContext,
+  started: StartedWorkflow,
+  json: boolean,
+  watch: { result: Promise<T>; probe: () => Promise<S>; render: (report: S) => string },
+): Promise<T> {
+  ctx.stderr.write(`Started ${started.workflowId} on task queue ${started.taskQueue}\n`);
+  const line = json && !ctx.stderr.isTTY ? undefined : new LiveLine(ctx.stderr);
+  return await watchUntilSettled(watch.result, watch.probe, watch.render, line, ctx.refreshMs ?? DEFAULT_REFRESH_MS);
 }

@@ -1,23 +1,34 @@
 /**
  * `npm run demo`: the whole pipeline locally with no cloud account. `--keep` leaves the stack running (Temporal UI
- * included) until Ctrl-C; `--no-ui` starts the dev server headless.
+ * included) until Ctrl-C; `--no-ui` starts the dev server headless; `--help` says so.
  */
-import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { ConfigReader } from '../config/reader';
+import { exitOnStartFailure, helpRequested, shutdownSignal } from '../config/process-entry';
 import { runDemo } from './demo';
 
+const DEMO_HELP = [
+  'Usage: npm run demo -- [--keep] [--no-ui]',
+  '',
+  'Starts a Temporal dev server, the CI emulator, the callback receiver and a worker; transcribes a sample file and',
+  'a small batch through them; prints what happened; then stops everything. No cloud account needed.',
+  '',
+  'Options:',
+  '  --keep   Keep the stack (and the Temporal UI) running until Ctrl-C',
+  '  --no-ui  Start the dev server without its web UI',
+  '  --help   Show this help',
+  '',
+].join('\n');
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { keep: { type: 'boolean' }, 'no-ui': { type: 'boolean' } } });
+  const argv = process.argv.slice(2);
+  if (helpRequested(argv)) return void process.stdout.write(DEMO_HELP);
+  const read = new ConfigReader(process.env, argv, { keep: 'boolean', 'no-ui': 'boolean' });
+  read.throwIfProblems('demo');
   // The demo prints its own story; the SDK's routine INFO lines would drown it.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const interrupted = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-  await runDemo({ ui: !values['no-ui'], keepAlive: values.keep ? () => interrupted : undefined });
+  const interrupted = read.flag('keep') ? shutdownSignal() : undefined;
+  await runDemo({ ui: !read.flag('no-ui'), keepAlive: interrupted && (() => interrupted.then(() => undefined)) });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

@@ -10,6 +10,7 @@ import type { LocalServices, LocalServicesOptions } from './local-services';
 import { startLocalServices } from './local-services';
 import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from './temporal-cli';
 import { startTemporalDevServer } from './temporal-dev-server';
+import { TencentCiAsrError } from '../shared/errors';
 
 /** Where the stack's Temporal server comes from, and how it is started when the stack starts one. */
 export interface LocalTemporalOptions {
@@ -68,13 +69,14 @@ export interface LocalStack {
 }
 
 /** Thrown when no Temporal server can be found or started. */
-export class NoTemporalServerError extends Error {
-  override name = 'NoTemporalServerError';
+export class NoTemporalServerError extends TencentCiAsrError {
+  override readonly name = 'NoTemporalServerError';
 }
 
 /** Thrown by `stop()` when some parts failed to stop; the others were still stopped. */
-export class LocalStackStopError extends Error {
-  override name = 'LocalStackStopError';
+export class LocalStackStopError extends TencentCiAsrError {
+  override readonly name = 'LocalStackStopError';
+
   constructor(readonly failures: unknown[]) {
     super(`${failures.length} part(s) of the local stack failed to stop`, { cause: failures[0] });
   }

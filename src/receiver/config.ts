@@ -1,127 +1,88 @@
-import { parseArgs } from 'node:util';
 import type { ConnectionOptions } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { Env } from '../config/reader';
+import { ConfigReader } from '../config/reader';
+import { readTemporalConnection, TEMPORAL_CONNECTION_HELP } from '../config/temporal-connection';
 
 /** Everything the receiver process needs, read once at start. */
 export interface ReceiverConfig {
-  /** Interface to bind (`RECEIVER_HOST`, default `127.0.0.1`). */
+  /** Interface to bind (`RECEIVER_HOST`). @default '127.0.0.1' */
   host: string;
-  /** TCP port (`--port`, else `RECEIVER_PORT`, default 8787). */
+  /** TCP port (`--port`, else `RECEIVER_PORT`). @default 8787 */
   port: number;
   /** `CALLBACK_SECRET`, then `CALLBACK_SECRET_PREVIOUS` when set. */
   secrets: string[];
-  /** `RECEIVER_MAX_BODY_BYTES`, default 1 MiB. */
+  /** `RECEIVER_MAX_BODY_BYTES`. @default 1048576 */
   maxBodyBytes: number;
-  /** `RECEIVER_REQUEST_TIMEOUT_MS`, default 10 000. */
+  /** `RECEIVER_REQUEST_TIMEOUT_MS`. @default 10000 */
   requestTimeoutMs: number;
-  /** `RECEIVER_TEMPORAL_TIMEOUT_MS`, default 5 000. */
+  /** `RECEIVER_TEMPORAL_TIMEOUT_MS`. @default 5000 */
   temporalTimeoutMs: number;
   /** Temporal connection from `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key). */
   temporal: { connectionOptions: ConnectionOptions; namespace: string };
 }
 
-/** The configuration is incomplete or invalid; `problems` lists every issue found. */
-export class ReceiverConfigError extends Error {
-  constructor(
-    readonly problems: string[],
-    options?: { cause?: unknown },
-  ) {
-    super(`Invalid receiver configuration:\n- ${problems.join('\n- ')}`, options);
-    this.name = 'ReceiverConfigError';
-  }
-}
-
 /** HMAC keys shorter than this are too easy to guess; 32 characters of random text is the documented minimum. */
 const MIN_SECRET_LENGTH = 32;
 
-function integer(
-  problems: string[],
-  name: string,
-  value: string | undefined,
-  fallback: number,
-  [min, max]: [number, number],
-): number {
-  if (value === undefined || value === '') return fallback;
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    problems.push(`${name} must be a whole number from ${min} to ${max}`);
-    return fallback;
-  }
-  return n;
-}
-
-function secrets(problems: string[], env: Record<string, string | undefined>): string[] {
-  const current = env.CALLBACK_SECRET;
-  const previous = env.CALLBACK_SECRET_PREVIOUS;
+function readSecrets(read: ConfigReader): string[] {
+  const current = read.optional('CALLBACK_SECRET');
+  const previous = read.optional('CALLBACK_SECRET_PREVIOUS');
   // Never echo a secret's value, only what is wrong with it.
-  if (!current) problems.push('CALLBACK_SECRET is required');
+  if (!current) read.problems.push('CALLBACK_SECRET is required');
   else if (current.length < MIN_SECRET_LENGTH)
-    problems.push(`CALLBACK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+    read.problems.push(`CALLBACK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   if (previous && previous.length < MIN_SECRET_LENGTH) {
-    problems.push(`CALLBACK_SECRET_PREVIOUS must be at least ${MIN_SECRET_LENGTH} characters when set`);
+    read.problems.push(`CALLBACK_SECRET_PREVIOUS must be at least ${MIN_SECRET_LENGTH} characters when set`);
   }
   return [current, previous].filter((s): s is string => Boolean(s));
 }
 
-function temporal(problems: string[], env: Record<string, string | undefined>): ReceiverConfig['temporal'] {
-  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
-  try {
-    const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: vars });
-    if (!connectionOptions.address)
-      problems.push('TEMPORAL_ADDRESS (or an address in the Temporal config profile) is required');
-    const { address, tls, apiKey, metadata } = connectionOptions;
-    return { connectionOptions: { address, tls, apiKey, metadata }, namespace: namespace ?? 'default' };
-  } catch (err) {
-    problems.push(`Temporal client configuration: ${err instanceof Error ? err.message : String(err)}`);
-    return { connectionOptions: {}, namespace: 'default' };
-  }
+function readTemporal(read: ConfigReader): ReceiverConfig['temporal'] {
+  const { connect, namespace } = readTemporalConnection(read, { addressRequired: true });
+  const { address, tls, apiKey, metadata } = connect.connectionOptions;
+  return { connectionOptions: { address, tls, apiKey, metadata }, namespace };
 }
 
 /**
  * Reads the receiver configuration from command-line flags (`--port <n>`) and the environment, reporting every
- * missing or invalid variable in one {@link ReceiverConfigError}.
+ * missing or invalid setting in one `ConfigError`.
  */
-export function loadReceiverConfig(
-  env: Record<string, string | undefined>,
-  argv: readonly string[] = [],
-): ReceiverConfig {
-  const problems: string[] = [];
-  let flags: { port?: string } = {};
-  try {
-    flags = parseArgs({ args: [...argv], options: { port: { type: 'string' } }, strict: true }).values;
-  } catch (err) {
-    problems.push(`command line: ${err instanceof Error ? err.message : String(err)}`);
-  }
+export function loadReceiverConfig(env: Env, argv: readonly string[] = []): ReceiverConfig {
+  const read = new ConfigReader(env, argv, { port: 'string' });
   const config: ReceiverConfig = {
-    host: env.RECEIVER_HOST || '127.0.0.1',
-    port: integer(
-      problems,
-      flags.port !== undefined ? '--port' : 'RECEIVER_PORT',
-      flags.port ?? env.RECEIVER_PORT,
-      8787,
-      [0, 65535],
-    ),
-    secrets: secrets(problems, env),
-    maxBodyBytes: integer(problems, 'RECEIVER_MAX_BODY_BYTES', env.RECEIVER_MAX_BODY_BYTES, 1024 * 1024, [
-      1024,
-      64 * 1024 * 1024,
-    ]),
-    requestTimeoutMs: integer(
-      problems,
-      'RECEIVER_REQUEST_TIMEOUT_MS',
-      env.RECEIVER_REQUEST_TIMEOUT_MS,
-      10_000,
-      [100, 600_000],
-    ),
-    temporalTimeoutMs: integer(
-      problems,
-      'RECEIVER_TEMPORAL_TIMEOUT_MS',
-      env.RECEIVER_TEMPORAL_TIMEOUT_MS,
-      5_000,
-      [100, 600_000],
-    ),
-    temporal: temporal(problems, env),
+    host: read.optional('RECEIVER_HOST') ?? '127.0.0.1',
+    port: read.integer({ flag: 'port', env: 'RECEIVER_PORT' }, 8787, 0, 65535),
+    secrets: readSecrets(read),
+    maxBodyBytes: read.integer('RECEIVER_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: read.integer('RECEIVER_REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+    temporalTimeoutMs: read.integer('RECEIVER_TEMPORAL_TIMEOUT_MS', 5_000, 100, 600_000),
+    temporal: readTemporal(read),
   };
-  if (problems.length > 0) throw new ReceiverConfigError(problems);
+  read.throwIfProblems('receiver');
   return config;
 }
+
+/** `--help` of the receiver process. */
+export const RECEIVER_HELP = [
+  'Usage: npm run receiver -- [--port <n>]',
+  '',
+  'Turns authenticated CI job callbacks into ciCallbackSignal signals, until SIGINT/SIGTERM (docs/receiver.md).',
+  '',
+  'Options:',
+  '  --port <n>  TCP port, 0-65535 (default: RECEIVER_PORT, else 8787)',
+  '  --help      Show this help',
+  '',
+  'Environment:',
+  ...[
+    'CALLBACK_SECRET                        HMAC key of the callback URLs, >= 32 characters (required)',
+    'CALLBACK_SECRET_PREVIOUS               The key before a rotation, still accepted',
+    'RECEIVER_HOST, RECEIVER_PORT           Interface and port (default 127.0.0.1, 8787)',
+    'RECEIVER_MAX_BODY_BYTES                Largest callback body, 1024-67108864 (default 1048576)',
+    'RECEIVER_REQUEST_TIMEOUT_MS            Time to receive a request, 100-600000 (default 10000)',
+    'RECEIVER_TEMPORAL_TIMEOUT_MS           Time for Temporal to take the signals, 100-600000 (default 5000)',
+    ...TEMPORAL_CONNECTION_HELP,
+  ].map((line) => `  ${line}`),
+  '',
+  'Exit codes: 0 stopped by a signal, 1 failure, 2 configuration error.',
+  '',
+].join('\n');

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TencentCiAsrError } from '../shared/errors';
 
 /** Body formats CI sends. */
 export type CallbackFormat = 'xml' | 'json';
@@ -29,10 +30,11 @@ export function callbackFormat(contentType: string | undefined): CallbackFormat 
 export type BodyProblem = 'too_large' | 'timeout' | 'aborted';
 
 /** A request body that could not be read; `problem` picks the answer. */
-export class BodyReadError extends Error {
+export class BodyReadError extends TencentCiAsrError {
+  override readonly name = 'BodyReadError';
+
   constructor(readonly problem: BodyProblem) {
     super(`request body could not be read: ${problem}`);
-    this.name = 'BodyReadError';
   }
 }
 

@@ -1,8 +1,9 @@
 /** The CI callback receiver: authenticated CI job notifications become `ciCallbackSignal` signals (docs/receiver.md). */
-export type { ReceiverDeps, RunningReceiver } from './server';
+export type { ReceiverOptions, RunningReceiver } from './server';
 export { startReceiver } from './server';
 export type { ReceiverConfig } from './config';
-export { loadReceiverConfig, ReceiverConfigError } from './config';
+export { loadReceiverConfig } from './config';
+export { ConfigError } from '../config/reader';
 export type { TemporalClientFactoryOptions } from './temporal';
 export { createTemporalClientFactory } from './temporal';
 export type { LogFields, ReceiverLogger } from './logger';

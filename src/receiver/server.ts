@@ -10,8 +10,8 @@ import { ReceiverMetrics } from './metrics';
 import { onClientError, route } from './router';
 import { TemporalGateway } from './temporal';
 
-/** Dependencies and limits of {@link startReceiver}. */
-export interface ReceiverDeps {
+/** Options of {@link startReceiver}: where it listens, its secrets, limits and dependencies. */
+export interface ReceiverOptions {
   /** TCP port; default 0 (an ephemeral port). */
   port?: number;
   /** Interface to bind; default `127.0.0.1`. */
@@ -53,24 +53,24 @@ const MAX_HEADERS = 64;
  * Starts the callback receiver: `POST /ci/callback/<workflowId>?exp=&sig=`, `GET /healthz`, `GET /metrics`.
  * Resolves once listening; Temporal is not contacted until a request needs it.
  */
-export async function startReceiver(deps: ReceiverDeps): Promise<RunningReceiver> {
-  if (deps.secrets.length === 0 || deps.secrets.some((secret) => !secret)) {
+export async function startReceiver(options: ReceiverOptions): Promise<RunningReceiver> {
+  if (options.secrets.length === 0 || options.secrets.some((secret) => !secret)) {
     throw new TypeError('startReceiver needs at least one callback secret and no empty ones');
   }
-  const requestTimeoutMs = deps.requestTimeoutMs ?? 10_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const routeDeps: CallbackRouteDeps = {
-    secrets: [...deps.secrets],
-    gateway: new TemporalGateway(deps.temporal, deps.temporalTimeoutMs ?? 5_000),
+    secrets: [...options.secrets],
+    gateway: new TemporalGateway(options.temporal, options.temporalTimeoutMs ?? 5_000),
     metrics: new ReceiverMetrics(),
-    logger: deps.logger ?? createJsonLogger(),
-    maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
+    logger: options.logger ?? createJsonLogger(),
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     requestTimeoutMs,
-    now: deps.now ?? (() => new Date()),
+    now: options.now ?? (() => new Date()),
   };
   const server = createReceiverServer(routeDeps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(deps.port ?? 0, deps.host ?? '127.0.0.1', () => {
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

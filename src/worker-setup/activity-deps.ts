@@ -1,7 +1,21 @@
 import type { ActivityDeps } from '../activities/deps';
 import { createTencentClients } from '../ci/factory';
 import type { TencentClients } from '../ci/factory';
+import type { TencentSettings } from '../config/tencent-settings';
 import type { WorkerConfig } from '../config/worker-config';
+
+/** CI and COS clients for `settings` (Tencent Cloud, or the emulator at `endpoint`). */
+export function tencentClientsFrom(settings: TencentSettings): TencentClients {
+  return createTencentClients({
+    secretId: settings.secretId,
+    secretKey: settings.secretKey,
+    securityToken: settings.securityToken,
+    bucket: settings.bucket,
+    region: settings.region,
+    endpoint: settings.endpoint,
+    timeoutMs: settings.requestTimeoutMs,
+  });
+}
 
 /** Builds the activities' dependencies (real Tencent clients, or the emulator via `CI_ENDPOINT`) from configuration. */
 export function activityDepsFromConfig(config: Pick<WorkerConfig, 'tencent' | 'callbacks'>): {
@@ -9,15 +23,7 @@ export function activityDepsFromConfig(config: Pick<WorkerConfig, 'tencent' | 'c
   clients: TencentClients;
 } {
   const { tencent } = config;
-  const clients = createTencentClients({
-    secretId: tencent.secretId,
-    secretKey: tencent.secretKey,
-    securityToken: tencent.securityToken,
-    bucket: tencent.bucket,
-    region: tencent.region,
-    endpoint: tencent.endpoint,
-    timeoutMs: tencent.requestTimeoutMs,
-  });
+  const clients = tencentClientsFrom(tencent);
   const deps: ActivityDeps = {
     ciFor: (target) => clients.ciFor(target),
     objects: clients.objects,

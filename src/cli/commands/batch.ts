@@ -1,10 +1,48 @@
 import { startBatch } from '../../client/batch';
+import type { TranscribeBatchInput } from '../../workflows/transcribe-batch/types';
+import { batchInputProblems } from '../../workflows/transcribe-batch/validate';
+import type { Flags } from '../args';
+import { itemOptions, mediaSource, problemsError, recognitionFrom } from '../args';
 import type { CliContext } from '../context';
-import { formatFields, formatProgress, writeJson } from '../output';
-import type { CliCommand } from '../parse';
-import { printStarted, watchStarted } from './started';
+import { formatFields, formatProgress, printStarted, watchStarted, writeJson } from '../output';
 
-type BatchCommand = Extract<CliCommand, { kind: 'batch' }>;
+/** A checked `batch` command line. */
+export interface BatchCommand {
+  kind: 'batch';
+  input: TranscribeBatchInput;
+  workflowId?: string;
+  wait: boolean;
+  json: boolean;
+}
+
+/** Parses `batch [prefix]`'s flags into a checked batch input. */
+export function parseBatch(prefix: string | undefined, flags: Flags): BatchCommand {
+  const keys = flags.list('keys');
+  if ((keys === undefined) === (prefix === undefined)) throw flags.error('Give either a <prefix> or --keys, not both.');
+  const { bucket } = mediaSource(prefix ?? keys?.[0] ?? '', flags);
+  const template = flags.string('output-template');
+  const maxInFlight = flags.integer('max-in-flight', 1, 100);
+  const region = flags.string('region');
+  const input: TranscribeBatchInput = {
+    source: keys !== undefined ? { keys } : { prefix: prefix ?? '' },
+    recognition: recognitionFrom(flags),
+    ...(bucket !== undefined ? { bucket } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(template !== undefined ? { outputKeyTemplate: template } : {}),
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+    ...(flags.bool('fail-fast') ? { failOnItemFailure: true } : {}),
+    item: itemOptions(flags),
+  };
+  const problems = batchInputProblems(input);
+  if (problems.length > 0) throw problemsError(flags, 'batch settings', problems);
+  return {
+    kind: 'batch',
+    input,
+    workflowId: flags.string('workflow-id'),
+    wait: flags.bool('wait'),
+    json: flags.bool('json'),
+  };
+}
 
 /**
  * `batch`: starts `transcribeBatch`; with `--wait`, draws a progress bar from the progress query and prints the

@@ -1,13 +1,74 @@
 import type { AsrJob } from '../../ci/job-types';
 import type { AsrJobPage } from '../../ci/client-types';
+import { CiValidationError } from '../../ci/errors';
+import { CI_JOB_STATES } from '../../ci/job-state';
+import type { ListAsrJobsFilter } from '../../ci/list-filter';
 import { renderPlainText, segmentsFromResult } from '../../ci/result';
-import { CLI_NAME } from '../spec';
+import { validateJobIds } from '../../ci/validate';
+import type { Flags } from '../args';
+import { problemsError } from '../args';
 import type { CliContext } from '../context';
+import { CLI_NAME } from '../help';
 import { formatFields, formatTable, writeJson } from '../output';
-import type { CliCommand } from '../parse';
 
-type JobsListCommand = Extract<CliCommand, { kind: 'jobs-list' }>;
-type JobsGetCommand = Extract<CliCommand, { kind: 'jobs-get' }>;
+/** A checked `jobs list` command line. */
+export interface JobsListCommand {
+  kind: 'jobs-list';
+  filter: ListAsrJobsFilter;
+  all: boolean;
+  json: boolean;
+}
+
+/** A checked `jobs get` command line. */
+export interface JobsGetCommand {
+  kind: 'jobs-get';
+  ids: string[];
+  json: boolean;
+}
+
+function jobStates(flags: Flags): ListAsrJobsFilter['states'] {
+  return flags.list('states')?.map((s) => {
+    const match = [...CI_JOB_STATES, 'All' as const].find((c) => c.toLowerCase() === s.toLowerCase());
+    if (match === undefined)
+      throw flags.error(`--states: unknown state '${s}' (use ${CI_JOB_STATES.join(', ')} or All).`);
+    return match;
+  });
+}
+
+/** Parses `jobs list`'s flags into a CI list filter. */
+export function parseJobsList(flags: Flags): JobsListCommand {
+  const filter: ListAsrJobsFilter = {
+    queueId: flags.string('queue'),
+    states: jobStates(flags),
+    startCreationTime: flags.date('since'),
+    endCreationTime: flags.date('until'),
+    orderByTime: flags.choice('order', ['Asc', 'Desc'] as const),
+    size: flags.integer('size', 1, 100),
+    nextToken: flags.string('next-token'),
+  };
+  const { startCreationTime: since, endCreationTime: until } = filter;
+  if (since && until && since > until) throw flags.error('--since must not be after --until.');
+  if (flags.bool('all') && filter.nextToken !== undefined)
+    throw flags.error('--all walks every page: drop --next-token.');
+  const defined = Object.entries(filter).filter(([, v]) => v !== undefined);
+  return { kind: 'jobs-list', filter: Object.fromEntries(defined), all: flags.bool('all'), json: flags.bool('json') };
+}
+
+/** Parses `jobs get <id...>`; `jobs get a,b` is accepted too, since CI's own API takes comma-joined ids. */
+export function parseJobsGet(positionals: readonly string[], flags: Flags): JobsGetCommand {
+  const ids = positionals.flatMap((p) => p.split(',')).filter((id) => id !== '');
+  try {
+    validateJobIds(ids);
+  } catch (err) {
+    if (!(err instanceof CiValidationError)) throw err;
+    throw problemsError(
+      flags,
+      'job ids',
+      err.issues.map((i) => i.message),
+    );
+  }
+  return { kind: 'jobs-get', ids, json: flags.bool('json') };
+}
 
 function inputOf(job: AsrJob): string {
   return job.Input.Object ?? job.Input.Url ?? '';

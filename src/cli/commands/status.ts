@@ -3,18 +3,22 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { getBatchHandle, TRANSCRIBE_BATCH_WORKFLOW } from '../../client/batch';
 import { getTranscriptionHandle, TRANSCRIBE_MEDIA_WORKFLOW } from '../../client/transcription';
 import type { CliContext } from '../context';
-import { errorChain } from '../failure';
-import type { ErrorLink } from '../failure';
+import { errorChain } from '../errors';
+import type { ErrorLink } from '../errors';
 import { formatFields, formatProgress, formatStatus, writeJson } from '../output';
-import type { CliCommand } from '../parse';
 
-type StatusCommand = Extract<CliCommand, { kind: 'status' }>;
+/** A checked `status` command line. */
+export interface StatusCommand {
+  kind: 'status';
+  workflowId: string;
+  json: boolean;
+}
 
 /** How long to wait for a query answer; a workflow whose worker is down cannot answer at all. */
 const QUERY_TIMEOUT_MS = 5_000;
 
 /** What `status` reports about one workflow. */
-export interface WorkflowReport {
+interface WorkflowReport {
   workflowId: string;
   runId: string;
   type: string;
@@ -48,7 +52,7 @@ async function outcome(description: WorkflowExecutionDescription, result: () => 
 }
 
 /** Describes a workflow and adds what its own query and result say, for this package's workflow types. */
-export async function inspectWorkflow(client: Client, workflowId: string): Promise<WorkflowReport> {
+async function inspectWorkflow(client: Client, workflowId: string): Promise<WorkflowReport> {
   const description = await client.workflow.getHandle(workflowId).describe();
   const report: WorkflowReport = {
     workflowId,

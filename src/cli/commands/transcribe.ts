@@ -1,11 +1,49 @@
+import type { TranscriptionResult } from '../../activities/types';
+import type { TencentClients } from '../../ci/factory';
+import { parseResultText, parseSrt, renderPlainText, renderSrt, renderVtt, segmentsFromResult } from '../../ci/result';
+import type { TranscriptSegment } from '../../ci/result';
+import { TranscriptParseError } from '../../ci/result';
 import { startTranscription } from '../../client/transcription';
+import type { TranscribeMediaInput } from '../../workflows/transcribe-media/input';
+import { resolveTranscribeMediaInput } from '../../workflows/transcribe-media/input';
+import type { Flags } from '../args';
+import { itemOptions, mediaSource, problemsError, recognitionFrom } from '../args';
 import type { CliContext } from '../context';
-import { formatFields, formatStatus, writeJson } from '../output';
-import type { CliCommand } from '../parse';
-import { printStarted, watchStarted } from './started';
-import { loadTranscript, renderTranscript } from '../transcript';
+import { formatFields, formatStatus, printStarted, watchStarted, writeJson } from '../output';
 
-type TranscribeCommand = Extract<CliCommand, { kind: 'transcribe' }>;
+/** How `transcribe --format` prints the transcript. */
+export type TranscriptFormat = 'text' | 'srt' | 'vtt';
+
+/** A checked `transcribe` command line. */
+export interface TranscribeCommand {
+  kind: 'transcribe';
+  input: TranscribeMediaInput;
+  workflowId?: string;
+  wait: boolean;
+  format?: TranscriptFormat;
+  json: boolean;
+}
+
+/** Parses `transcribe <target>`'s flags into a checked input (the same checks the client runs). */
+export function parseTranscribe(target: string, flags: Flags): TranscribeCommand {
+  const { media, bucket } = mediaSource(target, flags);
+  const output = flags.string('output');
+  const region = flags.string('region');
+  const input: TranscribeMediaInput = {
+    media,
+    recognition: recognitionFrom(flags),
+    ...(bucket !== undefined ? { bucket } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(output !== undefined ? { output: { key: output } } : {}),
+    ...itemOptions(flags),
+  };
+  const resolution = resolveTranscribeMediaInput(input);
+  if (!resolution.ok) throw problemsError(flags, 'transcription settings', resolution.problems);
+  const format = flags.choice('format', ['text', 'srt', 'vtt'] as const);
+  // Printing the transcript needs the result, so --format implies --wait.
+  const wait = flags.bool('wait') || format !== undefined;
+  return { kind: 'transcribe', input, workflowId: flags.string('workflow-id'), wait, format, json: flags.bool('json') };
+}
 
 /**
  * `transcribe`: starts `transcribeMedia`; with `--wait`, shows live status on stderr, then prints where the transcript
@@ -41,4 +79,32 @@ export async function runTranscribe(cmd: TranscribeCommand, ctx: CliContext): Pr
   );
   if (transcript !== undefined) ctx.stdout.write(`\n${transcript}`);
   return 0;
+}
+
+const SRT_START = /^\s*(?:\d+\s*\r?\n)?\d{2}:\d{2}:\d{2}[,.]\d{3}\s+-->/;
+
+/**
+ * Reads a finished transcription's segments: from the transcript object in COS (SubRip when CI wrote `srt`, else
+ * CI's `[start,end] text` lines), or, when that object is not in a format we can parse (its content is not documented
+ * by Tencent), from the job's own `Result`/`ResultDetail`.
+ */
+async function loadTranscript(result: TranscriptionResult, clients: TencentClients): Promise<TranscriptSegment[]> {
+  const { bucket, region, key } = result.resultObject;
+  const text = (await clients.objects.get({ Bucket: bucket, Region: region, Key: key })).toString('utf8');
+  try {
+    return key.endsWith('.srt') || SRT_START.test(text) ? parseSrt(text) : parseResultText(text);
+  } catch (err) {
+    if (!(err instanceof TranscriptParseError)) throw err;
+  }
+  // Jobs normally run in the output bucket's CI; the job id is all the lookup needs.
+  const { jobs } = await clients.ciFor({ bucket, region }).get([result.jobId]);
+  const recognition = jobs[0]?.Operation.SpeechRecognitionResult;
+  if (recognition === undefined) throw new TranscriptParseError(`no readable transcript in ${result.resultObject.uri}`);
+  return segmentsFromResult(recognition);
+}
+
+function renderTranscript(segments: readonly TranscriptSegment[], format: TranscriptFormat): string {
+  if (format === 'srt') return renderSrt(segments);
+  if (format === 'vtt') return renderVtt(segments);
+  return renderPlainText(segments, { speakers: segments.some((s) => (s.speakerId ?? 0) > 0) });
 }

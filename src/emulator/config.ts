@@ -1,0 +1,66 @@
+import type { Env } from '../config/reader';
+import { ConfigReader } from '../config/reader';
+import type { EmulatorOptions } from './index';
+
+/** Each flag of the emulator process and the environment variable it falls back to. */
+const SETTINGS = {
+  port: 'EMULATOR_PORT',
+  host: 'EMULATOR_HOST',
+  'secret-id': 'EMULATOR_SECRET_ID',
+  'secret-key': 'EMULATOR_SECRET_KEY',
+  bucket: 'EMULATOR_BUCKET',
+  region: 'EMULATOR_REGION',
+  'state-file': 'EMULATOR_STATE_FILE',
+  'queued-ms': 'EMULATOR_QUEUED_MS',
+  'running-ms': 'EMULATOR_RUNNING_MS',
+} as const;
+
+/** A day: longer job phases are a typo, and would hold a test or a demo forever. */
+const MAX_PHASE_MS = 86_400_000;
+
+/** Reads the emulator process's options from flags and the environment, reporting every problem in one `ConfigError`. */
+export function loadEmulatorConfig(env: Env, argv: readonly string[]): EmulatorOptions {
+  const flagTypes = Object.fromEntries(Object.keys(SETTINGS).map((flag) => [flag, 'string' as const]));
+  const read = new ConfigReader(env, argv, flagTypes);
+  const setting = (flag: keyof typeof SETTINGS) => ({ flag, env: SETTINGS[flag] });
+  const config: EmulatorOptions = {
+    port: read.integer(setting('port'), 9100, 0, 65535),
+    host: read.optional(setting('host')) ?? '127.0.0.1',
+    credentials: {
+      secretId: read.required(setting('secret-id'), 'SecretId clients sign with'),
+      secretKey: read.required(setting('secret-key'), 'SecretKey clients sign with'),
+    },
+    defaultBucket: read.optional(setting('bucket')),
+    defaultRegion: read.optional(setting('region')),
+    stateFile: read.optional(setting('state-file')),
+    timings: {
+      queuedMs: read.integer(setting('queued-ms'), undefined, 0, MAX_PHASE_MS),
+      runningMs: read.integer(setting('running-ms'), undefined, 0, MAX_PHASE_MS),
+    },
+  };
+  read.throwIfProblems('emulator');
+  return config;
+}
+
+/** `--help` of the emulator process. */
+export const EMULATOR_HELP = [
+  'Usage: npm run emulator -- --secret-id <id> --secret-key <key> [options]',
+  '',
+  'Serves the CI ASR API and the COS subset it needs, locally, until SIGINT/SIGTERM (docs/emulator.md).',
+  'Every flag falls back to the environment variable beside it.',
+  '',
+  'Options:',
+  '  --secret-id <id>     EMULATOR_SECRET_ID   SecretId requests must be signed with (required)',
+  '  --secret-key <key>   EMULATOR_SECRET_KEY  SecretKey requests must be signed with (required)',
+  '  --port <n>           EMULATOR_PORT        0-65535 (default 9100)',
+  '  --host <addr>        EMULATOR_HOST        Interface (default 127.0.0.1; the admin API has no authentication)',
+  '  --bucket <b-appid>   EMULATOR_BUCKET      Bucket for non-virtual-host requests (default emulator-1250000000)',
+  '  --region <region>    EMULATOR_REGION      Its region (default ap-guangzhou)',
+  '  --state-file <path>  EMULATOR_STATE_FILE  Persist jobs and objects here (default: memory only)',
+  '  --queued-ms <n>      EMULATOR_QUEUED_MS   Time a job stays Submitted (default 200)',
+  '  --running-ms <n>     EMULATOR_RUNNING_MS  Time a job stays Running (default 500)',
+  '  --help                                    Show this help',
+  '',
+  'Exit codes: 0 stopped by a signal, 1 failure, 2 configuration error.',
+  '',
+].join('\n');
