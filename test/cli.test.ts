@@ -239,7 +239,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
 
     const { TENCENT_SECRET_ID: _id, ...withoutId } = env;
     const broken = await runBinary(['jobs', 'list'], withoutId);
-    assert.equal(broken.code, 1);
+    assert.equal(broken.code, 2, 'a configuration error exits 2, like a usage error');
     assert.match(broken.err, /TENCENT_SECRET_ID is required/);
     for (const secret of [suite.stack.secrets.secretId, suite.stack.secrets.secretKey]) {
       assert.ok(!broken.err.includes(secret) && !run.err.includes(secret) && !run.out.includes(secret));

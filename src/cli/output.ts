@@ -113,29 +113,38 @@ export interface StartedWorkflow {
   taskQueue: string;
 }
 
-/** Reports a started workflow to a command that does not wait: JSON, or a short field list. */
-export function printStarted(ctx: CliContext, started: StartedWorkflow, json: boolean): void {
-  if (json) writeJson(ctx.stdout, started);
-  else
-    ctx.stdout.write(
-      formatFields([
-        ['Started', started.workflowId],
-        ['Task queue', started.taskQueue],
-      ]),
-    );
+/** A just-started workflow's handle: what {@link followStarted} needs of the client helpers' handles. */
+export interface StartedHandle<T> {
+  readonly workflowId: string;
+  readonly firstExecutionRunId?: string;
+  result(): Promise<T>;
 }
 
 /**
- * Waits for `result`, redrawing a live line from `probe` meanwhile. Live status is progress, not output: it goes to
- * stderr so stdout stays the result (or JSON) alone; with `--json` on a non-terminal stderr there is no live line.
+ * Reports a workflow a command started. Without `wait`: JSON or a short field list, and no result. With `wait`: waits
+ * for the result, redrawing a live line from `probe` meanwhile. Live status is progress, not output: it goes to stderr
+ * so stdout stays the result (or JSON) alone; with `--json` on a non-terminal stderr there is no live line.
  */
-export async function watchStarted<T, S>(
+export async function followStarted<T, S>(
   ctx: CliContext,
-  started: StartedWorkflow,
-  json: boolean,
-  watch: { result: Promise<T>; probe: () => Promise<S>; render: (report: S) => string },
-): Promise<T> {
+  cmd: { wait: boolean; json: boolean },
+  handle: StartedHandle<T>,
+  watch: { probe: () => Promise<S>; render: (report: S) => string },
+): Promise<{ started: StartedWorkflow; result?: T }> {
+  const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue: ctx.taskQueue };
+  if (!cmd.wait) {
+    if (cmd.json) writeJson(ctx.stdout, started);
+    else
+      ctx.stdout.write(
+        formatFields([
+          ['Started', started.workflowId],
+          ['Task queue', started.taskQueue],
+        ]),
+      );
+    return { started };
+  }
   ctx.stderr.write(`Started ${started.workflowId} on task queue ${started.taskQueue}\n`);
-  const line = json && !ctx.stderr.isTTY ? undefined : new LiveLine(ctx.stderr);
-  return await watchUntilSettled(watch.result, watch.probe, watch.render, line, ctx.refreshMs ?? DEFAULT_REFRESH_MS);
+  const line = cmd.json && !ctx.stderr.isTTY ? undefined : new LiveLine(ctx.stderr);
+  const refreshMs = ctx.refreshMs ?? DEFAULT_REFRESH_MS;
+  return { started, result: await watchUntilSettled(handle.result(), watch.probe, watch.render, line, refreshMs) };
 }

@@ -4,7 +4,7 @@ import { batchInputProblems } from '../../workflows/transcribe-batch/validate';
 import type { Flags } from '../args';
 import { itemOptions, mediaSource, problemsError, recognitionFrom } from '../args';
 import type { CliContext } from '../context';
-import { formatFields, formatProgress, printStarted, watchStarted, writeJson } from '../output';
+import { followStarted, formatFields, formatProgress, writeJson } from '../output';
 
 /** A checked `batch` command line. */
 export interface BatchCommand {
@@ -49,18 +49,13 @@ export function parseBatch(prefix: string | undefined, flags: Flags): BatchComma
  * counts and the manifest location. Exit code 1 when any item failed (the manifest says which).
  */
 export async function runBatch(cmd: BatchCommand, ctx: CliContext): Promise<number> {
-  const client = await ctx.temporal();
-  const handle = await startBatch(client, cmd.input, { taskQueue: ctx.taskQueue, workflowId: cmd.workflowId });
-  const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue: ctx.taskQueue };
-  if (!cmd.wait) {
-    printStarted(ctx, started, cmd.json);
-    return 0;
-  }
-  const result = await watchStarted(ctx, started, cmd.json, {
-    result: handle.result(),
+  const options = { taskQueue: ctx.taskQueue, workflowId: cmd.workflowId };
+  const handle = await startBatch(await ctx.temporal(), cmd.input, options);
+  const { started, result } = await followStarted(ctx, cmd, handle, {
     probe: () => handle.progress(),
-    render: (p) => formatProgress(p),
+    render: formatProgress,
   });
+  if (result === undefined) return 0;
   if (cmd.json) writeJson(ctx.stdout, { ...started, result });
   else {
     ctx.stdout.write(

@@ -51,6 +51,23 @@ async function outcome(description: WorkflowExecutionDescription, result: () => 
   );
 }
 
+/** The live query and the result of this package's workflow types; undefined for any other type. */
+function watchedHandle(
+  client: Client,
+  type: string,
+  workflowId: string,
+): { live: () => Promise<unknown>; result: () => Promise<unknown> } | undefined {
+  if (type === TRANSCRIBE_MEDIA_WORKFLOW) {
+    const handle = getTranscriptionHandle(client, workflowId);
+    return { live: () => handle.status(), result: () => handle.result() };
+  }
+  if (type === TRANSCRIBE_BATCH_WORKFLOW) {
+    const handle = getBatchHandle(client, workflowId);
+    return { live: () => handle.progress(), result: () => handle.result() };
+  }
+  return undefined;
+}
+
 /** Describes a workflow and adds what its own query and result say, for this package's workflow types. */
 async function inspectWorkflow(client: Client, workflowId: string): Promise<WorkflowReport> {
   const description = await client.workflow.getHandle(workflowId).describe();
@@ -63,23 +80,9 @@ async function inspectWorkflow(client: Client, workflowId: string): Promise<Work
     startTime: description.startTime,
     closeTime: description.closeTime,
   };
-  if (description.type === TRANSCRIBE_MEDIA_WORKFLOW) {
-    const handle = getTranscriptionHandle(client, workflowId);
-    return {
-      ...report,
-      live: await withTimeout(handle.status()),
-      ...(await outcome(description, () => handle.result())),
-    };
-  }
-  if (description.type === TRANSCRIBE_BATCH_WORKFLOW) {
-    const handle = getBatchHandle(client, workflowId);
-    return {
-      ...report,
-      live: await withTimeout(handle.progress()),
-      ...(await outcome(description, () => handle.result())),
-    };
-  }
-  return report;
+  const watched = watchedHandle(client, description.type, workflowId);
+  if (watched === undefined) return report;
+  return { ...report, live: await withTimeout(watched.live()), ...(await outcome(description, watched.result)) };
 }
 
 function liveLine(report: WorkflowReport): string | undefined {

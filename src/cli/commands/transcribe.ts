@@ -9,7 +9,7 @@ import { resolveTranscribeMediaInput } from '../../workflows/transcribe-media/in
 import type { Flags } from '../args';
 import { itemOptions, mediaSource, problemsError, recognitionFrom } from '../args';
 import type { CliContext } from '../context';
-import { formatFields, formatStatus, printStarted, watchStarted, writeJson } from '../output';
+import { followStarted, formatFields, formatStatus, writeJson } from '../output';
 
 /** How `transcribe --format` prints the transcript. */
 export type TranscriptFormat = 'text' | 'srt' | 'vtt';
@@ -50,18 +50,13 @@ export function parseTranscribe(target: string, flags: Flags): TranscribeCommand
  * is and, with `--format`, the transcript itself. Returns the exit code (a failed workflow throws).
  */
 export async function runTranscribe(cmd: TranscribeCommand, ctx: CliContext): Promise<number> {
-  const client = await ctx.temporal();
-  const handle = await startTranscription(client, cmd.input, { taskQueue: ctx.taskQueue, workflowId: cmd.workflowId });
-  const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue: ctx.taskQueue };
-  if (!cmd.wait) {
-    printStarted(ctx, started, cmd.json);
-    return 0;
-  }
-  const result = await watchStarted(ctx, started, cmd.json, {
-    result: handle.result(),
+  const options = { taskQueue: ctx.taskQueue, workflowId: cmd.workflowId };
+  const handle = await startTranscription(await ctx.temporal(), cmd.input, options);
+  const { started, result } = await followStarted(ctx, cmd, handle, {
     probe: () => handle.status(),
     render: formatStatus,
   });
+  if (result === undefined) return 0;
   const transcript =
     cmd.format === undefined ? undefined : renderTranscript(await loadTranscript(result, ctx.tencent()), cmd.format);
   if (cmd.json) {
