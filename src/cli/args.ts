@@ -1,3 +1,4 @@
+/** Parsing of the command line: the command and its flags, typed flag values, and the options several commands share. */
 import { parseArgs } from 'node:util';
 import { ENGINE_MODEL_TYPES } from '../ci/types';
 import { parseWholeNumber } from '../config/reader';
@@ -104,7 +105,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The closest candidate within a small edit distance, for a " Did you mean X?" hint; undefined if none is close. */
-export function closest(input: string, candidates: readonly string[]): string | undefined {
+function closest(input: string, candidates: readonly string[]): string | undefined {
   let best: { name: string; d: number } | undefined;
   for (const name of candidates) {
     const d = distance(input, name);
@@ -179,7 +180,7 @@ export class Flags {
 }
 
 /** Engine used when neither --engine nor --template is given. */
-export const DEFAULT_ENGINE = '16k_zh';
+const DEFAULT_ENGINE = '16k_zh';
 
 /**
  * The media argument: an http(s) URL, `cos://bucket/key` (the bucket becomes the job's bucket), or a plain object
