@@ -3,16 +3,22 @@ import type COS from 'cos-nodejs-sdk-v5';
 import { toCiError } from './classify';
 import { CiError } from './errors';
 import type { CiAction } from './errors';
-import type { AsrJobPage, CancelAsrJobResult, CiCallOptions, GetAsrJobsResult } from './client-types';
 import type { ListAsrJobsFilter } from './list-filter';
 import { toListQuery } from './list-filter';
 import { parseGetResponse, parseListResponse, parseSubmitResponse } from './normalize';
 import { callSdk } from './sdk-call';
-import type { AsrJob, SubmitAsrJobRequest } from './types';
+import type {
+  AsrJob,
+  AsrJobPage,
+  CancelAsrJobResult,
+  CiCallOptions,
+  GetAsrJobsResult,
+  SubmitAsrJobRequest,
+} from './types';
 import { validateJobIds, validateListFilter, validateSubmitRequest } from './validate';
 import { submitRequestXml } from './xml-request';
 
-export type { AsrJobPage, CancelAsrJobResult, CiCallOptions, GetAsrJobsResult } from './client-types';
+export type { AsrJobPage, CancelAsrJobResult, CiCallOptions, GetAsrJobsResult } from './types';
 
 /** How a {@link CiAsrClient} reaches CI. Build it with `createTencentClients` unless you need your own SDK instance. */
 export interface CiAsrClientOptions {

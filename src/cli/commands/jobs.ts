@@ -1,5 +1,4 @@
-import type { AsrJob } from '../../ci/job-types';
-import type { AsrJobPage } from '../../ci/client-types';
+import type { AsrJob, AsrJobPage } from '../../ci/types';
 import { renderPlainText, segmentsFromResult } from '../../ci/result';
 import { CLI_NAME } from '../spec';
 import type { CliContext } from '../context';
