@@ -18,8 +18,6 @@ import type {
 import { validateJobIds, validateListFilter, validateSubmitRequest } from './validate';
 import { submitRequestXml } from './xml-request';
 
-export type { AsrJobPage, CancelAsrJobResult, CiCallOptions, GetAsrJobsResult } from './types';
-
 /** How a {@link CiAsrClient} reaches CI. Build it with `createTencentClients` unless you need your own SDK instance. */
 export interface CiAsrClientOptions {
   /** SDK instance; its `Timeout` is the per-request timeout. */
