@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { CiJobState } from '../ci/job-state';
 import { isCiJobState } from '../ci/job-state';
+import { TencentCiAsrError } from '../shared/errors';
 
 /** One `JobsDetail` entry of a CI job notification, reduced to what the receiver uses. */
 export interface CiCallbackNotification {
@@ -19,15 +20,19 @@ export interface CiCallbackNotification {
 /** Why a callback body was refused; every reason maps to HTTP 400. */
 export type CallbackPayloadProblem = 'doctype' | 'malformed' | 'missing-fields';
 
-/** A callback body that cannot be turned into notifications. */
-export class CallbackPayloadError extends Error {
+/**
+ * A callback body that cannot be turned into notifications. Thrown by `parseXmlNotification` and
+ * `parseJsonNotification`; `problem` picks the receiver's answer.
+ */
+export class CallbackPayloadError extends TencentCiAsrError {
+  override readonly name = 'CallbackPayloadError';
+
   constructor(
     message: string,
     readonly problem: CallbackPayloadProblem,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'CallbackPayloadError';
   }
 }
 
