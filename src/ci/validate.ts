@@ -31,6 +31,11 @@ export class IssueList {
     if (!ok) this.add(path, message);
   }
 
+  /** Checks that exactly one of the fields `a` and `b` of `record` is set. */
+  exactlyOne(record: Record<string, unknown>, a: string, b: string, path: string): void {
+    this.check((record[a] !== undefined) !== (record[b] !== undefined), path, `set exactly one of ${a} and ${b}`);
+  }
+
   /** Checks that an optional field, when present, is one of `allowed`. */
   oneOf(value: unknown, allowed: readonly unknown[], path: string): void {
     if (value !== undefined && !allowed.includes(value)) {
@@ -143,12 +148,10 @@ function checkSpeech(sr: unknown, out: IssueList): void {
 
 function checkInput(input: unknown, out: IssueList): void {
   if (!isRecord(input)) return out.add('Input', 'must be an object with Object or Url');
-  const hasObject = input.Object !== undefined;
-  const hasUrl = input.Url !== undefined;
-  out.check(hasObject !== hasUrl, 'Input', 'set exactly one of Object and Url');
-  if (hasObject) out.requiredString(input.Object, 'Input.Object');
-  if (hasUrl && (typeof input.Url !== 'string' || !isHttpUrl(input.Url)))
-    out.add('Input.Url', 'must be an http(s) URL');
+  out.exactlyOne(input, 'Object', 'Url', 'Input');
+  if (input.Object !== undefined) out.requiredString(input.Object, 'Input.Object');
+  const url = input.Url;
+  if (url !== undefined && (typeof url !== 'string' || !isHttpUrl(url))) out.add('Input.Url', 'must be an http(s) URL');
 }
 
 function checkOutput(output: unknown, out: IssueList): void {
@@ -170,11 +173,9 @@ function checkUserData(value: unknown, out: IssueList): void {
 
 function checkOperation(op: unknown, out: IssueList): void {
   if (!isRecord(op)) return out.add('Operation', 'must be an object');
-  const hasTemplate = op.TemplateId !== undefined;
-  const hasSpeech = op.SpeechRecognition !== undefined;
-  out.check(hasTemplate !== hasSpeech, 'Operation', 'set exactly one of TemplateId and SpeechRecognition');
-  if (hasTemplate) out.requiredString(op.TemplateId, 'Operation.TemplateId');
-  if (hasSpeech) checkSpeech(op.SpeechRecognition, out);
+  out.exactlyOne(op, 'TemplateId', 'SpeechRecognition', 'Operation');
+  if (op.TemplateId !== undefined) out.requiredString(op.TemplateId, 'Operation.TemplateId');
+  if (op.SpeechRecognition !== undefined) checkSpeech(op.SpeechRecognition, out);
   checkOutput(op.Output, out);
   checkUserData(op.UserData, out);
   out.oneOf(op.JobLevel, [0, 1, 2], 'Operation.JobLevel');
