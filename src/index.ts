@@ -29,6 +29,7 @@ export type { BatchItemOutcome, BatchSource } from './workflows';
 export { createTencentClients } from './ci/factory';
 export type { TencentClients, TencentClientsConfig } from './ci/factory';
 export { CiError, CiResponseError, CiValidationError } from './ci/errors';
+export { TencentCiAsrError } from './shared/errors';
 
 // Stable names shared with Temporal: failure types, search attributes, the default task queue.
 export { FailureType } from './shared/failure-types';

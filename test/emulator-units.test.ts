@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import COS from 'cos-nodejs-sdk-v5';
 import fc from 'fast-check';
@@ -403,5 +405,22 @@ describe('faults', () => {
     });
     assert.equal(forcedFailureFor(rules, 'b-1/bad/x.wav')?.code, 'A');
     assert.equal(forcedFailureFor(rules, 'b-1/good.wav')?.code, 'B');
+  });
+});
+
+describe('independence from src/ci', () => {
+  it('emulator modules import only each other, packages, Node built-ins, the error base and process plumbing', () => {
+    // The process entry's config reader and signal handling carry no CI knowledge, so sharing them is harmless.
+    const shared = new Set(['../shared/errors', '../config/reader', '../config/process-entry']);
+    const dir = join(__dirname, '..', 'src', 'emulator');
+    const foreign = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) =>
+        [...readFileSync(join(dir, f), 'utf8').matchAll(/^(?:import|export)\b[^;]*?from '(\.\.\/[^']+)'/gms)]
+          .map((m) => m[1]!)
+          .filter((spec) => !shared.has(spec))
+          .map((spec) => `${f}: ${spec}`),
+      );
+    assert.deepEqual(foreign, []);
   });
 });

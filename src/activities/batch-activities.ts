@@ -1,6 +1,6 @@
+import { cosUri } from '../cos/ref';
 import type { BatchItemOutcome } from '../workflows/transcribe-batch/types';
 import { isMediaKey } from '../workflows/transcribe-batch/naming';
-import { cosUri } from './build-request';
 import type { ActivityDeps } from './deps';
 import { sortingFailures } from './failures';
 import type { ObjectLocation } from './types';
@@ -92,7 +92,7 @@ export function createBatchActivities(deps: ActivityDeps) {
           bucket: where.Bucket,
           region: where.Region,
           key: input.manifestKey,
-          uri: cosUri(where.Bucket, input.manifestKey),
+          uri: cosUri({ Bucket: where.Bucket, Key: input.manifestKey }),
         };
       });
     },

@@ -1,4 +1,5 @@
 import type { SubmitAsrJobRequest } from '../ci/types';
+import { cosUri } from '../cos/ref';
 import type { ObjectLocation, SubmitJobInput } from './types';
 
 /** The worker-level defaults that complete a workflow's request. */
@@ -15,11 +16,6 @@ export interface JobPlacement {
   output: ObjectLocation;
 }
 
-/** `cos://<bucket>/<key>` for an object. */
-export function cosUri(bucket: string, key: string): string {
-  return `cos://${bucket}/${key}`;
-}
-
 /** Resolves bucket, region and output object from the request and the worker's defaults. */
 export function placeJob(request: SubmitJobInput['request'], defaults: JobDefaults): JobPlacement {
   const bucket = request.bucket ?? defaults.bucket;
@@ -27,7 +23,11 @@ export function placeJob(request: SubmitJobInput['request'], defaults: JobDefaul
   const outBucket = request.output.bucket ?? bucket;
   const outRegion = request.output.region ?? region;
   const key = request.output.key;
-  return { bucket, region, output: { bucket: outBucket, region: outRegion, key, uri: cosUri(outBucket, key) } };
+  return {
+    bucket,
+    region,
+    output: { bucket: outBucket, region: outRegion, key, uri: cosUri({ Bucket: outBucket, Key: key }) },
+  };
 }
 
 /** Builds the CI submit body for a workflow step: tagged `UserData`, optional callback. */

@@ -1,8 +1,8 @@
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AsrJob } from '../ci/types';
+import { cosUri } from '../cos/ref';
 import { FailureType } from '../shared/failure-types';
-import { cosUri } from './build-request';
 import { createBatchActivities } from './batch-activities';
 import type { ActivityDeps } from './deps';
 import { sortingFailures } from './failures';
@@ -45,7 +45,7 @@ export function createActivities(deps: ActivityDeps) {
 
   async function writeManifest(input: StoreResultInput, summary: JobResultSummary) {
     const { output } = input.job;
-    const at = (key: string) => ({ ...output, key, uri: cosUri(output.bucket, key) });
+    const at = (key: string) => ({ ...output, key, uri: cosUri({ Bucket: output.bucket, Key: key }) });
     const transcription: TranscriptionResult = {
       jobId: input.job.jobId,
       resultObject: output,

@@ -1,6 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { CiJobState } from '../ci/job-state';
 import { isCiJobState } from '../ci/job-state';
+import { isRecord } from '../ci/validate';
+import { TencentCiAsrError } from '../shared/errors';
 
 /** One `JobsDetail` entry of a CI job notification, reduced to what the receiver uses. */
 export interface CiCallbackNotification {
@@ -19,15 +21,19 @@ export interface CiCallbackNotification {
 /** Why a callback body was refused; every reason maps to HTTP 400. */
 export type CallbackPayloadProblem = 'doctype' | 'malformed' | 'missing-fields';
 
-/** A callback body that cannot be turned into notifications. */
-export class CallbackPayloadError extends Error {
+/**
+ * A callback body that cannot be turned into notifications. Thrown by `parseXmlNotification` and
+ * `parseJsonNotification`; `problem` picks the receiver's answer.
+ */
+export class CallbackPayloadError extends TencentCiAsrError {
+  override readonly name = 'CallbackPayloadError';
+
   constructor(
     message: string,
     readonly problem: CallbackPayloadProblem,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'CallbackPayloadError';
   }
 }
 
@@ -67,28 +73,23 @@ export function parseXmlNotification(text: string): CiCallbackNotification[] {
   const valid = XMLValidator.validate(text);
   if (valid !== true)
     throw new CallbackPayloadError(`XML callback is not well formed (line ${valid.err.line})`, 'malformed');
-  let doc: unknown;
-  try {
-    doc = xmlParser.parse(text);
-  } catch (err) {
-    throw new CallbackPayloadError('XML callback could not be parsed', 'malformed', { cause: err });
-  }
-  return notificationsFrom(doc);
+  return notificationsIn('XML', () => xmlParser.parse(text));
 }
 
 /** Parses a JSON notification: `JobsDetail` an object or an array, with or without a `Response` wrapper. */
 export function parseJsonNotification(text: string): CiCallbackNotification[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new CallbackPayloadError('JSON callback could not be parsed', 'malformed', { cause: err });
-  }
-  return notificationsFrom(doc);
+  return notificationsIn('JSON', () => JSON.parse(text));
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Runs `parse`; a parser's throw becomes a `malformed` {@link CallbackPayloadError}. */
+function notificationsIn(format: 'XML' | 'JSON', parse: () => unknown): CiCallbackNotification[] {
+  let doc: unknown;
+  try {
+    doc = parse();
+  } catch (err) {
+    throw new CallbackPayloadError(`${format} callback could not be parsed`, 'malformed', { cause: err });
+  }
+  return notificationsFrom(doc);
 }
 
 /** A leaf as CI sends it: XML gives strings, JSON strings or numbers. Anything else counts as absent. */

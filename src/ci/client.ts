@@ -3,16 +3,20 @@ import type COS from 'cos-nodejs-sdk-v5';
 import { toCiError } from './classify';
 import { CiError } from './errors';
 import type { CiAction } from './errors';
-import type { AsrJobPage, CancelAsrJobResult, CiCallOptions, GetAsrJobsResult } from './client-types';
 import type { ListAsrJobsFilter } from './list-filter';
 import { toListQuery } from './list-filter';
 import { parseGetResponse, parseListResponse, parseSubmitResponse } from './normalize';
 import { callSdk } from './sdk-call';
-import type { AsrJob, SubmitAsrJobRequest } from './types';
+import type {
+  AsrJob,
+  AsrJobPage,
+  CancelAsrJobResult,
+  CiCallOptions,
+  GetAsrJobsResult,
+  SubmitAsrJobRequest,
+} from './types';
 import { validateJobIds, validateListFilter, validateSubmitRequest } from './validate';
 import { submitRequestXml } from './xml-request';
-
-export type { AsrJobPage, CancelAsrJobResult, CiCallOptions, GetAsrJobsResult } from './client-types';
 
 /** How a {@link CiAsrClient} reaches CI. Build it with `createTencentClients` unless you need your own SDK instance. */
 export interface CiAsrClientOptions {
@@ -61,16 +65,11 @@ export class CiAsrClient {
     // cos-nodejs-sdk-v5 3.0.0 re-sends a failed request up to 3 times unless the body is a stream
     // (base.js submitRequest: `!(params.body && params.body.pipe)`); it has no option to turn retries off.
     const stream = Readable.from([body], { objectMode: false });
-    const data = await callSdk(
-      () =>
-        this.cos.request({
-          Method: 'POST',
-          Url: `${this.baseUrl}/asr_jobs`,
-          Key: 'asr_jobs',
-          Body: stream,
-          Headers: { 'Content-Type': 'application/xml', 'Content-Length': String(body.length) },
-        }),
-      this.context('submit', this.where()),
+    const headers = { 'Content-Type': 'application/xml', 'Content-Length': String(body.length) };
+    const data = await this.call(
+      'submit',
+      this.where(),
+      { Method: 'POST', Key: 'asr_jobs', Body: stream, Headers: headers },
       options.signal,
       // Destroying the body aborts the HTTP request while it is still being sent (the SDK aborts on stream errors).
       (reason) => stream.destroy(reason instanceof Error ? reason : new Error('aborted')),
@@ -83,26 +82,18 @@ export class CiAsrClient {
     validateJobIds(ids);
     const path = `asr_jobs/${ids.join(',')}`;
     const target = `${ids.join(',')} in ${this.where()}`;
-    const data = await callSdk(
-      () => this.cos.request({ Method: 'GET', Url: `${this.baseUrl}/${path}`, Key: path }),
-      this.context('get', target),
-      options.signal,
-    );
+    const data = await this.call('get', target, { Method: 'GET', Key: path }, options.signal);
     return this.parse('get', target, () => parseGetResponse(data));
   }
 
   /** Lists one page of jobs (`GET /asr_jobs?...`) with every documented filter. */
   async list(filter: ListAsrJobsFilter = {}, options: CiCallOptions = {}): Promise<AsrJobPage> {
     validateListFilter(filter);
-    const data = await callSdk(
-      () =>
-        this.cos.request({
-          Method: 'GET',
-          Url: `${this.baseUrl}/asr_jobs`,
-          Key: 'asr_jobs',
-          Query: toListQuery(filter),
-        }),
-      this.context('list', this.where()),
+    const query = toListQuery(filter);
+    const data = await this.call(
+      'list',
+      this.where(),
+      { Method: 'GET', Key: 'asr_jobs', Query: query },
       options.signal,
     );
     return this.parse('list', this.where(), () => parseListResponse(data));
@@ -136,11 +127,8 @@ export class CiAsrClient {
     validateJobIds([jobId]);
     const path = `jobs/${jobId}`;
     try {
-      await callSdk(
-        () => this.cos.request({ Method: 'PUT', Url: `${this.baseUrl}/${path}`, Key: path, Action: 'cancel' }),
-        this.context('cancel', `${jobId} in ${this.where()}`),
-        options.signal,
-      );
+      const target = `${jobId} in ${this.where()}`;
+      await this.call('cancel', target, { Method: 'PUT', Key: path, Action: 'cancel' }, options.signal);
       return { outcome: 'cancelled', jobId };
     } catch (err) {
       if (!isRefusal(err)) throw err;
@@ -150,6 +138,18 @@ export class CiAsrClient {
       if (job.State === 'Cancel') return { outcome: 'cancelled', jobId };
       return { outcome: 'not-cancellable', jobId, state: job.State, code: err.code };
     }
+  }
+
+  /** One `cos.request()` to `<baseUrl>/<Key>` (the SDK signs `Key` as the path), cancellable and classified. */
+  private call(
+    action: CiAction,
+    target: string,
+    params: Omit<COS.RequestParams, 'Url'> & { Key: string },
+    signal: AbortSignal | undefined,
+    onAbort?: (reason: unknown) => void,
+  ): Promise<COS.RequestResult> {
+    const url = `${this.baseUrl}/${params.Key}`;
+    return callSdk(() => this.cos.request({ ...params, Url: url }), this.context(action, target), signal, onAbort);
   }
 
   private where(): string {

@@ -1,3 +1,5 @@
+import { TencentCiAsrError } from '../shared/errors';
+
 /** What a client call was doing when it failed; used in messages and metrics. */
 export type CiAction = 'submit' | 'get' | 'list' | 'cancel' | 'putObject' | 'getObject' | 'headObject' | 'listObjects';
 
@@ -17,8 +19,12 @@ export interface CiErrorInit {
   cause?: unknown;
 }
 
-/** A failed CI or COS request, classified for retry decisions. */
-export class CiError extends Error {
+/**
+ * A failed CI or COS request, classified for retry decisions. Thrown by every {@link CiAsrClient} and
+ * `CosObjectStore` call that CI or COS answered with an error, that the network failed, that timed out, or whose
+ * 2xx body could not be read (code `MalformedResponse`, the {@link CiResponseError} as `cause`).
+ */
+export class CiError extends TencentCiAsrError {
   override readonly name = 'CiError';
   readonly action: CiAction;
   readonly target: string;
@@ -57,8 +63,12 @@ export interface CiValidationIssue {
   message: string;
 }
 
-/** Input rejected before any request; lists every problem at once. */
-export class CiValidationError extends Error {
+/**
+ * Input rejected before any request; lists every problem at once. Thrown by the client and store calls (and
+ * `validateSubmitRequest`, `validateListFilter`, `validateJobIds`, `createTencentClients`) when an argument breaks
+ * CI's documented rules; nothing was sent.
+ */
+export class CiValidationError extends TencentCiAsrError {
   override readonly name = 'CiValidationError';
   /** Every problem found, in field order. */
   readonly issues: readonly CiValidationIssue[];
@@ -70,8 +80,12 @@ export class CiValidationError extends Error {
   }
 }
 
-/** A 2xx response whose body does not have the documented shape. */
-export class CiResponseError extends Error {
+/**
+ * A 2xx response whose body does not have the documented shape. Thrown by `parseSubmitResponse`,
+ * `parseGetResponse`, `parseListResponse`, `normalizeJob` and `parseCiTime`; client calls wrap it in a
+ * {@link CiError}.
+ */
+export class CiResponseError extends TencentCiAsrError {
   override readonly name = 'CiResponseError';
 
   constructor(message: string, options?: { cause?: unknown }) {

@@ -2,7 +2,7 @@ import COS from 'cos-nodejs-sdk-v5';
 import { CosObjectStore } from '../cos/object-store';
 import { CiAsrClient } from './client';
 import { CiValidationError } from './errors';
-import { IssueList, isHttpUrl } from './validate-rules';
+import { IssueList, isHttpUrl } from './validate';
 
 /** Credentials and location for {@link createTencentClients}. */
 export interface TencentClientsConfig {

@@ -7,21 +7,8 @@ import type {
   SpeechRecognitionParams,
   SpeechRecognitionResult,
 } from './types';
+import { SPEECH_RECOGNITION_KEYS } from './types';
 import { asArray, bool, compact, num, record, requiredNum, text } from './wire';
-
-const NUMERIC_SPEECH_KEYS = [
-  'ChannelNum',
-  'ResTextFormat',
-  'FilterDirty',
-  'FilterModal',
-  'ConvertNumMode',
-  'SpeakerDiarization',
-  'SpeakerNumber',
-  'FilterPunc',
-  'FirstChannelOnly',
-  'WordInfo',
-  'SentenceMaxLength',
-] as const;
 
 /** `Operation/SpeechRecognition` echo with numbers and booleans restored. */
 export function normalizeSpeechParams(raw: unknown): Partial<SpeechRecognitionParams> | undefined {
@@ -34,7 +21,10 @@ export function normalizeSpeechParams(raw: unknown): Partial<SpeechRecognitionPa
     Format: text(r.Format),
     HotVocabularyTableId: text(r.HotVocabularyTableId),
   };
-  for (const key of NUMERIC_SPEECH_KEYS) out[key] = num(r[key], `SpeechRecognition.${key}`);
+  // Every documented parameter not read above is a number.
+  for (const key of SPEECH_RECOGNITION_KEYS) {
+    if (!(key in out)) out[key] = num(r[key], `SpeechRecognition.${key}`);
+  }
   // Echoed values are CI's own; they are typed, not re-validated.
   return compact(out) as Partial<SpeechRecognitionParams>;
 }

@@ -1,3 +1,9 @@
+/**
+ * The one place for CI ASR job types: submit bodies, job details as CI reports them, and client call results.
+ * Names follow Tencent's wire format (PascalCase), like the SDK.
+ */
+import type { CiJobState } from './job-state';
+
 /** Every `EngineModelType` CI documents for ASR jobs (normal and flash). */
 export const ENGINE_MODEL_TYPES = [
   '8k_zh',
@@ -155,4 +161,127 @@ export interface SubmitAsrJobRequest {
   CallBackMqConfig?: CallBackMqConfig;
 }
 
-export type * from './job-types';
+/** One word of a sentence; offsets are relative to the sentence start, as CI sends them. */
+export interface AsrWord {
+  Word: string;
+  OffsetStartMs: number;
+  OffsetEndMs: number;
+  VoiceType?: string;
+}
+
+/** One `ResultDetail` sentence. */
+export interface AsrSentence {
+  FinalSentence: string;
+  SliceSentence?: string;
+  /** Milliseconds from the start of the audio. */
+  StartMs: number;
+  EndMs: number;
+  WordsNum?: number;
+  /** Words per second. */
+  SpeechSpeed?: number;
+  /** Speaker (diarization) or channel id. */
+  SpeakerId?: number;
+  Words: AsrWord[];
+}
+
+/** One word of a flash-ASR sentence (CI's snake_case names). */
+export interface FlashWord {
+  word: string;
+  start_time: number;
+  end_time: number;
+}
+
+/** One flash-ASR sentence; times are milliseconds from the start of the audio. */
+export interface FlashSentence {
+  text: string;
+  start_time: number;
+  end_time: number;
+  speaker_id?: number;
+  word_list: FlashWord[];
+}
+
+/** One channel of a flash-ASR result. */
+export interface FlashChannelResult {
+  channel_id: number;
+  text: string;
+  sentence_list: FlashSentence[];
+}
+
+/** `Operation/SpeechRecognitionResult`, present once a job succeeded. */
+export interface SpeechRecognitionResult {
+  /** Audio duration in seconds. */
+  AudioTime: number;
+  /** Transcript text as CI sent it (`[m:s.mmm,m:s.mmm] text` lines); see `parseResultText`. */
+  Result: string;
+  ObjectName?: string;
+  DetailObjectName?: string;
+  /** Sentences; empty when `ResTextFormat` is 0. */
+  ResultDetail: AsrSentence[];
+  FlashResult?: FlashChannelResult[];
+}
+
+/** `JobsDetail/Operation` as CI reports it. */
+export interface AsrJobOperation {
+  TemplateId?: string;
+  TemplateName?: string;
+  /** Echo of the parameters with CI's defaults filled in. */
+  SpeechRecognition?: Partial<SpeechRecognitionParams>;
+  Output?: AsrOutput;
+  UserData?: string;
+  JobLevel?: JobLevel;
+  SpeechRecognitionResult?: SpeechRecognitionResult;
+}
+
+/** `JobsDetail/Input` as CI echoes it. */
+export interface AsrJobEcho {
+  Object?: string;
+  Url?: string;
+  BucketId?: string;
+  Region?: string;
+}
+
+/** A normalised CI ASR job (`JobsDetail`). */
+export interface AsrJob {
+  JobId: string;
+  Tag: string;
+  State: CiJobState;
+  /** `Success` unless the job failed; then CI's error code. */
+  Code: string;
+  /** CI's error text; undefined when empty. */
+  Message?: string;
+  CreationTime: Date;
+  /** Undefined until the job starts (CI sends `-`). */
+  StartTime?: Date;
+  /** Undefined until the job ends (CI sends `-`). */
+  EndTime?: Date;
+  QueueId?: string;
+  Input: AsrJobEcho;
+  Operation: AsrJobOperation;
+}
+
+/** Options of every client call. */
+export interface CiCallOptions {
+  /** Aborts the call (e.g. Temporal's `cancellationSignal()`); the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** Result of {@link CiAsrClient.get}. */
+export interface GetAsrJobsResult {
+  /** Jobs CI knows, in CI's order. */
+  jobs: AsrJob[];
+  /** Requested ids CI reported in `NonExistJobIds`. */
+  nonExistentJobIds: string[];
+}
+
+/** One page of {@link CiAsrClient.list}. */
+export interface AsrJobPage {
+  jobs: AsrJob[];
+  /** Pass as `nextToken` to get the next page; undefined when CI sent none. */
+  nextToken?: string;
+}
+
+/** What {@link CiAsrClient.cancel} achieved. CI only cancels jobs that have not started running. */
+export type CancelAsrJobResult =
+  | { outcome: 'cancelled'; jobId: string }
+  | { outcome: 'not-cancellable'; jobId: string; state: CiJobState; code: string }
+  | { outcome: 'not-found'; jobId: string };

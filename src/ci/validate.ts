@@ -1,5 +1,12 @@
+/**
+ * The one place for request validation: CI submit bodies, list filters and job ids are checked here before any
+ * request leaves, and every problem is reported at once. The helpers (`IssueList`, `isRecord`, ...) also serve
+ * the COS store and the client factory.
+ */
 import { CiValidationError } from './errors';
 import type { CiValidationIssue } from './errors';
+import { CI_JOB_STATES } from './job-state';
+import type { ListAsrJobsFilter } from './list-filter';
 import {
   DIARIZATION_ENGINES,
   DUAL_CHANNEL_ENGINES,
@@ -9,7 +16,70 @@ import {
   SPEECH_RECOGNITION_KEYS,
 } from './types';
 import type { SubmitAsrJobRequest } from './types';
-import { IssueList, isHttpUrl, isRecord, show } from './validate-rules';
+
+/** Collects issues while walking an input; `path` prefixes every field name. */
+export class IssueList {
+  readonly issues: CiValidationIssue[] = [];
+
+  /** Records a problem with the field at `path`. */
+  add(path: string, message: string): void {
+    this.issues.push({ path, message });
+  }
+
+  /** Records a problem unless `ok`. */
+  check(ok: boolean, path: string, message: string): void {
+    if (!ok) this.add(path, message);
+  }
+
+  /** Checks that exactly one of the fields `a` and `b` of `record` is set. */
+  exactlyOne(record: Record<string, unknown>, a: string, b: string, path: string): void {
+    this.check((record[a] !== undefined) !== (record[b] !== undefined), path, `set exactly one of ${a} and ${b}`);
+  }
+
+  /** Checks that an optional field, when present, is one of `allowed`. */
+  oneOf(value: unknown, allowed: readonly unknown[], path: string): void {
+    if (value !== undefined && !allowed.includes(value)) {
+      this.add(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}; got ${show(value)}`);
+    }
+  }
+
+  /** Checks that a required field is a non-empty string. */
+  requiredString(value: unknown, path: string): void {
+    if (typeof value !== 'string' || value.trim() === '') this.add(path, `is required (non-empty string)`);
+  }
+
+  /** Checks that an optional field, when present, is a non-empty string. */
+  optionalString(value: unknown, path: string): void {
+    if (value !== undefined) this.requiredString(value, path);
+  }
+}
+
+/** Plain object test that also narrows for property access. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Short rendering of a bad value for messages (never long, never multi-line). */
+export function show(value: unknown): string {
+  const text = value instanceof Date ? value.toString() : JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** Whether `value` is an http(s) URL. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` is a `Date` holding a real time. */
+export function isValidDate(value: unknown): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
 
 /** Longest `UserData` CI accepts. */
 export const MAX_USER_DATA_LENGTH = 1024;
@@ -78,12 +148,10 @@ function checkSpeech(sr: unknown, out: IssueList): void {
 
 function checkInput(input: unknown, out: IssueList): void {
   if (!isRecord(input)) return out.add('Input', 'must be an object with Object or Url');
-  const hasObject = input.Object !== undefined;
-  const hasUrl = input.Url !== undefined;
-  out.check(hasObject !== hasUrl, 'Input', 'set exactly one of Object and Url');
-  if (hasObject) out.requiredString(input.Object, 'Input.Object');
-  if (hasUrl && (typeof input.Url !== 'string' || !isHttpUrl(input.Url)))
-    out.add('Input.Url', 'must be an http(s) URL');
+  out.exactlyOne(input, 'Object', 'Url', 'Input');
+  if (input.Object !== undefined) out.requiredString(input.Object, 'Input.Object');
+  const url = input.Url;
+  if (url !== undefined && (typeof url !== 'string' || !isHttpUrl(url))) out.add('Input.Url', 'must be an http(s) URL');
 }
 
 function checkOutput(output: unknown, out: IssueList): void {
@@ -105,11 +173,9 @@ function checkUserData(value: unknown, out: IssueList): void {
 
 function checkOperation(op: unknown, out: IssueList): void {
   if (!isRecord(op)) return out.add('Operation', 'must be an object');
-  const hasTemplate = op.TemplateId !== undefined;
-  const hasSpeech = op.SpeechRecognition !== undefined;
-  out.check(hasTemplate !== hasSpeech, 'Operation', 'set exactly one of TemplateId and SpeechRecognition');
-  if (hasTemplate) out.requiredString(op.TemplateId, 'Operation.TemplateId');
-  if (hasSpeech) checkSpeech(op.SpeechRecognition, out);
+  out.exactlyOne(op, 'TemplateId', 'SpeechRecognition', 'Operation');
+  if (op.TemplateId !== undefined) out.requiredString(op.TemplateId, 'Operation.TemplateId');
+  if (op.SpeechRecognition !== undefined) checkSpeech(op.SpeechRecognition, out);
   checkOutput(op.Output, out);
   checkUserData(op.UserData, out);
   out.oneOf(op.JobLevel, [0, 1, 2], 'Operation.JobLevel');
@@ -155,4 +221,52 @@ export function validateSubmitRequest(req: SubmitAsrJobRequest): void {
   if (issues.length > 0) throw new CiValidationError('ASR submit request', issues);
 }
 
-export { validateJobIds, validateListFilter } from './validate-query';
+/** Largest page `GET /asr_jobs` returns. */
+export const MAX_LIST_SIZE = 100;
+
+/** Throws a {@link CiValidationError} unless `filter` is a valid list filter. */
+export function validateListFilter(filter: ListAsrJobsFilter): void {
+  const out = new IssueList();
+  const f: unknown = filter;
+  if (!isRecord(f))
+    throw new CiValidationError('ASR job list filter', [{ path: 'filter', message: 'must be an object' }]);
+  const size = f.size;
+  const sizeOk =
+    size === undefined || (Number.isInteger(size) && (size as number) >= 1 && (size as number) <= MAX_LIST_SIZE);
+  out.check(sizeOk, 'size', `must be an integer 1–${MAX_LIST_SIZE}; got ${show(size)}`);
+  if (f.states !== undefined) {
+    const states = f.states;
+    const ok = Array.isArray(states) && states.length > 0;
+    out.check(ok, 'states', 'must be a non-empty array');
+    if (ok) states.forEach((s, i) => out.oneOf(s, ['All', ...CI_JOB_STATES], `states[${i}]`));
+  }
+  for (const key of ['startCreationTime', 'endCreationTime'] as const) {
+    if (f[key] !== undefined) out.check(isValidDate(f[key]), key, `must be a valid Date; got ${show(f[key])}`);
+  }
+  if (isValidDate(f.startCreationTime) && isValidDate(f.endCreationTime)) {
+    out.check(f.startCreationTime <= f.endCreationTime, 'endCreationTime', 'must not be before startCreationTime');
+  }
+  out.oneOf(f.orderByTime, ['Asc', 'Desc'], 'orderByTime');
+  out.optionalString(f.queueId, 'queueId');
+  out.optionalString(f.nextToken, 'nextToken');
+  if (out.issues.length > 0) throw new CiValidationError('ASR job list filter', out.issues);
+}
+
+function jobIdIssue(id: unknown): string | undefined {
+  if (typeof id !== 'string' || id === '') return 'must be a non-empty string';
+  if (/[,/?#\s]/.test(id)) return `must not contain commas, slashes, '?', '#' or spaces; got ${show(id)}`;
+  return undefined;
+}
+
+/** Throws a {@link CiValidationError} unless every id is usable in a `/asr_jobs/<id>[,<id>]` path. */
+export function validateJobIds(ids: readonly string[]): void {
+  const raw: unknown = ids;
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new CiValidationError('job ids', [{ path: 'ids', message: 'must be a non-empty array' }]);
+  }
+  const issues = raw.flatMap((id, i) => {
+    const message = jobIdIssue(id);
+    return message === undefined ? [] : [{ path: `ids[${i}]`, message }];
+  });
+  if (issues.length > 0) throw new CiValidationError('job ids', issues);
+}

@@ -4,6 +4,7 @@ import type { BatchProgress, TranscribeBatchInput, TranscribeBatchResult } from 
 import { batchInputProblems } from '../workflows/transcribe-batch/validate';
 import type { transcribeBatch } from '../workflows/transcribe-batch/workflow';
 import { InvalidWorkflowInputError } from './errors';
+import { baseRunHandle } from './handle';
 import type { StartWorkflowOptions } from './options';
 import { withStartDefaults } from './options';
 
@@ -29,16 +30,7 @@ export interface BatchHandle {
 }
 
 function toBatchHandle(workflow: WorkflowHandle<TranscribeBatchWorkflow>, runId?: string): BatchHandle {
-  return {
-    workflowId: workflow.workflowId,
-    firstExecutionRunId: runId,
-    workflow,
-    progress: () => workflow.query(batchProgressQuery),
-    result: () => workflow.result(),
-    cancel: async () => {
-      await workflow.cancel();
-    },
-  };
+  return { ...baseRunHandle(workflow, runId), progress: () => workflow.query(batchProgressQuery) };
 }
 
 /** Validates `input` with the workflow's own rules (throws {@link InvalidWorkflowInputError}) and starts `transcribeBatch`. */

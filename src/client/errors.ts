@@ -1,5 +1,10 @@
-/** A workflow input rejected by the client before anything was started; lists every problem at once. */
-export class InvalidWorkflowInputError extends Error {
+import { TencentCiAsrError } from '../shared/errors';
+
+/**
+ * A workflow input rejected by the client before anything was started; lists every problem at once. Thrown by
+ * `validateTranscriptionInput`, `startTranscription`, `transcribe`, `startBatch` and `transcribeBatchAndWait`.
+ */
+export class InvalidWorkflowInputError extends TencentCiAsrError {
   override readonly name = 'InvalidWorkflowInputError';
 
   constructor(

@@ -6,6 +6,7 @@ import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from '../work
 import { resolveTranscribeMediaInput } from '../workflows/transcribe-media/input';
 import type { transcribeMedia } from '../workflows/transcribe-media/workflow';
 import { InvalidWorkflowInputError } from './errors';
+import { baseRunHandle } from './handle';
 import type { StartWorkflowOptions } from './options';
 import { withStartDefaults } from './options';
 
@@ -38,16 +39,7 @@ export function validateTranscriptionInput(input: TranscribeMediaInput): Resolve
 }
 
 function toTranscriptionHandle(workflow: WorkflowHandle<typeof transcribeMedia>, runId?: string): TranscriptionHandle {
-  return {
-    workflowId: workflow.workflowId,
-    firstExecutionRunId: runId,
-    workflow,
-    status: () => workflow.query(transcriptionStatusQuery),
-    result: () => workflow.result(),
-    cancel: async () => {
-      await workflow.cancel();
-    },
-  };
+  return { ...baseRunHandle(workflow, runId), status: () => workflow.query(transcriptionStatusQuery) };
 }
 
 /**

@@ -119,7 +119,7 @@ export class CosObjectStore {
     const { Bucket, Region, Prefix, Marker, MaxKeys } = params;
     const data = await callSdk(
       () => this.cos.getBucket({ Bucket, Region, Prefix, Marker, MaxKeys }),
-      this.ctx('listObjects', `cos://${Bucket}/${Prefix ?? ''}`),
+      this.ctx('listObjects', cosUri({ Bucket, Key: Prefix ?? '' })),
       options.signal,
     );
     const objects = (data.Contents ?? []).map((c) => ({

@@ -1,5 +1,5 @@
 import { CiValidationError } from '../ci/errors';
-import { IssueList, isRecord } from '../ci/validate-rules';
+import { IssueList, isRecord } from '../ci/validate';
 
 const BUCKET = /^[a-z0-9-]+-\d+$/;
 const REGION = /^[a-z0-9-]+$/;

@@ -1,6 +1,12 @@
-/** A request the emulator answers with a CI/COS `<Error>` document and the given HTTP status. */
-export class ApiError extends Error {
-  override name = 'ApiError';
+import { TencentCiAsrError } from '../shared/errors';
+
+/**
+ * A request the emulator answers with a CI/COS `<Error>` document and the given HTTP status. Thrown by route
+ * handlers; the server turns it into the response and never lets it escape.
+ */
+export class ApiError extends TencentCiAsrError {
+  override readonly name = 'ApiError';
+
   constructor(
     /** HTTP status, e.g. 400. */
     readonly status: number,

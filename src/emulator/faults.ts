@@ -1,3 +1,5 @@
+import { TencentCiAsrError } from '../shared/errors';
+
 /** Faults for one route: every share is a probability in [0, 1]; 1 means every request. */
 export interface RouteFaults {
   /** Share of requests answered `500 InternalError` before any processing. Default 0. */
@@ -61,9 +63,9 @@ export function noFaults(): FaultConfig {
   };
 }
 
-/** Thrown when a fault configuration has a field of the wrong type or out of range. */
-export class InvalidFaultConfigError extends Error {
-  override name = 'InvalidFaultConfigError';
+/** Thrown by {@link mergeFaults} when a fault configuration has a field of the wrong type or out of range. */
+export class InvalidFaultConfigError extends TencentCiAsrError {
+  override readonly name = 'InvalidFaultConfigError';
 }
 
 const SHARES = ['callbackDropShare', 'callbackDuplicateShare', 'callbackEarlyShare'] as const;

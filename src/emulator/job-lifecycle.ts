@@ -1,8 +1,9 @@
 import type { EmulatedJob, JobResult } from './job-model';
+import { TencentCiAsrError } from '../shared/errors';
 
-/** Thrown when a transition is not allowed from the job's current state. */
-export class InvalidTransitionError extends Error {
-  override name = 'InvalidTransitionError';
+/** Thrown by the transition functions below when a transition is not allowed from the job's current state. */
+export class InvalidTransitionError extends TencentCiAsrError {
+  override readonly name = 'InvalidTransitionError';
 }
 
 function expectState(job: EmulatedJob, allowed: readonly string[], action: string): void {

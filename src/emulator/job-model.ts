@@ -1,4 +1,8 @@
-import type { CiJobState } from '../ci/job-state';
+/** `JobsDetail/State` values, as ci-asr-api.md lists them (`Pause`: the job's queue is paused). */
+export const JOB_STATES = ['Submitted', 'Running', 'Success', 'Failed', 'Pause', 'Cancel'] as const;
+
+/** A job state the emulator reports. */
+export type JobState = (typeof JOB_STATES)[number];
 
 /** One recognised sentence with its words; times in ms from the start of the audio (offsets within the sentence). */
 export interface Sentence {
@@ -49,7 +53,7 @@ export interface EmulatedJob {
   seq: number;
   jobId: string;
   tag: 'SpeechRecognition';
-  state: CiJobState;
+  state: JobState;
   code: string;
   message: string;
   /** Bucket and region the job was submitted to (the request host). */

@@ -1,6 +1,6 @@
-import { CI_JOB_STATES } from '../ci/job-state';
 import { parseCiTime } from './ci-time';
 import { invalidArgument } from './errors';
+import { JOB_STATES } from './job-model';
 import type { EmulatedJob } from './job-model';
 
 /** A validated `GET /asr_jobs` query. */
@@ -23,7 +23,7 @@ export interface ListPage {
 
 function parseStates(raw: string | undefined): ListQuery['states'] {
   const states = (raw || 'All').split(',').map((s) => s.trim());
-  const unknown = states.filter((s) => s !== 'All' && !(CI_JOB_STATES as readonly string[]).includes(s));
+  const unknown = states.filter((s) => s !== 'All' && !(JOB_STATES as readonly string[]).includes(s));
   if (unknown.length > 0) throw invalidArgument(`states contains unknown state(s): ${unknown.join(', ')}.`);
   return states.includes('All') ? 'All' : states;
 }

@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { EmulatedJob } from './job-model';
 import type { StoredObject } from './object-store';
+import { TencentCiAsrError } from '../shared/errors';
 
 /** The JSON document kept in `stateFile`. */
 export interface PersistedState {
@@ -9,9 +10,9 @@ export interface PersistedState {
   objects: Array<{ bucket: string; key: string; object: Omit<StoredObject, 'body'> & { body: string } }>;
 }
 
-/** Thrown when the state file exists but cannot be read as emulator state. */
-export class StateFileError extends Error {
-  override name = 'StateFileError';
+/** Thrown by {@link loadState} when the state file exists but cannot be read as emulator state. */
+export class StateFileError extends TencentCiAsrError {
+  override readonly name = 'StateFileError';
 }
 
 /** Reads the state file; `undefined` when it does not exist yet. */

@@ -1,4 +1,5 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { TencentCiAsrError } from '../shared/errors';
 
 /** A parsed XML element: leaves are strings, repeated elements are arrays, children are nested objects. */
 export type XmlValue = string | XmlObject | XmlValue[];
@@ -7,9 +8,9 @@ export interface XmlObject {
   [name: string]: XmlValue;
 }
 
-/** Thrown when a request body is not well-formed XML. */
-export class MalformedXmlError extends Error {
-  override name = 'MalformedXmlError';
+/** Thrown by `parseXml` when a request body is not well-formed XML. */
+export class MalformedXmlError extends TencentCiAsrError {
+  override readonly name = 'MalformedXmlError';
 }
 
 // Leaves stay strings (like CI's own parsers see them); whitespace between elements is dropped.

@@ -1,3 +1,5 @@
+import { TencentCiAsrError } from '../../shared/errors';
+
 /** One word with times in milliseconds from the start of the audio. */
 export interface TranscriptWord {
   word: string;
@@ -16,8 +18,11 @@ export interface TranscriptSegment {
   words?: TranscriptWord[];
 }
 
-/** Input that is not a transcript in the expected format; `line` is 1-based when known. */
-export class TranscriptParseError extends Error {
+/**
+ * Input that is not a transcript in the expected format; `line` is 1-based when known. Thrown by the result-text,
+ * subtitle and timecode parsers (`parseResultText` unless `invalidLines` is `'skip'`).
+ */
+export class TranscriptParseError extends TencentCiAsrError {
   override readonly name = 'TranscriptParseError';
 
   constructor(

@@ -1,5 +1,4 @@
-import type { AsrJob } from '../../ci/job-types';
-import type { AsrJobPage } from '../../ci/client-types';
+import type { AsrJob, AsrJobPage } from '../../ci/types';
 import { CiValidationError } from '../../ci/errors';
 import { CI_JOB_STATES } from '../../ci/job-state';
 import type { ListAsrJobsFilter } from '../../ci/list-filter';
