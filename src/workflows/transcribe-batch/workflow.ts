@@ -54,7 +54,7 @@ export async function transcribeBatch(
   const problems = continuation ? [] : batchInputProblems(input);
   if (problems.length > 0) {
     throw ApplicationFailure.create({
-      type: FailureType.InvalidInput,
+      type: FailureType.InvalidTranscriptionInput,
       nonRetryable: true,
       message: `Invalid transcribeBatch input: ${problems.join('; ')}`,
       details: [{ problems }],

@@ -95,7 +95,7 @@ export async function transcribeMedia(
   if (!resolution.ok) {
     status.phase = 'failed';
     const message = `Invalid transcribeMedia input: ${resolution.problems.join('; ')}`;
-    throw runFailure(status, FailureType.InvalidInput, message, { problems: resolution.problems });
+    throw runFailure(status, FailureType.InvalidTranscriptionInput, message, { problems: resolution.problems });
   }
   for (const signal of continuation?.pendingCallbacks ?? []) inbox.restore(signal);
   const run = new TranscriptionRun(input, resolution.value, status, inbox, continuation);
@@ -155,7 +155,7 @@ class TranscriptionRun {
       if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
         this.status.phase = 'timed-out';
         const message = `Deadline passed while CI kept refusing the submit: ${err.cause.message}`;
-        throw runFailure(this.status, FailureType.TimedOut, message, { cancelOutcome: 'never-submitted' });
+        throw runFailure(this.status, FailureType.TranscriptionTimedOut, message, { cancelOutcome: 'never-submitted' });
       }
       throw err;
     });
@@ -223,7 +223,7 @@ class TranscriptionRun {
     if (action === 'store-result') {
       // Success without a SpeechRecognitionResult: there is nothing to store, and waiting longer will not add it.
       const message = `CI job ${job.jobId} succeeded without a recognition result`;
-      throw runFailure(this.status, FailureType.ResultUnavailable, message, { jobId: job.jobId });
+      throw runFailure(this.status, FailureType.TranscriptionResultUnavailable, message, { jobId: job.jobId });
     }
     if (action === 'fail') {
       const reason = `${snapshot.code ?? 'UnknownError'}: ${snapshot.message ?? ''}`.trim();
@@ -241,7 +241,7 @@ class TranscriptionRun {
     const cancel = await this.tryCancel(job);
     const message = `Deadline passed before CI job ${job.jobId} finished (cancel: ${cancel?.outcome ?? 'failed'})`;
     const details = { jobId: job.jobId, cancelOutcome: cancel?.outcome ?? 'error' };
-    throw runFailure(this.status, FailureType.TimedOut, message, details);
+    throw runFailure(this.status, FailureType.TranscriptionTimedOut, message, details);
   }
 
   /** After the workflow itself was cancelled: cancel the CI job and record honestly whether CI allowed it. */
