@@ -154,7 +154,7 @@ describe('activities against the CI emulator', () => {
       (e: unknown) => e,
     );
     assert.ok(err instanceof ApplicationFailure);
-    assert.equal(err.type, FailureType.InvalidInput);
+    assert.equal(err.type, FailureType.InvalidTranscriptionInput);
     assert.equal(err.nonRetryable, true);
     assert.equal(services.emulator.counters().requests['POST /asr_jobs'] ?? 0, before);
   });

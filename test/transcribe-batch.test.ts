@@ -149,7 +149,7 @@ describe('transcribeBatch', () => {
       (e: unknown) => e,
     );
     assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
-    assert.equal(err.cause.type, FailureType.InvalidInput);
+    assert.equal(err.cause.type, FailureType.InvalidTranscriptionInput);
     assert.match(err.cause.message, /source\.keys/);
     assert.match(err.cause.message, /maxInFlight/);
   });

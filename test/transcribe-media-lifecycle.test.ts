@@ -104,7 +104,7 @@ describe('transcribeMedia lifecycle: cancellation, deadline, crashes, handover, 
     const { handle } = await start(stack, { deadline: '1.5s', polling: { firstDelay: '300ms' } });
     const err = await failureOf(handle.result());
     assert.ok(err.cause instanceof ApplicationFailure);
-    assert.equal(err.cause.type, FailureType.TimedOut);
+    assert.equal(err.cause.type, FailureType.TranscriptionTimedOut);
     const details = err.cause.details?.[0] as { jobId: string; cancelOutcome: string };
     assert.equal(details.cancelOutcome, 'cancelled');
     assert.equal(await ciJobState(stack, details.jobId), 'Cancel');

@@ -206,7 +206,9 @@ describe('failure sorting at the activity boundary', () => {
     });
     const invalid = toActivityFailure(new CiValidationError('x', [{ path: 'a', message: 'b' }]));
     assert.ok(
-      invalid instanceof ApplicationFailure && invalid.type === FailureType.InvalidInput && invalid.nonRetryable,
+      invalid instanceof ApplicationFailure &&
+        invalid.type === FailureType.InvalidTranscriptionInput &&
+        invalid.nonRetryable,
     );
   });
 
@@ -233,7 +235,7 @@ describe('failure sorting at the activity boundary', () => {
     for (const err of [transient, unknown]) {
       const failure = toActivityFailure(err);
       assert.ok(failure instanceof ApplicationFailure);
-      assert.equal(failure.type, FailureType.CiTransient);
+      assert.equal(failure.type, FailureType.CiTransientError);
       assert.equal(failure.nonRetryable, false);
       assert.equal(failure.cause, undefined);
     }

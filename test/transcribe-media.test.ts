@@ -228,17 +228,17 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
 
   it('rejects invalid input at once, before anything is submitted', async () => {
     const { value: failures, calls } = await countRequests(async () => [
-      await expectFailure({ media: {} as never, recognition }, FailureType.InvalidInput),
+      await expectFailure({ media: {} as never, recognition }, FailureType.InvalidTranscriptionInput),
       await expectFailure(
         {
           media: { object: 'a.wav' },
           recognition: { speechRecognition: { EngineModelType: '16k_xx' as never, ChannelNum: 2 } },
         },
-        FailureType.InvalidInput,
+        FailureType.InvalidTranscriptionInput,
       ),
       await expectFailure(
         { media: { object: 'a.wav' }, recognition, polling: { firstDelay: 'soon' as never } },
-        FailureType.InvalidInput,
+        FailureType.InvalidTranscriptionInput,
       ),
     ]);
     assert.match(failures[0]!.message, /media/);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { HistoryScan } from '../../src/devstack/history-scan';
+import { scanHistories } from '../../src/devstack/history-scan';
 import type { LocalStack } from '../../src/devstack/local-stack';
 import type { FaultConfig } from '../../src/emulator';
 import { noFaults, silentWav } from '../../src/emulator';
 import type { TranscribeMediaInput } from '../../src/workflows';
 import { BENCH_RECOGNITION } from '../lib/bench-stack';
-import type { HistoryScan } from '../lib/histories';
-import { scanHistories } from '../lib/histories';
 import { progress } from '../lib/runtime';
 import type { ClosedRun } from './phase';
 import { awaitClosed, startRuns } from './phase';

@@ -1,6 +1,8 @@
 import type { ActivityDeps } from '../../src/activities/deps';
-import type { LocalStack, LocalStackOptions, LocalWorker } from '../../src/devstack/local-stack';
+import type { LocalStack, LocalStackOptions } from '../../src/devstack/local-stack';
 import { startLocalStack } from '../../src/devstack/local-stack';
+import type { RunningWorker } from '../../src/devstack/running-worker';
+import { runWorker } from '../../src/devstack/running-worker';
 import { silentWav } from '../../src/emulator';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import type { TranscribeMediaInput } from '../../src/workflows';
@@ -21,9 +23,9 @@ export interface BenchStack {
   /** Seeds a one-second WAV at `key` in the stack's bucket. */
   seedMedia(key: string): void;
   /** A `transcribeMedia` worker on `taskQueue` (activities reach CI through `deps`, default the stack's). */
-  startTranscriptionWorker(taskQueue: string, deps?: ActivityDeps): Promise<LocalWorker>;
+  startTranscriptionWorker(taskQueue: string, deps?: ActivityDeps): Promise<RunningWorker>;
   /** A baseline worker on `taskQueue`; signal failures are collected in `baselineErrors`. */
-  startBaselineWorker(taskQueue: string): Promise<LocalWorker>;
+  startBaselineWorker(taskQueue: string): Promise<RunningWorker>;
   baselineErrors: unknown[];
   stop(): Promise<void>;
 }
@@ -32,18 +34,6 @@ const quietLogger = (() => {
   const noop = (): void => undefined;
   return { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
 })();
-
-function run(worker: Worker): LocalWorker {
-  const running = worker.run();
-  running.catch(() => undefined);
-  return {
-    worker,
-    stop: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    },
-  };
-}
 
 /** The recognition settings every benchmark job uses. */
 export const BENCH_RECOGNITION = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
@@ -59,7 +49,7 @@ export async function startBenchStack(
   workerOptions: BenchWorkerOptions,
 ): Promise<BenchStack> {
   const stack = await startLocalStack({ ...options, workers: 0 });
-  const extraWorkers: LocalWorker[] = [];
+  const extraWorkers: RunningWorker[] = [];
   const baselineErrors: unknown[] = [];
   try {
     const transcriptionBundle = await bundleTranscriptionWorkflows();
@@ -68,7 +58,7 @@ export async function startBenchStack(
       logger: quietLogger,
     });
     const wav = silentWav(1);
-    const track = (worker: LocalWorker): LocalWorker => (extraWorkers.push(worker), worker);
+    const track = (worker: RunningWorker): RunningWorker => (extraWorkers.push(worker), worker);
     return {
       stack,
       transcriptionBundle,
@@ -83,7 +73,7 @@ export async function startBenchStack(
           workflowBundle: transcriptionBundle,
           workerOptions,
         });
-        return track(run(worker));
+        return track(runWorker(worker));
       },
       startBaselineWorker: async (taskQueue) => {
         const worker = await Worker.create({
@@ -94,7 +84,7 @@ export async function startBenchStack(
           workflowBundle: baselineBundle,
           activities: createBaselineActivities(stack.client, (err) => baselineErrors.push(err)),
         });
-        return track(run(worker));
+        return track(runWorker(worker));
       },
       stop: async () => {
         await Promise.allSettled(extraWorkers.map((worker) => worker.stop()));

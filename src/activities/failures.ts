@@ -10,7 +10,7 @@ export function toActivityFailure(err: unknown): Error {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof CiValidationError) {
     return ApplicationFailure.create({
-      type: FailureType.InvalidInput,
+      type: FailureType.InvalidTranscriptionInput,
       nonRetryable: true,
       message: err.message,
       details: [{ issues: err.issues }],
@@ -22,7 +22,7 @@ export function toActivityFailure(err: unknown): Error {
     // A request whose outcome is unknown is worth repeating: a retried submit first adopts the job it may have made.
     const transient = err.retryable || err.outcomeUnknown;
     return ApplicationFailure.create({
-      type: transient ? FailureType.CiTransient : FailureType.CiRequestRejected,
+      type: transient ? FailureType.CiTransientError : FailureType.CiRequestRejected,
       nonRetryable: !transient,
       message: err.message,
       details: [{ code: err.code, statusCode: err.statusCode, requestId: err.requestId, action: err.action }],

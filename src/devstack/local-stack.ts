@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { NativeConnection } from '@temporalio/worker';
 import type { TranscriptionWorkerOptions } from '../worker-setup/transcription-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../worker-setup/transcription-worker';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import type { LocalServices, LocalServicesOptions } from './local-services';
 import { startLocalServices } from './local-services';
+import type { RunningWorker } from './running-worker';
+import { runWorker } from './running-worker';
 import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from './temporal-cli';
 import { startTemporalDevServer } from './temporal-dev-server';
 import { TencentCiAsrError } from '../shared/errors';
@@ -43,13 +44,6 @@ export interface LocalStackOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** A worker running in this process. */
-export interface LocalWorker {
-  worker: Worker;
-  /** Shuts the worker down and waits for it to drain. */
-  stop(): Promise<void>;
-}
-
 /** Everything a local run needs: Temporal, the CI emulator, the callback receiver, a client and workers. */
 export interface LocalStack {
   temporal: { address: string; namespace: string; uiUrl?: string };
@@ -59,11 +53,11 @@ export interface LocalStack {
   services: LocalServices;
   taskQueue: string;
   /** The workers started with the stack. */
-  workers: LocalWorker[];
+  workers: RunningWorker[];
   /** Environment variables that run `src/worker.ts` as a child process against this stack. */
   workerEnv: Record<string, string>;
   /** Starts one more in-process worker on the task queue (stopped with the stack). */
-  startWorker(): Promise<LocalWorker>;
+  startWorker(): Promise<RunningWorker>;
   /** Stops everything the stack started, in reverse order; carries on past failures, then throws {@link LocalStackStopError}. */
   stop(): Promise<void>;
 }
@@ -174,27 +168,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
     const taskQueue = options.taskQueue ?? `asr-local-${randomUUID()}`;
     let bundle = options.workflowBundle;
-    const workers: LocalWorker[] = [];
-    const startWorker = async (): Promise<LocalWorker> => {
+    const workers: RunningWorker[] = [];
+    const startWorker = async (): Promise<RunningWorker> => {
       bundle ??= await bundleTranscriptionWorkflows();
-      const worker = await createTranscriptionWorker({
-        connection,
-        namespace: temporal.namespace,
-        taskQueue,
-        deps: services.deps,
-        workflowBundle: bundle,
-        workerOptions: options.workerOptions,
-      });
-      const running = worker.run();
-      // Observed here so a worker that dies early is not an unhandled rejection; `stop()` still reports it.
-      running.catch(() => undefined);
-      const local: LocalWorker = {
-        worker,
-        stop: async () => {
-          if (worker.getState() === 'RUNNING') worker.shutdown();
-          await running;
-        },
-      };
+      const local = runWorker(
+        await createTranscriptionWorker({
+          connection,
+          namespace: temporal.namespace,
+          taskQueue,
+          deps: services.deps,
+          workflowBundle: bundle,
+          workerOptions: options.workerOptions,
+        }),
+      );
       workers.push(local);
       cleanups.push(() => local.stop());
       return local;

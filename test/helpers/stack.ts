@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import type { LocalServices, LocalServicesOptions } from '../../src/devstack/local-services';
 import { startLocalServices } from '../../src/devstack/local-services';
+import type { RunningWorker } from '../../src/devstack/running-worker';
+import { runWorker } from '../../src/devstack/running-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import type { TemporalTestServer } from './temporal';
 import { startTemporalForTests } from './temporal';
@@ -11,12 +12,6 @@ import { startTemporalForTests } from './temporal';
 /** Bucket and region the test stacks use. */
 export const TEST_BUCKET = 'media-1250000000';
 export const TEST_REGION = 'ap-guangzhou';
-
-/** A worker running in this process and how to stop it. */
-export interface RunningWorker {
-  worker: Worker;
-  stop(): Promise<void>;
-}
 
 /** Emulator + (optional) receiver + a worker on a unique task queue, wired like production. */
 export interface TestStack extends LocalServices {
@@ -47,23 +42,16 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
     emulator: { timings: { queuedMs: 0, runningMs: 150 }, ...options.emulator },
   });
   const taskQueue = `asr-test-${randomUUID()}`;
-  const startWorker = async (): Promise<RunningWorker> => {
-    const worker = await createTranscriptionWorker({
-      connection: temporal.env.nativeConnection,
-      namespace: temporal.env.namespace,
-      taskQueue,
-      deps: services.deps,
-      workflowBundle: options.workflowBundle,
-    });
-    const running = worker.run();
-    return {
-      worker,
-      stop: async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-      },
-    };
-  };
+  const startWorker = async (): Promise<RunningWorker> =>
+    runWorker(
+      await createTranscriptionWorker({
+        connection: temporal.env.nativeConnection,
+        namespace: temporal.env.namespace,
+        taskQueue,
+        deps: services.deps,
+        workflowBundle: options.workflowBundle,
+      }),
+    );
   const worker: RunningWorker =
     options.startWorker === false ? { worker: undefined as never, stop: () => Promise.resolve() } : await startWorker();
   return {

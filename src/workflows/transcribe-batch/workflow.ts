@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/create-activities';
 import { FailureType } from '../../shared/failure-types';
+import { invalidInputFailure, workflowFailure } from '../failures';
 import { batchProgressQuery } from '../messages';
 import { transcribeMedia } from '../transcribe-media/workflow';
 import type { TranscribeMediaInput } from '../transcribe-media/input';
@@ -53,12 +54,7 @@ export async function transcribeBatch(
   // A continued run's input comes from the previous run, already checked (its keys moved into the continuation).
   const problems = continuation ? [] : batchInputProblems(input);
   if (problems.length > 0) {
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidInput,
-      nonRetryable: true,
-      message: `Invalid transcribeBatch input: ${problems.join('; ')}`,
-      details: [{ problems }],
-    });
+    throw invalidInputFailure('transcribeBatch', problems);
   }
   // The same key twice would be a second billed job writing the same output.
   const keys = 'keys' in input.source ? [...new Set(input.source.keys)] : undefined;
@@ -242,12 +238,9 @@ class BatchRun {
     const manifestObject = await this.writeManifest();
     const { total, succeeded, failed } = this.state;
     if (this.firstFailure) {
-      throw ApplicationFailure.create({
-        type: FailureType.BatchItemFailed,
-        nonRetryable: true,
-        message: `Batch item ${this.firstFailure.key} failed: ${this.firstFailure.error?.message ?? 'unknown error'}`,
-        details: [{ failedItem: this.firstFailure, manifest: manifestObject.uri, succeeded, failed }],
-      });
+      const message = `Batch item ${this.firstFailure.key} failed: ${this.firstFailure.error?.message ?? 'unknown error'}`;
+      const details = { failedItem: this.firstFailure, manifest: manifestObject.uri, succeeded, failed };
+      throw workflowFailure(FailureType.BatchItemFailed, message, details);
     }
     return { total, succeeded, failed, manifestObject };
   }

@@ -21,14 +21,15 @@ import type {
   SubmittedJob,
   TranscriptionResult,
 } from '../../activities/types';
-import { FailureType } from '../../shared/failure-types';
 import { CI_JOB_ID, CI_JOB_STATE } from '../../shared/search-attributes';
-import type { CiCallbackSignal, TranscriptionStatus } from '../messages';
+import { deadlineFailure, finishedJobFailure, invalidInputFailure, submitDeadlineFailure } from '../failures';
+import type { CiCallbackSignal } from '../messages';
 import { ciCallbackSignal, transcriptionStatusQuery } from '../messages';
 import { pollDelayMs } from './backoff';
-import { actionForJobState, CallbackInbox } from './decide';
+import { CallbackInbox } from './decide';
 import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input';
 import { resolveTranscribeMediaInput } from './input';
+import { RunStatus } from './status';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -79,23 +80,19 @@ export async function transcribeMedia(
   input: TranscribeMediaInput,
   continuation?: TranscribeMediaContinuation,
 ): Promise<TranscriptionResult> {
-  const status: TranscriptionStatus = {
-    phase: 'submitting',
-    polls: continuation?.polls ?? 0,
-    callbacksReceived: continuation?.callbacksReceived ?? 0,
-  };
+  const status = new RunStatus(continuation);
   const inbox = new CallbackInbox();
   setHandler(ciCallbackSignal, (signal) => {
     inbox.add(signal);
-    status.callbacksReceived += 1;
+    status.callbackReceived();
   });
-  setHandler(transcriptionStatusQuery, () => ({ ...status }));
+  setHandler(transcriptionStatusQuery, () => status.snapshot());
 
   const resolution = resolveTranscribeMediaInput(input);
   if (!resolution.ok) {
-    status.phase = 'failed';
-    const message = `Invalid transcribeMedia input: ${resolution.problems.join('; ')}`;
-    throw runFailure(status, FailureType.InvalidInput, message, { problems: resolution.problems });
+    const failure = invalidInputFailure('transcribeMedia', resolution.problems);
+    status.failed(failure);
+    throw failure;
   }
   for (const signal of continuation?.pendingCallbacks ?? []) inbox.restore(signal);
   const run = new TranscriptionRun(input, resolution.value, status, inbox, continuation);
@@ -113,7 +110,7 @@ class TranscriptionRun {
   constructor(
     private readonly originalInput: TranscribeMediaInput,
     private readonly input: ResolvedTranscribeMediaInput,
-    private readonly status: TranscriptionStatus,
+    private readonly status: RunStatus,
     private readonly inbox: CallbackInbox,
     continuation: TranscribeMediaContinuation | undefined,
   ) {
@@ -122,22 +119,18 @@ class TranscriptionRun {
     this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
     this.job = continuation?.job;
     // A continued run shows the job it carries over, in the status query and in search attributes alike.
-    if (this.job) {
-      this.status.jobId = this.job.jobId;
-      this.status.jobState = this.job.state;
-    }
+    if (this.job) this.status.carryOver(this.job);
     this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now());
   }
 
   async execute(): Promise<TranscriptionResult> {
     try {
       const job = this.job ?? (await this.submit());
-      const result = await this.waitForResult(job);
-      this.status.phase = 'completed';
-      return result;
+      this.status.waiting();
+      return await this.waitForResult(job);
     } catch (err) {
       if (isCancellation(err) && this.job) await this.cancelCiJobAfterWorkflowCancel(this.job);
-      else if (!isCancellation(err)) this.status.phase = this.status.phase === 'timed-out' ? 'timed-out' : 'failed';
+      else if (!isCancellation(err)) this.status.failed(err);
       throw err;
     }
   }
@@ -153,25 +146,23 @@ class TranscriptionRun {
       }),
     ).catch((err: unknown) => {
       if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
-        this.status.phase = 'timed-out';
-        const message = `Deadline passed while CI kept refusing the submit: ${err.cause.message}`;
-        throw runFailure(this.status, FailureType.TimedOut, message, { cancelOutcome: 'never-submitted' });
+        throw submitDeadlineFailure(err.cause.message);
       }
       throw err;
     });
     this.job = job;
-    this.status.jobId = job.jobId;
+    this.status.submitted(job.jobId);
     this.noteState(job.state);
     return job;
   }
 
   /**
    * Waits for a callback or the next poll until CI reports a final state. A successful job's result is stored by the
-   * same activity that saw it succeed; a failed or cancelled job ends the run with its typed failure.
+   * same activity that saw it succeed (the run is then complete); a failed or cancelled job ends the run with its
+   * typed failure.
    */
   private async waitForResult(job: SubmittedJob): Promise<TranscriptionResult> {
     let check: JobCheck = { snapshot: { jobId: job.jobId, state: job.state } };
-    this.status.phase = 'waiting';
     // CI calls back only when a job ends. A callback whose check finds the job still going is stale or replayed (the
     // URL is a bearer token), so the next wake-up is the poll timer: a flood costs at most one check per poll interval.
     let listenForCallbacks = true;
@@ -179,19 +170,20 @@ class TranscriptionRun {
       const remaining = this.deadlineAt - Date.now();
       if (remaining <= 0) return await this.failOnDeadline(job);
       const delay = Math.min(pollDelayMs(this.input.polling, this.status.polls, Math.random()), remaining);
-      this.status.nextPollAt = new Date(Date.now() + delay).toISOString();
+      this.status.nextPollAt(new Date(Date.now() + delay));
       const callbackArrived = await condition(() => listenForCallbacks && this.inbox.hasFor(job.jobId), delay);
-      this.status.nextPollAt = undefined;
+      this.status.nextPollAt(undefined);
       if (!callbackArrived && Date.now() >= this.deadlineAt) return await this.failOnDeadline(job);
       this.inbox.takeFor(job.jobId); // this check answers every callback received so far
-      if (!callbackArrived) this.status.polls += 1;
+      if (!callbackArrived) this.status.polled();
       const completedBy = callbackArrived ? 'callback' : 'poll';
       check = await this.check(job, check, completedBy);
       if (check.result) {
-        this.status.completedBy = completedBy;
+        this.status.completed(completedBy);
         return check.result;
       }
-      this.settle(job, check.snapshot);
+      const failure = finishedJobFailure(job.jobId, check.snapshot);
+      if (failure) throw failure;
       listenForCallbacks = !callbackArrived;
       if (workflowInfo().continueAsNewSuggested) await this.continueAsNew(job);
     }
@@ -211,43 +203,23 @@ class TranscriptionRun {
       return check;
     } catch (err) {
       if (isCancellation(err) || isPermanentActivityFailure(err)) throw err;
-      this.status.lastError = (err as Error).message;
-      log.warn('Checking the CI job failed; will try again', { jobId: job.jobId, error: this.status.lastError });
+      const error = (err as Error).message;
+      this.status.noteError(error);
+      log.warn('Checking the CI job failed; will try again', { jobId: job.jobId, error });
       return previous;
     }
   }
 
-  /** Throws the typed failure for a job that ended without a stored result; returns while it is still on its way. */
-  private settle(job: SubmittedJob, snapshot: JobSnapshot): void {
-    const action = actionForJobState(snapshot.state);
-    if (action === 'store-result') {
-      // Success without a SpeechRecognitionResult: there is nothing to store, and waiting longer will not add it.
-      const message = `CI job ${job.jobId} succeeded without a recognition result`;
-      throw runFailure(this.status, FailureType.ResultUnavailable, message, { jobId: job.jobId });
-    }
-    if (action === 'fail') {
-      const reason = `${snapshot.code ?? 'UnknownError'}: ${snapshot.message ?? ''}`.trim();
-      const details = { jobId: job.jobId, code: snapshot.code, message: snapshot.message };
-      throw runFailure(this.status, FailureType.CiJobFailed, `CI job ${job.jobId} failed: ${reason}`, details);
-    }
-    if (action === 'report-cancelled') {
-      const message = `CI job ${job.jobId} was cancelled outside this workflow`;
-      throw runFailure(this.status, FailureType.CiJobCancelled, message, { jobId: job.jobId });
-    }
-  }
-
+  /** The deadline passed with the job still on its way: cancel it if CI still allows that, then fail the run. */
   private async failOnDeadline(job: SubmittedJob): Promise<never> {
-    this.status.phase = 'timed-out';
-    const cancel = await this.tryCancel(job);
-    const message = `Deadline passed before CI job ${job.jobId} finished (cancel: ${cancel?.outcome ?? 'failed'})`;
-    const details = { jobId: job.jobId, cancelOutcome: cancel?.outcome ?? 'error' };
-    throw runFailure(this.status, FailureType.TimedOut, message, details);
+    this.status.deadlinePassed();
+    throw deadlineFailure(job.jobId, await this.tryCancel(job));
   }
 
   /** After the workflow itself was cancelled: cancel the CI job and record honestly whether CI allowed it. */
   private async cancelCiJobAfterWorkflowCancel(job: SubmittedJob): Promise<void> {
     if (this.status.phase === 'completed') return;
-    this.status.phase = 'cancelling';
+    this.status.cancelling();
     const cancel = await CancellationScope.nonCancellable(() => this.tryCancel(job));
     const report = {
       jobId: job.jobId,
@@ -258,8 +230,7 @@ class TranscriptionRun {
           ? 'CI job cancelled'
           : 'CI could not cancel the job (CI only cancels jobs that have not started); it may still run and be billed',
     };
-    this.status.phase = 'cancelled';
-    this.status.lastError = report.note;
+    this.status.cancelled(report.note);
     upsertMemo({ cancellation: report });
     log.info('transcribeMedia cancelled', report);
   }
@@ -274,17 +245,18 @@ class TranscriptionRun {
       if (outcome.state) this.noteState(outcome.state);
       return outcome;
     } catch (err) {
-      this.status.lastError = (err as Error).message;
+      this.status.noteError((err as Error).message);
       return undefined;
     }
   }
 
+  /** Records a confirmed job state and, when it changed, publishes it as search attributes. */
   private noteState(state: JobSnapshot['state']): void {
-    if (this.status.jobState === state || !this.status.jobId) return;
-    this.status.jobState = state;
+    const news = this.status.noteJobState(state);
+    if (!news) return;
     upsertSearchAttributes([
-      { key: CI_JOB_ID, value: this.status.jobId },
-      { key: CI_JOB_STATE, value: state },
+      { key: CI_JOB_ID, value: news.jobId },
+      { key: CI_JOB_STATE, value: news.state },
     ]);
   }
 
@@ -303,15 +275,4 @@ class TranscriptionRun {
 /** A non-retryable activity failure (job unknown, access revoked...): waiting for the next poll cannot fix it. */
 function isPermanentActivityFailure(err: unknown): boolean {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
-}
-
-/** A non-retryable typed failure that ends the run; its message also becomes the status query's `lastError`. */
-function runFailure(
-  status: TranscriptionStatus,
-  type: string,
-  message: string,
-  details: Record<string, unknown>,
-): ApplicationFailure {
-  status.lastError = message;
-  return ApplicationFailure.create({ type, nonRetryable: true, message, details: [details] });
 }

@@ -6,7 +6,10 @@ type History = temporal.api.history.v1.IHistory;
 
 /** What a scan of histories found: which workflows hold which secrets, and which histories fail to replay. */
 export interface HistoryScan {
+  /** Histories fetched and searched. */
   scanned: number;
+  /** Histories replayed against the workflow code (equals `scanned` unless the replay stopped early). */
+  replayed: number;
   /** `workflowId: secret name` for every secret found (in any payload or field, as raw bytes). */
   leaks: string[];
   /** `workflowId: error` for every history the current workflow code cannot replay. */
@@ -14,13 +17,14 @@ export interface HistoryScan {
 }
 
 /**
- * Fetches every workflow's history, looks for each named secret in its encoded bytes, and replays all of them
- * against `workflowBundle` (a determinism check). Same method as the tests' `assertHistoriesSafe`.
+ * Fetches every workflow's latest-run history, looks for each named secret in its encoded bytes (so a secret hidden
+ * in any payload, memo, failure or header is found), and replays all of them against `workflowBundle` (a determinism
+ * check). The tests' `assertHistoriesSafe` and the chaos suite both rely on it.
  */
 export async function scanHistories(
   client: Client,
   workflowIds: readonly string[],
-  secrets: Record<string, string>,
+  secrets: Readonly<Record<string, string>>,
   workflowBundle: { code: string },
 ): Promise<HistoryScan> {
   const leaks: string[] = [];
@@ -34,8 +38,10 @@ export async function scanHistories(
     histories.push({ workflowId, history });
   }
   const replayFailures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'chaos-replay' }, histories)) {
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'history-scan' }, histories)) {
+    replayed += 1;
     if (result.error) replayFailures.push(`${result.workflowId}: ${String(result.error)}`);
   }
-  return { scanned: workflowIds.length, leaks, replayFailures };
+  return { scanned: workflowIds.length, replayed, leaks, replayFailures };
 }
