@@ -11,3 +11,4 @@ export { normalizeJob, parseGetResponse, parseListResponse, parseSubmitResponse 
 export * from './types';
 export { submitRequestIssues, validateJobIds, validateListFilter, validateSubmitRequest } from './validate';
 export { submitRequestXml } from './xml-request';
+export * from './setup/index';
