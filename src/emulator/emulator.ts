@@ -63,6 +63,7 @@ class Emulator {
     });
     this.setup = new SetupState({
       boundBuckets: options.asrBuckets,
+      defaultRegion: this.defaults.region,
       maxConcurrent: options.queueConcurrency ?? 10,
       templates: { ...options.templates },
       clock: Date.now,

@@ -52,7 +52,7 @@ export class CiSetupClient {
   }
 
   /** Binds the bucket to speech recognition (`POST /asrbucket`); returns the binding when CI echoes it. */
-  openBucket(options: CiCallOptions = {}): Promise<T.AsrBucket | undefined> {
+  async openBucket(options: CiCallOptions = {}): Promise<T.AsrBucket | undefined> {
     const call = { action: 'openBucket', method: 'POST', path: 'asrbucket', target: this.t.where() } as const;
     return this.t.request(call, options, parseOpenBucket);
   }
@@ -63,7 +63,7 @@ export class CiSetupClient {
   }
 
   /** Lists bound buckets (`GET /asrbucket` on the region host `ci.<region>.myqcloud.com`). */
-  describeBuckets(filter: T.DescribeAsrBucketsFilter = {}, options: CiCallOptions = {}): Promise<T.AsrBucketPage> {
+  async describeBuckets(filter: T.DescribeAsrBucketsFilter = {}, options: CiCallOptions = {}): Promise<T.AsrBucketPage> {
     validate('ASR bucket filter', (out) => {
       checkPaging(out, filter);
       out.optionalString(filter.bucketName, 'bucketName');
@@ -94,7 +94,7 @@ export class CiSetupClient {
   }
 
   /** Describes the bucket's ASR queues (`GET /asrqueue`). */
-  describeQueues(filter: T.DescribeAsrQueuesFilter = {}, options: CiCallOptions = {}): Promise<T.AsrQueuePage> {
+  async describeQueues(filter: T.DescribeAsrQueuesFilter = {}, options: CiCallOptions = {}): Promise<T.AsrQueuePage> {
     validate('ASR queue filter', (out) => {
       checkPaging(out, filter);
       validateIds(filter.queueIds, 'queueIds', out);

@@ -8,7 +8,7 @@ import { hotVocabXml } from './xml-body';
 const PATH = 'asrhotvocabtable';
 
 /** `POST /asrhotvocabtable` → the new `TableId`. */
-export function createHotVocabTable(t: SetupTransport, req: HotVocabTableRequest, o: CiCallOptions): Promise<string> {
+export async function createHotVocabTable(t: SetupTransport, req: HotVocabTableRequest, o: CiCallOptions): Promise<string> {
   validateHotVocab(req);
   const call = {
     action: 'createHotVocabTable',
@@ -21,7 +21,7 @@ export function createHotVocabTable(t: SetupTransport, req: HotVocabTableRequest
 }
 
 /** `GET /asrhotvocabtable/<id>`. */
-export function getHotVocabTable(t: SetupTransport, id: string, o: CiCallOptions): Promise<HotVocabTable> {
+export async function getHotVocabTable(t: SetupTransport, id: string, o: CiCallOptions): Promise<HotVocabTable> {
   validateId(id, 'tableId');
   const call = {
     action: 'getHotVocabTable',
@@ -33,7 +33,7 @@ export function getHotVocabTable(t: SetupTransport, id: string, o: CiCallOptions
 }
 
 /** `GET /asrhotvocabtable?offset&limit`. */
-export function listHotVocabTables(
+export async function listHotVocabTables(
   t: SetupTransport,
   f: ListHotVocabTablesFilter,
   o: CiCallOptions,

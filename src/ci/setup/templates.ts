@@ -6,7 +6,7 @@ import { checkPaging, joined, validate, validateId, validateIds, validateTemplat
 import { templateXml } from './xml-body';
 
 /** `POST /template` with `Tag` SpeechRecognition. */
-export function createTemplate(t: SetupTransport, req: AsrTemplateRequest, o: CiCallOptions): Promise<AsrTemplate> {
+export async function createTemplate(t: SetupTransport, req: AsrTemplateRequest, o: CiCallOptions): Promise<AsrTemplate> {
   validateTemplate(req);
   const call = {
     action: 'createTemplate',
@@ -19,7 +19,7 @@ export function createTemplate(t: SetupTransport, req: AsrTemplateRequest, o: Ci
 }
 
 /** `GET /template?tag=SpeechRecognition&category&ids&name&pageNumber&pageSize`. */
-export function listTemplates(
+export async function listTemplates(
   t: SetupTransport,
   f: ListAsrTemplatesFilter,
   o: CiCallOptions,
@@ -46,7 +46,7 @@ export function listTemplates(
 }
 
 /** `PUT /template/<id>` with the whole template. */
-export function updateTemplate(
+export async function updateTemplate(
   t: SetupTransport,
   id: string,
   req: AsrTemplateRequest,

@@ -56,6 +56,8 @@ export interface HotVocabTable {
 export interface SetupOptions {
   /** Bound at start; `undefined` = every bucket counts as bound until `DELETE /asrbucket` closes it. */
   boundBuckets?: readonly string[];
+  /** Region of buckets listed in `boundBuckets` until a request shows theirs (the emulator's default region). */
+  defaultRegion: string;
   maxConcurrent: number;
   templates: Record<string, EmulatorTemplate>;
   clock: () => number;
@@ -83,7 +85,7 @@ export class SetupState {
     const now = options.clock();
     for (const id of Object.keys(options.templates)) this.templateMeta.set(id, { createMs: now, updateMs: now });
     for (const bucket of options.boundBuckets ?? [])
-      this.bound.set(bucket, { bucketId: bucket, region: '', createMs: now });
+      this.bound.set(bucket, { bucketId: bucket, region: options.defaultRegion, createMs: now });
   }
 
   /** Whether jobs may run on `bucket`. */
@@ -119,7 +121,7 @@ export class SetupState {
   seen(bucket: string, region: string): void {
     if (!this.bindAll || this.closed.has(bucket) || this.bound.has(bucket)) {
       const entry = this.bound.get(bucket);
-      if (entry && !entry.region) entry.region = region;
+      if (entry) entry.region = region;
       return;
     }
     this.bound.set(bucket, { bucketId: bucket, region, createMs: this.options.clock() });

@@ -6,9 +6,9 @@ import { validateSpeechParams } from '../speech-params';
 import { parseRequestBody } from '../submit-request';
 import type { XmlObject } from '../xml';
 import { childObject, childText } from '../xml';
-import { notBound } from './bucket-queue-routes';
 import { SetupState } from './state';
 import { commaList, page, paging, xmlResponse } from './wire';
+import type { SetupRequest } from './wire';
 
 /** Template names: CI documents a 64-character limit for media template names (assumed for ASR). */
 const MAX_NAME = 64;
@@ -61,14 +61,7 @@ function owned(state: SetupState, bucket: string, id: string): boolean {
 }
 
 /** Template routes: `POST /template`, `GET /template`, `PUT /template/<id>`, `DELETE /template/<id>`. */
-export function handleTemplate(
-  state: SetupState,
-  method: string,
-  target: RequestTarget,
-  id: string | undefined,
-  body: Buffer,
-): ApiResponse {
-  if (!state.isBound(target.bucket)) throw notBound(target.bucket);
+export function handleTemplate(state: SetupState, { method, target, id, body }: SetupRequest): ApiResponse {
   const bucket = target.bucket;
   if (method === 'GET') return listTemplates(state, target);
   if (method === 'POST') {

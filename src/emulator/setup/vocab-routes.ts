@@ -5,10 +5,10 @@ import type { RequestTarget } from '../routing';
 import { parseRequestBody } from '../submit-request';
 import type { XmlObject } from '../xml';
 import { childText } from '../xml';
-import { notBound } from './bucket-queue-routes';
 import type { HotVocabTable } from './state';
 import { SetupState } from './state';
 import { children, xmlResponse } from './wire';
+import type { SetupRequest } from './wire';
 
 /** Weights Tencent ASR hot-word tables accept: 1-10, 11 (super hot) and 100 (forced); assumed for CI. */
 const WEIGHT = /^(?:[1-9]|10|11|100)$/;
@@ -74,15 +74,8 @@ function find(state: SetupState, bucket: string, id: string | undefined): HotVoc
 }
 
 /** Hot-word table routes on `/asrhotvocabtable` (create, update by body `TableId`, get, list, delete). */
-export function handleVocab(
-  state: SetupState,
-  method: string,
-  target: RequestTarget,
-  id: string | undefined,
-  body: Buffer,
-): ApiResponse {
+export function handleVocab(state: SetupState, { method, target, id, body }: SetupRequest): ApiResponse {
   const bucket = target.bucket;
-  if (!state.isBound(bucket)) throw notBound(bucket);
   if (method === 'POST') {
     const parsed = parseTable(body);
     const now = Date.now();

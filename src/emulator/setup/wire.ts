@@ -1,5 +1,6 @@
 import { invalidArgument } from '../errors';
 import type { ApiResponse } from '../http-util';
+import type { RequestTarget } from '../routing';
 import type { XmlObject, XmlValue } from '../xml';
 import { buildXml } from '../xml';
 
@@ -49,4 +50,12 @@ export function children(node: XmlObject, name: string): XmlObject[] {
       throw invalidArgument(`${name} must be an element with children.`);
     return item;
   });
+}
+
+/** A setup request as the template and hot-word handlers see it; `id` is the path segment after the base. */
+export interface SetupRequest {
+  method: string;
+  target: RequestTarget;
+  id: string | undefined;
+  body: Buffer;
 }
