@@ -320,8 +320,12 @@ describe('routing', () => {
     assert.equal(resolveTarget('/jobs/s1', '127.0.0.1:9', defaults).service, 'ci');
     assert.equal(resolveTarget('/jobsx', '127.0.0.1:9', defaults).service, 'cos');
     assert.equal(resolveTarget('/_emulator/counters', '127.0.0.1:9', defaults).service, 'admin');
+    // The region host serves bucket-less CI calls (GET /asrbucket): no bucket, its own region.
+    const regional = resolveTarget('/asrbucket', 'ci.ap-x.myqcloud.com', defaults);
+    assert.deepEqual([regional.service, regional.bucket, regional.region], ['ci', '', 'ap-x']);
+    assert.equal(resolveTarget('/asrqueue', '127.0.0.1:9', defaults).service, 'ci');
     assert.throws(
-      () => resolveTarget('/', 'ci.ap-x.myqcloud.com', defaults),
+      () => resolveTarget('/', 'cos.ap-x.myqcloud.com', defaults),
       (e: ApiError) => e.code === 'InvalidHost',
     );
   });

@@ -29,6 +29,8 @@ export interface CiAsrClientOptions {
   baseUrl: string;
   /** Strings to blank out of error messages (credentials). */
   secrets?: readonly string[];
+  /** Queue for requests without `QueueId` (e.g. `CiSetupClient.defaultQueueId`, looked up once); unset = none sent. */
+  defaultQueueId?: (options: CiCallOptions) => Promise<string>;
 }
 
 /** Page size {@link CiAsrClient.listAll} uses when the filter sets none: CI's maximum, to make fewer requests. */
@@ -45,6 +47,7 @@ export class CiAsrClient {
   /** Where requests go, e.g. `https://demo-1250000000.ci.ap-guangzhou.myqcloud.com`. */
   readonly baseUrl: string;
   private readonly secrets: readonly string[];
+  private readonly defaultQueueId: CiAsrClientOptions['defaultQueueId'];
 
   constructor(options: CiAsrClientOptions) {
     this.cos = options.cos;
@@ -52,6 +55,7 @@ export class CiAsrClient {
     this.region = options.region;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.secrets = options.secrets ?? [];
+    this.defaultQueueId = options.defaultQueueId;
   }
 
   /**
@@ -59,8 +63,12 @@ export class CiAsrClient {
    * Never re-sent: the body goes out as a stream, which the SDK does not retry, because every copy is a billed job.
    * On a `CiError` with `outcomeUnknown`, look for the job (e.g. by `UserData`) before submitting again.
    */
-  async submit(req: SubmitAsrJobRequest, options: CiCallOptions = {}): Promise<AsrJob> {
-    validateSubmitRequest(req);
+  async submit(request: SubmitAsrJobRequest, options: CiCallOptions = {}): Promise<AsrJob> {
+    validateSubmitRequest(request);
+    const req =
+      request.QueueId === undefined && this.defaultQueueId
+        ? { ...request, QueueId: await this.defaultQueueId(options) }
+        : request;
     const body = Buffer.from(submitRequestXml(req), 'utf8');
     // cos-nodejs-sdk-v5 3.0.0 re-sends a failed request up to 3 times unless the body is a stream
     // (base.js submitRequest: `!(params.body && params.body.pipe)`); it has no option to turn retries off.

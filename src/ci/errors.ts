@@ -1,7 +1,9 @@
 import { TencentCiAsrError } from '../shared/errors';
+import type { CiSetupAction } from './setup/types';
 
 /** What a client call was doing when it failed; used in messages and metrics. */
-export type CiAction = 'submit' | 'get' | 'list' | 'cancel' | 'putObject' | 'getObject' | 'headObject' | 'listObjects';
+export type CiAction =
+  CiSetupAction | 'submit' | 'get' | 'list' | 'cancel' | 'putObject' | 'getObject' | 'headObject' | 'listObjects';
 
 /** Fields of a {@link CiError}. */
 export interface CiErrorInit {

@@ -1,6 +1,8 @@
 import COS from 'cos-nodejs-sdk-v5';
 import { CosObjectStore } from '../cos/object-store';
 import { CiAsrClient } from './client';
+import { CiSetupClient } from './setup/client';
+import type { CiCallOptions } from './types';
 import { CiValidationError } from './errors';
 import { IssueList, isHttpUrl } from './validate';
 
@@ -24,6 +26,11 @@ export interface TencentClientsConfig {
   timeoutMs?: number;
   /** Per-request timeout of object calls in ms; default 0 = none (objects may be large). */
   objectTimeoutMs?: number;
+  /**
+   * Jobs submitted without `QueueId` go to the bucket's ASR queue, looked up once per bucket (`GET /asrqueue`) and
+   * cached. Default false: such jobs are sent without `QueueId` (CI then picks the bucket's queue itself).
+   */
+  discoverQueue?: boolean;
 }
 
 /** The clients the rest of the package uses. */
@@ -32,6 +39,10 @@ export interface TencentClients {
   ci: CiAsrClient;
   /** CI client for another bucket/region with the same credentials (one per pair, shared SDK instance). */
   ciFor(target: { bucket: string; region: string }): CiAsrClient;
+  /** Setup and management client (bucket binding, queues, templates, hot words) for the configured bucket. */
+  setup: CiSetupClient;
+  /** Setup client for another bucket/region (one per pair). */
+  setupFor(target: { bucket: string; region: string }): CiSetupClient;
   objects: CosObjectStore;
 }
 
@@ -84,18 +95,23 @@ export function createTencentClients(config: TencentClientsConfig): TencentClien
   const secrets = [config.secretId, config.secretKey, config.securityToken ?? ''];
   const scheme = config.endpoint ? 'http' : 'https';
   const ciSdk = sdk(config, config.timeoutMs ?? DEFAULT_CI_TIMEOUT_MS);
-  const clients = new Map<string, CiAsrClient>();
-  const ciFor = ({ bucket, region }: { bucket: string; region: string }): CiAsrClient => {
+  const clients = new Map<string, { ci: CiAsrClient; setup: CiSetupClient }>();
+  const pair = ({ bucket, region }: { bucket: string; region: string }) => {
     const key = `${bucket}|${region}`;
-    let client = clients.get(key);
-    if (client === undefined) {
+    let entry = clients.get(key);
+    if (entry === undefined) {
       validateConfig({ ...config, bucket, region });
       const baseUrl = `${scheme}://${bucket}.ci.${region}.myqcloud.com`;
-      client = new CiAsrClient({ cos: ciSdk, bucket, region, baseUrl, secrets });
-      clients.set(key, client);
+      const regionUrl = `${scheme}://ci.${region}.myqcloud.com`;
+      const setup = new CiSetupClient({ cos: ciSdk, bucket, region, baseUrl, regionUrl, secrets });
+      const defaultQueueId = config.discoverQueue ? (o: CiCallOptions) => setup.defaultQueueId(o) : undefined;
+      entry = { setup, ci: new CiAsrClient({ cos: ciSdk, bucket, region, baseUrl, secrets, defaultQueueId }) };
+      clients.set(key, entry);
     }
-    return client;
+    return entry;
   };
   const objects = new CosObjectStore(sdk(config, config.objectTimeoutMs ?? 0), secrets);
-  return { ci: ciFor(config), ciFor, objects };
+  const ciFor = (target: { bucket: string; region: string }) => pair(target).ci;
+  const setupFor = (target: { bucket: string; region: string }) => pair(target).setup;
+  return { ci: ciFor(config), ciFor, setup: setupFor(config), setupFor, objects };
 }

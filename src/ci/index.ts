@@ -22,3 +22,4 @@ export type { CosCallOptions, CosListPage, CosListParams, CosObjectHead, CosObje
 export { cosUri, parseCosUri } from '../cos/ref';
 export type { CosObjectRef } from '../cos/ref';
 export { TencentCiAsrError } from '../shared/errors';
+export * from './setup/index';

@@ -2,7 +2,7 @@ import { SPEECH_RECOGNITION_KEYS } from './types';
 import type { CallBackMqConfig, SpeechRecognitionParams, SubmitAsrJobRequest } from './types';
 
 /** An element: name and either text or ordered children; `undefined` values are left out. */
-type XmlNode = [name: string, value: string | number | boolean | XmlNode[] | undefined];
+export type XmlNode = [name: string, value: string | number | boolean | XmlNode[] | undefined];
 
 /** Escapes text for an XML element body. */
 export function escapeXml(text: string): string {
@@ -14,11 +14,12 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-function render(node: XmlNode): string {
+/** Renders an element tree as XML (no declaration); `undefined` values and empty containers are left out. */
+export function renderXml(node: XmlNode): string {
   const [name, value] = node;
   if (value === undefined) return '';
   if (Array.isArray(value)) {
-    const inner = value.map(render).join('');
+    const inner = value.map(renderXml).join('');
     return inner === '' ? '' : `<${name}>${inner}</${name}>`;
   }
   return `<${name}>${escapeXml(String(value))}</${name}>`;
@@ -79,5 +80,5 @@ export function submitRequestXml(req: SubmitAsrJobRequest): string {
       ['CallBackMqConfig', mqNodes(req.CallBackMqConfig)],
     ],
   ];
-  return render(root);
+  return renderXml(root);
 }

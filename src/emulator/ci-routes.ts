@@ -9,19 +9,24 @@ import { jobsDetail } from './job-detail';
 import type { JobEngine } from './job-engine';
 import { listJobs, parseListQuery } from './list-query';
 import type { RequestTarget } from './routing';
+import { notBound } from './setup/bucket-queue-routes';
+import type { SetupContext } from './setup/routes';
+import { handleSetup } from './setup/routes';
+import { checkHotVocab } from './setup/template-routes';
 import type { EmulatorTemplate } from './submit-request';
 import { parseSubmitRequest } from './submit-request';
 import type { XmlObject } from './xml';
 import { buildXml } from './xml';
 
 /** What the CI routes work with. */
-export interface CiContext {
+export interface CiContext extends SetupContext {
   engine: JobEngine;
   callbacks: CallbackDispatcher;
   counters: () => EmulatorCounters;
   faults: () => FaultConfig;
   /** Replaces the live fault config (the lost-response fault counts itself down). */
   setLoseSubmitResponses: (remaining: number) => void;
+  /** Templates usable by `TemplateId` (the live record of the setup state). */
   templates: Record<string, EmulatorTemplate>;
   /** Jobs whose callback was sent before their submit response; the normal callback is skipped for them. */
   earlyJobs: Set<string>;
@@ -32,14 +37,16 @@ function xmlOk(document: XmlObject): ApiResponse {
 }
 
 async function submit(ctx: CiContext, target: RequestTarget, body: Buffer): Promise<ApiResponse> {
+  if (!ctx.setup.isBound(target.bucket)) throw notBound(target.bucket);
   const spec = parseSubmitRequest(body.toString('utf8'), ctx.templates);
+  checkHotVocab(ctx.setup, target.bucket, spec.speechRecognition);
   const job = ctx.engine.submit(spec, target.bucket, target.region);
   const committed = jobsDetail(job);
   const faults = ctx.faults();
   if (fires(faults.callbackEarlyShare)) {
     ctx.earlyJobs.add(job.jobId);
     const finished = await ctx.engine.runNow(job.jobId);
-    if (finished) await ctx.callbacks.sendNow(finished);
+    if (finished) await ctx.callbacks.sendNow(ctx.setup.withCallback(finished));
   }
   // Read again after the awaits above: concurrent submits may have used up the armed count meanwhile.
   const armed = ctx.faults().loseSubmitResponses;
@@ -89,6 +96,14 @@ export async function handleCi(
   body: Buffer,
 ): Promise<ApiResponse> {
   const id = target.pathname.split('/')[2] ?? '';
+  if (target.bucket !== '') ctx.setup.seen(target.bucket, target.region);
+  else if (!/asrbucket|asrqueue|template|asrhotvocabtable/.test(route)) {
+    throw new ApiError(
+      400,
+      'InvalidHost',
+      `${route} needs the bucket host <BucketName-APPID>.ci.<Region>.myqcloud.com.`,
+    );
+  }
   switch (route) {
     case 'POST /asr_jobs':
     case 'POST /jobs':
@@ -102,6 +117,6 @@ export async function handleCi(
     case 'PUT /jobs/:id?cancel':
       return cancel(ctx, id);
     default:
-      throw new ApiError(405, 'MethodNotAllowed', `${route} is not supported by the emulator.`);
+      return handleSetup(ctx, route, target, body);
   }
 }

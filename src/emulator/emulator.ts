@@ -13,6 +13,7 @@ import { ObjectStore } from './object-store';
 import { DebouncedWriter, decodeObject, encodeObjects, loadState, saveState } from './persistence';
 import type { ServerContext } from './server';
 import { createRequestHandler } from './server';
+import { SetupState } from './setup/state';
 
 const STATE_WRITE_DELAY_MS = 50;
 const VIRTUAL_COS_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.cos\.[a-z0-9-]+\.myqcloud\.com(?::\d+)?$/i;
@@ -45,6 +46,7 @@ class Emulator {
   readonly earlyJobs = new Set<string>();
   readonly callbacks: CallbackDispatcher;
   readonly engine: JobEngine;
+  readonly setup: SetupState;
   private readonly writer: DebouncedWriter | undefined;
 
   constructor(private readonly options: EmulatorOptions) {
@@ -59,17 +61,26 @@ class Emulator {
       timeoutMs: options.callbackTimeoutMs ?? 5000,
       retry: { attempts: 3, baseDelayMs: 200, ...options.callbackRetry },
     });
+    this.setup = new SetupState({
+      boundBuckets: options.asrBuckets,
+      defaultRegion: this.defaults.region,
+      maxConcurrent: options.queueConcurrency ?? 10,
+      templates: { ...options.templates },
+      clock: Date.now,
+      onChange: () => undefined,
+    });
     this.engine = new JobEngine({
       objects: this.objects,
       counters: () => this.counters,
-      faults: () => this.faults,
+      // Queues paused through `PUT /asrqueue/<id>` hold jobs exactly like the `pausedQueues` fault.
+      faults: () => ({ ...this.faults, pausedQueues: this.pausedQueues() }),
       timings: { queuedMs: options.timings?.queuedMs ?? 200, runningMs: options.timings?.runningMs ?? 500 },
       concurrency: options.queueConcurrency ?? 10,
       clock: Date.now,
       resolveUrl: urlResolver(this.defaults.bucket, () => this.address),
       downloadTimeoutMs: 10_000,
       onFinished: (job) => {
-        if (!this.earlyJobs.delete(job.jobId)) this.callbacks.notify(job);
+        if (!this.earlyJobs.delete(job.jobId)) this.callbacks.notify(this.setup.withCallback(job));
       },
       onChange: () => this.writer?.touch(),
     });
@@ -85,14 +96,19 @@ class Emulator {
       this.objects.restore(entry.bucket, entry.key, decodeObject(entry.object));
     }
     this.engine.restore(restored?.jobs ?? []);
-    this.engine.applyPausedQueues(this.faults.pausedQueues);
+    this.engine.applyPausedQueues(this.pausedQueues());
+  }
+
+  /** Queues paused by the fault config or through the queue API. */
+  private pausedQueues(): string[] {
+    return [...new Set([...this.faults.pausedQueues, ...this.setup.pausedQueueIds()])];
   }
 
   /** Applies a fault patch; a changed reorder window releases the held callbacks. */
   setFaults(patch: Partial<FaultConfig>): void {
     this.faults = mergeFaults(this.faults, patch);
     if (patch.callbackReorderWindow !== undefined) this.callbacks.flush();
-    if (patch.pausedQueues !== undefined) this.engine.applyPausedQueues(this.faults.pausedQueues);
+    if (patch.pausedQueues !== undefined) this.engine.applyPausedQueues(this.pausedQueues());
   }
 
   /** What request handlers see. */
@@ -106,7 +122,9 @@ class Emulator {
       faults: () => this.faults,
       setFaults: (patch) => this.setFaults(patch),
       setLoseSubmitResponses: (remaining) => (this.faults = { ...this.faults, loseSubmitResponses: remaining }),
-      templates: this.options.templates ?? {},
+      templates: this.setup.templates,
+      setup: this.setup,
+      queuesChanged: () => this.engine.applyPausedQueues(this.pausedQueues()),
       earlyJobs: this.earlyJobs,
       credentials: this.options.credentials,
       defaults: this.defaults,

@@ -35,8 +35,14 @@ export interface EmulatorOptions {
   defaultRegion?: string;
   /** Milliseconds a job stays `Submitted` (default 200) and `Running` (default 500). */
   timings?: { queuedMs?: number; runningMs?: number };
-  /** Jobs `Running` at once per queue; default 10 (CI queues show `MaxConcurrent` 10). */
+  /** Jobs `Running` at once per queue (each queue's `MaxConcurrent`); default 10, as CI queues show. */
   queueConcurrency?: number;
+  /**
+   * Buckets bound to speech recognition at start; others are bound with `POST /asrbucket`. Default: every bucket
+   * starts bound (so plain job tests need no setup) until `DELETE /asrbucket` unbinds it. `[]` = none bound, as on a
+   * fresh Tencent account. Jobs and setup calls on an unbound bucket are refused (see docs/emulator.md).
+   */
+  asrBuckets?: readonly string[];
   /** Faults injected from the start; see {@link FaultConfig}. */
   faults?: Partial<FaultConfig>;
   /** JSON file the state (jobs and objects) is persisted to and reloaded from; default none (memory only). */
@@ -45,7 +51,10 @@ export interface EmulatorOptions {
   callbackTimeoutMs?: number;
   /** Callback retries on network errors, 429 and 5xx; default 3 attempts, 200 ms first backoff (doubling). */
   callbackRetry?: Partial<CallbackRetry>;
-  /** ASR templates usable through `Operation/TemplateId`; default none (any TemplateId is `InvalidArgument`). */
+  /**
+   * ASR templates usable through `Operation/TemplateId` from the start (listed by `GET /template` in every bucket);
+   * `POST /template` adds more. Default none.
+   */
   templates?: Record<string, EmulatorTemplate>;
 }
 

@@ -1,8 +1,10 @@
 import { ApiError } from './errors';
+import { isSetupPath, setupRouteName } from './setup/routes';
 
 /** Which service a request is for, and for which bucket. */
 export interface RequestTarget {
   service: 'ci' | 'cos' | 'admin';
+  /** `''` on the region host `ci.<region>.myqcloud.com`, which serves bucket-less calls (`GET /asrbucket`). */
   bucket: string;
   region: string;
   /** The Host the client used (signed as `host`). */
@@ -14,6 +16,7 @@ export interface RequestTarget {
 }
 
 const VIRTUAL_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.(ci|cos)\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/i;
+const REGION_HOST = /^ci\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/i;
 const CI_PATH = /^\/(asr_jobs|jobs)(\/|$)/;
 
 function decode(text: string): string {
@@ -66,10 +69,13 @@ export function resolveTarget(
       query,
     };
   }
+  const regional = REGION_HOST.exec(host);
+  if (regional) return { service: 'ci', bucket: '', region: regional[1]!, host, pathname, query };
   if (/\.myqcloud\.com(:\d+)?$/i.test(host)) {
     throw new ApiError(400, 'InvalidHost', `The emulator does not serve host "${host}".`);
   }
-  const service = pathname.startsWith('/_emulator/') ? 'admin' : CI_PATH.test(pathname) ? 'ci' : 'cos';
+  const ci = CI_PATH.test(pathname) || isSetupPath(pathname);
+  const service = pathname.startsWith('/_emulator/') ? 'admin' : ci ? 'ci' : 'cos';
   return { service, ...defaults, host, pathname, query };
 }
 
@@ -80,7 +86,7 @@ export function ciRouteName(
   query: ReadonlyArray<[string, string]>,
 ): string | undefined {
   const m = /^\/(asr_jobs|jobs)(?:\/([^/]+))?\/?$/.exec(pathname);
-  if (!m) return undefined;
+  if (!m) return setupRouteName(method, pathname);
   const [, base, ids] = m;
   if (method === 'POST' && ids === undefined) return `POST /${base}`;
   if (method === 'GET') return ids === undefined ? `GET /${base}` : `GET /${base}/:ids`;

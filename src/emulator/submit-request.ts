@@ -22,7 +22,8 @@ function leaves(node: XmlObject | undefined, path: string): Record<string, strin
   return out;
 }
 
-function parseBody(body: string): XmlObject {
+/** The `<Request>` element of an XML body; `MissingContent` when empty, `InvalidArgument` when malformed. */
+export function parseRequestBody(body: string): XmlObject {
   if (body.trim() === '') throw new ApiError(400, 'MissingContent', 'The request body is empty.');
   try {
     const request = childObject(parseXml(body), 'Request');
@@ -108,7 +109,7 @@ function parseOperationExtras(operation: XmlObject): { userData?: string; jobLev
  * {@link ApiError} (`InvalidArgument` / `MissingContent`, HTTP 400) on the first problem found.
  */
 export function parseSubmitRequest(body: string, templates: Record<string, EmulatorTemplate> = {}): JobSpec {
-  const request = parseBody(body);
+  const request = parseRequestBody(body);
   const tag = childText(request, 'Tag');
   if (tag !== 'SpeechRecognition') {
     throw invalidArgument(tag ? `Tag "${tag}" is not supported; use SpeechRecognition.` : 'Tag is required.');

@@ -1,0 +1,132 @@
+import { formatCiTime } from '../ci-time';
+import { ApiError, invalidArgument } from '../errors';
+import type { ApiResponse } from '../http-util';
+import type { RequestTarget } from '../routing';
+import { parseRequestBody } from '../submit-request';
+import type { XmlObject } from '../xml';
+import { childObject, childText } from '../xml';
+import type { BoundBucket, EmulatedQueue, QueueNotify, SetupState } from './state';
+import { commaList, page, paging, xmlResponse } from './wire';
+
+function bucketXml(b: BoundBucket): XmlObject {
+  return { BucketId: b.bucketId, Name: b.bucketId, Region: b.region, CreateTime: formatCiTime(b.createMs) };
+}
+
+/** `POST /asrbucket` on the bucket host: binds the bucket (idempotent). */
+export function openBucket(state: SetupState, target: RequestTarget): ApiResponse {
+  return xmlResponse({ AsrBucket: bucketXml(state.open(target.bucket, target.region)) });
+}
+
+/** `DELETE /asrbucket` on the bucket host: unbinds it. */
+export function closeBucket(state: SetupState, target: RequestTarget): ApiResponse {
+  if (!state.isBound(target.bucket)) throw invalidArgument(`Bucket ${target.bucket} has not opened the ASR service.`);
+  state.close(target.bucket);
+  return xmlResponse({ BucketId: target.bucket });
+}
+
+/** `GET /asrbucket` on the region host `ci.<region>.myqcloud.com`: bound buckets with filters and paging. */
+export function describeBuckets(state: SetupState, target: RequestTarget): ApiResponse {
+  const query = new Map(target.query);
+  const regions = commaList(query.get('regions'));
+  const exact = commaList(query.get('bucketNames'));
+  const prefix = query.get('bucketName') ?? '';
+  const matching = state
+    .boundIn(regions === undefined || regions.includes('All') ? undefined : regions)
+    .filter((b) => (exact === undefined || exact.includes(b.bucketId)) && b.bucketId.startsWith(prefix))
+    .sort((a, b) => a.bucketId.localeCompare(b.bucketId));
+  const { slice, fields } = page(matching, paging(query));
+  return xmlResponse({ ...fields, ...(slice.length > 0 ? { AsrBucketList: slice.map(bucketXml) } : {}) });
+}
+
+function notifyXml(n: QueueNotify | undefined): XmlObject {
+  if (!n) return { Url: '', Type: '', State: 'Off', Event: '' };
+  return { Url: n.url, Event: n.event, Type: n.type, State: n.state, ResultFormat: n.resultFormat, ...(n.mq ?? {}) };
+}
+
+function queueXml(q: EmulatedQueue): XmlObject {
+  return {
+    QueueId: q.queueId,
+    Name: q.name,
+    State: q.state,
+    NotifyConfig: notifyXml(q.notify),
+    MaxSize: String(q.maxSize),
+    MaxConcurrent: String(q.maxConcurrent),
+    UpdateTime: formatCiTime(q.updateMs),
+    CreateTime: formatCiTime(q.createMs),
+    Category: 'Speeching',
+  };
+}
+
+function requireBound(state: SetupState, bucket: string): void {
+  if (!state.isBound(bucket)) throw notBound(bucket);
+}
+
+/** CI's refusal of ASR calls on a bucket without the ASR service (code assumed, see docs/emulator.md). */
+export function notBound(bucket: string): ApiError {
+  return new ApiError(400, 'InvalidArgument', `Bucket ${bucket} has not opened the ASR (speech recognition) service.`);
+}
+
+/** `GET /asrqueue`: the bucket's queues filtered by `queueIds` and `state`, with `NonExistPIDs`. */
+export function describeQueues(state: SetupState, target: RequestTarget): ApiResponse {
+  requireBound(state, target.bucket);
+  const query = new Map(target.query);
+  const wanted = query.get('state') || 'All';
+  if (!['All', 'Active', 'Paused'].includes(wanted)) throw invalidArgument('state must be All, Active or Paused.');
+  const ids = commaList(query.get('queueIds'));
+  const own = state.queueOf(target.bucket);
+  const found = ids === undefined ? [own] : ids.map((id) => state.queue(target.bucket, id));
+  const queues = found.filter((q): q is EmulatedQueue => q !== undefined && (wanted === 'All' || q.state === wanted));
+  const missing = (ids ?? []).filter((id) => state.queue(target.bucket, id) === undefined);
+  const { slice, fields } = page(queues, paging(query));
+  const response: XmlObject = { ...fields };
+  if (slice.length > 0) response.QueueList = slice.map(queueXml);
+  if (missing.length > 0) response.NonExistPIDs = missing;
+  return xmlResponse(response);
+}
+
+function parseNotify(node: XmlObject): QueueNotify {
+  const get = (name: string) => childText(node, name) ?? '';
+  const state = get('State') || 'Off';
+  const type = get('Type') || 'Url';
+  const resultFormat = get('ResultFormat') || 'XML';
+  const event = get('Event') || 'TaskFinish';
+  if (state !== 'On' && state !== 'Off') throw invalidArgument('NotifyConfig.State must be On or Off.');
+  if (type !== 'Url' && type !== 'TDMQ') throw invalidArgument('NotifyConfig.Type must be Url or TDMQ.');
+  if (resultFormat !== 'XML' && resultFormat !== 'JSON')
+    throw invalidArgument('NotifyConfig.ResultFormat must be XML or JSON.');
+  const events = event.split(',');
+  if (!events.every((e) => ['TaskFinish', 'WorkflowFinish'].includes(e))) {
+    throw invalidArgument('NotifyConfig.Event must list TaskFinish and/or WorkflowFinish.');
+  }
+  const url = get('Url');
+  if (state === 'On' && type === 'Url' && !/^https?:\/\/[^/]+/i.test(url)) {
+    throw invalidArgument('NotifyConfig.Url must be an http(s) URL when State is On and Type is Url.');
+  }
+  const mq = type === 'TDMQ' ? { MqMode: get('MqMode'), MqRegion: get('MqRegion'), MqName: get('MqName') } : undefined;
+  if (mq && state === 'On' && (!mq.MqRegion || !mq.MqName)) {
+    throw invalidArgument('NotifyConfig with Type TDMQ needs MqRegion and MqName.');
+  }
+  return { url, state, type, event, resultFormat, ...(mq ? { mq } : {}) };
+}
+
+/** `PUT /asrqueue/<id>`: renames, pauses/resumes and sets `NotifyConfig`; `Name` and `State` are required. */
+export function updateQueue(state: SetupState, target: RequestTarget, queueId: string, body: Buffer): ApiResponse {
+  requireBound(state, target.bucket);
+  const queue = state.queue(target.bucket, queueId);
+  if (!queue) throw invalidArgument(`Queue ${queueId} does not exist in bucket ${target.bucket}.`);
+  const request = parseRequestBody(body.toString('utf8'));
+  const bodyId = childText(request, 'QueueID');
+  if (bodyId !== undefined && bodyId !== '' && bodyId !== queueId) {
+    throw invalidArgument(`QueueID ${bodyId} does not match the queue in the path (${queueId}).`);
+  }
+  const name = childText(request, 'Name');
+  const next = childText(request, 'State');
+  if (!name) throw invalidArgument('Name is required.');
+  if (next !== 'Active' && next !== 'Paused') throw invalidArgument('State must be Active or Paused.');
+  const notify = childObject(request, 'NotifyConfig');
+  queue.name = name;
+  queue.state = next;
+  if (notify) queue.notify = parseNotify(notify);
+  queue.updateMs = Date.now();
+  return xmlResponse({ Queue: queueXml(queue) });
+}
