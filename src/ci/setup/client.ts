@@ -63,7 +63,10 @@ export class CiSetupClient {
   }
 
   /** Lists bound buckets (`GET /asrbucket` on the region host `ci.<region>.myqcloud.com`). */
-  async describeBuckets(filter: T.DescribeAsrBucketsFilter = {}, options: CiCallOptions = {}): Promise<T.AsrBucketPage> {
+  async describeBuckets(
+    filter: T.DescribeAsrBucketsFilter = {},
+    options: CiCallOptions = {},
+  ): Promise<T.AsrBucketPage> {
     validate('ASR bucket filter', (out) => {
       checkPaging(out, filter);
       out.optionalString(filter.bucketName, 'bucketName');

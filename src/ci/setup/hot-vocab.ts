@@ -8,7 +8,11 @@ import { hotVocabXml } from './xml-body';
 const PATH = 'asrhotvocabtable';
 
 /** `POST /asrhotvocabtable` → the new `TableId`. */
-export async function createHotVocabTable(t: SetupTransport, req: HotVocabTableRequest, o: CiCallOptions): Promise<string> {
+export async function createHotVocabTable(
+  t: SetupTransport,
+  req: HotVocabTableRequest,
+  o: CiCallOptions,
+): Promise<string> {
   validateHotVocab(req);
   const call = {
     action: 'createHotVocabTable',

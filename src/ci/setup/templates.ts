@@ -6,7 +6,11 @@ import { checkPaging, joined, validate, validateId, validateIds, validateTemplat
 import { templateXml } from './xml-body';
 
 /** `POST /template` with `Tag` SpeechRecognition. */
-export async function createTemplate(t: SetupTransport, req: AsrTemplateRequest, o: CiCallOptions): Promise<AsrTemplate> {
+export async function createTemplate(
+  t: SetupTransport,
+  req: AsrTemplateRequest,
+  o: CiCallOptions,
+): Promise<AsrTemplate> {
   validateTemplate(req);
   const call = {
     action: 'createTemplate',
