@@ -6,7 +6,7 @@
  * create` fail, then hands every call to the real CLI; the server's own state is then checked through the client.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findTemporalCli } from '../src/devstack/temporal-cli';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
+import type { ChildResult } from './helpers/child';
+import { runChild } from './helpers/child';
 import type { TemporalTestServer } from './helpers/temporal';
 import { startTemporalForTests } from './helpers/temporal';
 
@@ -54,23 +56,16 @@ describe('create-namespace.sh', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function setup(): Promise<{ status: number | null; output: string }> {
-    const child = spawn('sh', [SCRIPT], {
-      env: {
-        PATH: `${dir}:${process.env.PATH ?? ''}`,
-        HOME: process.env.HOME ?? '',
-        TEMPORAL_ADDRESS: temporal.env.address,
-        NAMESPACE: namespace,
-        NAMESPACE_RETENTION: '24h',
-        SEARCH_ATTRIBUTES,
-      },
-      timeout: 120_000,
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    return { status, output };
+  async function setup(): Promise<ChildResult> {
+    const env = {
+      PATH: `${dir}:${process.env.PATH ?? ''}`,
+      HOME: process.env.HOME ?? '',
+      TEMPORAL_ADDRESS: temporal.env.address,
+      NAMESPACE: namespace,
+      NAMESPACE_RETENTION: '24h',
+      SEARCH_ATTRIBUTES,
+    };
+    return await runChild('sh', [SCRIPT], env, 120_000);
   }
 
   it('creates the namespace and its search attributes, retrying the failed calls', async () => {

@@ -4,10 +4,11 @@
  * poll is too old. The script runs as a child process, as Docker runs it.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { ChildResult } from './helpers/child';
+import { runChild } from './helpers/child';
 import { useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
@@ -17,7 +18,7 @@ async function healthcheck(
   taskQueue: string,
   args: string[] = [],
   extraEnv: Record<string, string> = {},
-): Promise<{ status: number | null; output: string }> {
+): Promise<ChildResult> {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -27,13 +28,8 @@ async function healthcheck(
     TEMPORAL_TASK_QUEUE: taskQueue,
     ...extraEnv,
   };
-  // Asynchronously: the worker under test runs in this process and must keep polling meanwhile.
-  const child = spawn(process.execPath, [SCRIPT, ...args], { env, timeout: 30_000 });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  return { status, output };
+  // The worker under test runs in this process and keeps polling meanwhile.
+  return await runChild(process.execPath, [SCRIPT, ...args], env, 30_000);
 }
 
 describe('worker healthcheck', () => {

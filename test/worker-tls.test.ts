@@ -6,13 +6,15 @@
  * server against the system's CA bundle (here pointed at the test CA with `SSL_CERT_FILE`).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createServer, type Server } from 'node:tls';
+import type { ChildResult } from './helpers/child';
+import { runChild } from './helpers/child';
 
 const CHILD = join(__dirname, 'fixtures', 'tls-connect.ts');
 
@@ -114,7 +116,7 @@ describe('worker connection to Temporal over TLS', () => {
   });
 
   /** Runs the worker's connection with the documented variables plus `extra`; returns exit code and output. */
-  async function connectWith(extra: Record<string, string>): Promise<{ status: number | null; output: string }> {
+  async function connectWith(extra: Record<string, string>): Promise<ChildResult> {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -130,13 +132,8 @@ describe('worker connection to Temporal over TLS', () => {
       SSL_CERT_DIR: join(dir, 'no-such-dir'),
       ...extra,
     };
-    // Asynchronously: the TLS terminator runs in this process and must keep serving while the child connects.
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env, timeout: 60_000 });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    return { status, output };
+    // The TLS terminator runs in this process: the child must not block it.
+    return await runChild(process.execPath, ['--import', 'tsx', CHILD], env);
   }
 
   it('connects with the server CA given by TEMPORAL_TLS_SERVER_CA_CERT_PATH', async () => {
