@@ -30,6 +30,12 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 
 # Shared runtime: code owned by root and read-only for the unprivileged `node` user (uid 1000) that runs it.
 FROM ${NODE_IMAGE} AS runtime
+# The slim image has no CA bundle, and the worker's SDK core (Rust, native roots) verifies the Temporal server's TLS
+# certificate against the system's: without ca-certificates, Temporal Cloud and any TLS frontend with a publicly signed
+# certificate fail with "UnknownIssuer". Node's own HTTPS (COS, CI) carries its bundled CA list and is not affected.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
@@ -38,11 +44,14 @@ COPY package.json ./
 USER node
 CMD ["node", "dist/worker.js"]
 
-# Callback receiver: POST /ci/callback/<workflowId>, GET /healthz, GET /metrics.
+# Callback receiver: POST /ci/callback/<workflowId> on 8787 (public, behind the HTTPS ingress); GET /healthz and
+# GET /metrics on the private admin port 9465.
 FROM runtime AS receiver
 ENV RECEIVER_HOST=0.0.0.0 \
-    RECEIVER_PORT=8787
-EXPOSE 8787
+    RECEIVER_PORT=8787 \
+    RECEIVER_ADMIN_HOST=0.0.0.0 \
+    RECEIVER_ADMIN_PORT=9465
+EXPOSE 8787 9465
 CMD ["node", "dist/receiver/main.js"]
 
 # CI emulator (local use only); keeps its state in /var/lib/ci-emulator when EMULATOR_STATE_FILE points there.
@@ -56,8 +65,10 @@ EXPOSE 9100
 CMD ["node", "dist/emulator/main.js"]
 
 # Worker, last so that a plain `docker build .` produces it. Prometheus metrics on 9464 when
-# WORKER_METRICS_BIND_ADDRESS=0.0.0.0:9464.
+# WORKER_METRICS_BIND_ADDRESS=0.0.0.0:9464. The healthcheck script (deploy/worker-healthcheck.mjs) asks Temporal
+# whether this container's worker is polling its task queue.
 FROM runtime AS worker
+COPY deploy/worker-healthcheck.mjs ./deploy/
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 EXPOSE 9464
 CMD ["node", "dist/worker.js"]

@@ -1,7 +1,8 @@
 /**
- * Static checks of docker-compose.yml, the Dockerfile, deploy/local.env and .env.example against the code's
- * configuration (no Docker engine here): images pinned or buildable, dependencies and profiles valid, ports and
- * variables consistent with what the worker and receiver actually read. Runs `docker-compose config` when installed.
+ * Static checks of docker-compose.yml, the Dockerfile, deploy/versions.env, deploy/local.env and .env.example against
+ * the code's configuration (no Docker engine here): images pinned in one place or buildable, dependencies and profiles
+ * valid, ports and variables consistent with what the worker and receiver actually read, the runtime image able to
+ * verify TLS, healthchecks that test the right thing. Runs `docker-compose config` when installed.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -96,11 +97,21 @@ const WORKER_SOURCES = ['src/config/worker-config.ts', 'src/config/tencent-setti
 const RECEIVER_SOURCES = ['src/receiver/config.ts'];
 /** Read by @temporalio/envconfig for both processes; checked by their effect on the loaded config below. */
 const TEMPORAL_CLIENT_VARS = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE'];
+/** Read by Node itself (the heap limit). */
+const NODE_RUNTIME_VARS = ['NODE_OPTIONS'];
+/**
+ * The receiver's private admin port (/healthz, /metrics), wired here ahead of the receiver code that serves it
+ * (issue 16): drop this list once src/receiver/config.ts reads them, and compare with its loaded config instead.
+ */
+const RECEIVER_ADMIN_VARS = ['RECEIVER_ADMIN_HOST', 'RECEIVER_ADMIN_PORT'];
+/** Every image version, in the one file compose reads for them. */
+const VERSIONS = envFile('deploy/versions.env');
 /** No Temporal config file on the test machine may leak into the checks. */
 const NO_CONFIG_FILE = { TEMPORAL_CONFIG_FILE: join(ROOT, 'nonexistent-temporal.toml') };
 
-/** Placeholders for every required variable, as a production `.env` would give them. */
+/** Placeholders for every required variable, as a production `.env` would give them (after the versions). */
 const PRODUCTION_VARS: Vars = {
+  ...VERSIONS,
   POSTGRES_PASSWORD: 'placeholder-password',
   TENCENT_SECRET_ID: 'placeholder-secret-id',
   TENCENT_SECRET_KEY: 'placeholder-secret-key',
@@ -224,7 +235,8 @@ describe('docker-compose.yml', () => {
       ['worker', WORKER_SOURCES],
       ['receiver', RECEIVER_SOURCES],
     ] as const) {
-      const known = new Set([...namesReadBy(sources), ...TEMPORAL_CLIENT_VARS]);
+      const pending = name === 'receiver' ? RECEIVER_ADMIN_VARS : [];
+      const known = new Set([...namesReadBy(sources), ...TEMPORAL_CLIENT_VARS, ...NODE_RUNTIME_VARS, ...pending]);
       const set = env(services[name]!);
       for (const key of Object.keys(set)) assert.ok(known.has(key), `${name} sets ${key}, which no code reads`);
       const empty = resolve({}).compose.services[name]!;
@@ -253,7 +265,6 @@ describe('docker-compose.yml', () => {
     assert.ok(services.temporal!.ports!.map(containerPort).includes(7233));
     assert.equal(worker.temporal.namespace, env(services['temporal-namespace']!).NAMESPACE);
     const metricsPort = Number(worker.metricsBindAddress?.split(':').at(-1));
-    assert.equal(healthUrl(services.worker!).port, String(metricsPort));
     assert.match(DOCKERFILE, new RegExp(`^EXPOSE ${metricsPort}$`, 'm'));
 
     const receiver = loadReceiverConfig({ ...env(services.receiver!), ...NO_CONFIG_FILE });
@@ -266,13 +277,11 @@ describe('docker-compose.yml', () => {
     assert.equal(receiver.host, '0.0.0.0');
     assert.equal(receiver.temporal.namespace, worker.temporal.namespace);
     assert.deepEqual(services.receiver!.ports!.map(containerPort), [receiver.port]);
-    assert.equal(healthUrl(services.receiver!).port, String(receiver.port));
-    assert.equal(healthUrl(services.receiver!).pathname, '/healthz');
     assert.deepEqual(services['temporal-ui']!.ports!.map(containerPort), [8080]);
   });
 
   it('wires the local profile: worker to the emulator, callbacks to the receiver, one set of credentials', () => {
-    const local = resolve(envFile('deploy/local.env'));
+    const local = resolve({ ...VERSIONS, ...envFile('deploy/local.env') });
     assert.deepEqual([...local.missing], []);
     const { worker: w, emulator: e, receiver: r } = local.compose.services;
     const worker = loadWorkerConfig({ ...env(w!), ...NO_CONFIG_FILE });
@@ -309,12 +318,112 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('images, versions and healthchecks', () => {
+  const raw = parse(COMPOSE_TEXT, { merge: true }) as Compose;
+
+  it('takes every image version from deploy/versions.env, and uses each version there', () => {
+    const used = new Set<string>();
+    for (const [name, service] of Object.entries(raw.services)) {
+      const image = service.image ?? '';
+      if (!image) continue;
+      const tag = /^[a-z0-9./_-]+:\$\{([A-Z_]+):\?[^}]+\}$/.exec(image);
+      assert.ok(tag, `${name}: the image tag is a required variable, not typed in (${image})`);
+      assert.ok(VERSIONS[tag[1]!], `${name}: ${tag[1]} is set in deploy/versions.env`);
+      used.add(tag[1]!);
+    }
+    const buildArg = /NODE_IMAGE: \$\{(NODE_IMAGE):\?/.exec(COMPOSE_TEXT);
+    assert.ok(buildArg, 'the Node base image is a build argument from deploy/versions.env');
+    used.add(buildArg[1]!);
+    assert.deepEqual(Object.keys(VERSIONS).sort(), [...used].sort(), 'every version in deploy/versions.env is used');
+    assert.equal(
+      /temporalio\/server:\$\{(\w+)/.exec(COMPOSE_TEXT)?.[1],
+      /temporalio\/admin-tools:\$\{(\w+)/.exec(COMPOSE_TEXT)?.[1],
+      'server and admin-tools share one version',
+    );
+    for (const [name, service] of Object.entries(services)) if (service.image) assertPinned(service.image, name);
+    const dockerDefault = /^ARG NODE_IMAGE=(\S+)$/m.exec(DOCKERFILE)?.[1];
+    assert.equal(VERSIONS.NODE_IMAGE, dockerDefault, "deploy/versions.env's NODE_IMAGE is the Dockerfile's default");
+    for (const name of ['worker', 'receiver', 'emulator']) {
+      const build = services[name]!.build as { args?: Record<string, string> };
+      assert.equal(build.args?.NODE_IMAGE, VERSIONS.NODE_IMAGE, `${name} builds on NODE_IMAGE`);
+    }
+  });
+
+  it('installs ca-certificates in the runtime stage every service image inherits', () => {
+    const stages = dockerStages();
+    const runtime = stages.get('runtime')!.lines.join('\n');
+    assert.match(runtime, /apt-get install -y --no-install-recommends ca-certificates/);
+    assert.match(runtime, /rm -rf \/var\/lib\/apt\/lists/, 'no apt lists left in the image');
+    for (const name of ['worker', 'receiver', 'emulator']) {
+      let stage = services[name]!.build!.target!;
+      while (stage !== 'runtime') {
+        assert.ok(stages.has(stage), `${name} descends from the runtime stage`);
+        stage = stages.get(stage)!.from;
+      }
+    }
+  });
+
+  it('sets the history shard count, explained, since it can never change after the first start', () => {
+    const temporal = env(services.temporal!);
+    assert.equal(temporal.NUM_HISTORY_SHARDS, '512');
+    const block = COMPOSE_TEXT.slice(0, COMPOSE_TEXT.indexOf('NUM_HISTORY_SHARDS:')).split('\n').slice(-8).join('\n');
+    assert.match(block, /never be changed/, 'a comment above it says why');
+  });
+
+  it('passes every variable the worker reads, and a heap limit to worker and receiver', () => {
+    const worker = env(resolve({}).compose.services.worker!);
+    const stage = dockerStages().get('worker')!.lines.join('\n');
+    for (const name of namesReadBy(WORKER_SOURCES)) {
+      const setByImage = new RegExp(`^ENV ${name}=`, 'm').test(stage);
+      assert.ok(name in worker || setByImage, `compose passes ${name} to the worker`);
+    }
+    assert.match(env(services.worker!).NODE_OPTIONS!, /^--max-old-space-size=1024$/);
+    assert.match(env(services.receiver!).NODE_OPTIONS!, /^--max-old-space-size=\d+$/);
+    const tuned = resolve({ ...PRODUCTION_VARS, WORKER_MAX_CACHED_WORKFLOWS: '200', WORKER_HEAP_MB: '384' });
+    const config = loadWorkerConfig({ ...env(tuned.compose.services.worker!), ...NO_CONFIG_FILE });
+    assert.equal(config.maxCachedWorkflows, 200);
+    assert.equal(env(tuned.compose.services.worker!).NODE_OPTIONS, '--max-old-space-size=384');
+    assert.equal(loadWorkerConfig({ ...env(services.worker!), ...NO_CONFIG_FILE }).maxCachedWorkflows, undefined);
+  });
+
+  it("checks the worker by asking Temporal for this container's pollers, with the script the image ships", () => {
+    const test = services.worker!.healthcheck!.test;
+    assert.deepEqual(test.slice(0, 3), ['CMD', 'node', '/app/deploy/worker-healthcheck.mjs']);
+    assert.ok(existsSync(join(ROOT, 'deploy/worker-healthcheck.mjs')));
+    const stage = dockerStages().get('worker')!.lines;
+    assert.ok(stage.includes('COPY deploy/worker-healthcheck.mjs ./deploy/'), 'the worker image copies the script');
+    assert.match(DOCKERFILE, /^WORKDIR \/app$/m);
+    const maxAge = Number(test[test.indexOf('--max-poll-age') + 1]);
+    assert.ok(maxAge > 60, 'longer than an idle long poll (about 60 s)');
+  });
+
+  it("serves the receiver's health and metrics on a private port of their own", () => {
+    const receiver = env(services.receiver!);
+    const adminPort = receiver.RECEIVER_ADMIN_PORT;
+    assert.ok(adminPort && adminPort !== receiver.RECEIVER_PORT, 'an admin port apart from the callback port');
+    assert.equal(healthUrl(services.receiver!).port, adminPort);
+    assert.equal(healthUrl(services.receiver!).pathname, '/healthz');
+    assert.ok(!services.receiver!.ports!.map(containerPort).includes(Number(adminPort)), 'not published');
+    assert.match(DOCKERFILE, new RegExp(`^EXPOSE ${receiver.RECEIVER_PORT} ${adminPort}$`, 'm'));
+  });
+
+  it('lets the one-shot setup steps retry and re-run', () => {
+    for (const name of ['temporal-schema', 'temporal-namespace']) {
+      assert.match(String((raw.services[name] as { restart?: string }).restart), /^on-failure:\d+$/, name);
+    }
+    assert.match(read('deploy/temporal/create-namespace.sh'), /retry "create namespace/);
+  });
+});
+
 describe('.env.example', () => {
   const documented = new Set([...read('.env.example').matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!));
 
   it('documents every variable the compose file references and every one the worker and receiver read', () => {
     const wanted = [...references().all, ...namesReadBy([...WORKER_SOURCES, ...RECEIVER_SOURCES])];
-    for (const name of wanted) assert.ok(documented.has(name), `.env.example documents ${name}`);
+    for (const name of wanted) {
+      assert.ok(documented.has(name) || name in VERSIONS, `.env.example or deploy/versions.env documents ${name}`);
+    }
+    for (const name of Object.keys(VERSIONS)) assert.ok(!documented.has(name), `${name} only in deploy/versions.env`);
     for (const name of Object.keys(envFile('deploy/local.env'))) {
       assert.ok(name === 'COMPOSE_PROFILES' || references().all.has(name), `deploy/local.env: ${name} is used`);
     }
@@ -322,7 +431,9 @@ describe('.env.example', () => {
 
   it('leaves every secret and required value empty', () => {
     const values = envFile('.env.example');
-    for (const name of references().required) assert.equal(values[name], '', `${name} is empty`);
+    for (const name of references().required) {
+      if (!(name in VERSIONS)) assert.equal(values[name], '', `${name} is empty`);
+    }
   });
 });
 
@@ -330,28 +441,41 @@ describe('docker-compose config (Docker Compose 1.29 schema and interpolation)',
   const found = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
   const skip = found.error ? 'docker-compose is not installed (apt-get install docker-compose)' : false;
 
-  const run = (envFilePath: string): ReturnType<typeof spawnSync> =>
-    spawnSync('docker-compose', ['-f', 'docker-compose.yml', '--env-file', envFilePath, 'config', '-q'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 30_000,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    });
-
-  it('accepts the file with the local settings', { skip }, () => {
-    const result = run(join(ROOT, 'deploy/local.env'));
-    assert.equal(result.status, 0, String(result.stderr));
-  });
-
-  it('refuses to start without the required secrets, naming the first one missing', { skip }, () => {
+  /** Compose 1.29 takes one --env-file: the files are joined in order, as Compose 2 reads several. */
+  const run = (...envFiles: string[]): ReturnType<typeof spawnSync> => {
     const dir = mkdtempSync(join(tmpdir(), 'compose-'));
     try {
-      writeFileSync(join(dir, 'empty.env'), '');
-      const result = run(join(dir, 'empty.env'));
-      assert.notEqual(result.status, 0);
-      assert.match(String(result.stderr), /set [A-Z_]+ /);
+      writeFileSync(join(dir, 'joined.env'), envFiles.map((f) => (f ? read(f) : '')).join('\n'));
+      return spawnSync(
+        'docker-compose',
+        ['-f', 'docker-compose.yml', '--env-file', join(dir, 'joined.env'), 'config'],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 30_000,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  };
+
+  it('accepts the file with the versions and the local settings, as documented', { skip }, () => {
+    const result = run('deploy/versions.env', 'deploy/local.env');
+    assert.equal(result.status, 0, String(result.stderr));
+    const config = parse(String(result.stdout)) as Compose;
+    assert.equal(config.services.temporal!.image, `temporalio/server:${VERSIONS.TEMPORAL_VERSION}`);
+    assert.equal(config.services.worker!.environment!.NODE_OPTIONS, '--max-old-space-size=1024');
+    assert.deepEqual(Object.keys(config.services).sort(), Object.keys(services).sort());
+  });
+
+  it('refuses to start without the versions file or the required secrets, naming what is missing', { skip }, () => {
+    const noVersions = run('deploy/local.env');
+    assert.notEqual(noVersions.status, 0);
+    assert.match(String(noVersions.stderr), /set [A-Z_]+_VERSION \(pass --env-file deploy\/versions\.env\)/);
+    const noSecrets = run('deploy/versions.env');
+    assert.notEqual(noSecrets.status, 0);
+    assert.match(String(noSecrets.stderr), /set (POSTGRES_PASSWORD|TENCENT_SECRET_\w+|CI_\w+|CALLBACK_SECRET) /);
   });
 });

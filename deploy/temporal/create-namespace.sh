@@ -1,7 +1,7 @@
 #!/bin/sh
 # One-shot namespace setup (run by the `temporal-namespace` service in temporalio/admin-tools): creates the namespace
 # the worker and receiver use and registers the custom search attributes the workflows upsert. Safe to run again:
-# existing namespaces and attributes are left alone.
+# existing namespaces and attributes are left alone. Every step that talks to the server is retried (see retry).
 set -eu
 
 : "${TEMPORAL_ADDRESS:?TEMPORAL_ADDRESS is required}"
@@ -26,22 +26,60 @@ until temporal operator cluster health --address "${address}" >/dev/null 2>&1; d
   sleep 2
 done
 
-if temporal operator namespace describe --namespace "${NAMESPACE}" --address "${address}" >/dev/null 2>&1; then
+# retry <what> <command...>: transient failures are retried with a growing pause (1, 2, 4, 8, 10, 10 ... s), up to
+# SETUP_ATTEMPTS times (default 10, about a minute). They happen: the frontend answers health checks before every
+# service has its membership, and a namespace just created reaches the other services' caches only after a refresh
+# (seconds), so registering its search attributes right away can fail with "namespace not found".
+retry() {
+  what="$1"
+  shift
+  n=1
+  delay=1
+  until "$@"; do
+    if [ "${n}" -ge "${SETUP_ATTEMPTS:-10}" ]; then
+      echo "${what}: failed after ${n} attempts" >&2
+      return 1
+    fi
+    echo "${what}: attempt ${n} failed, retrying in ${delay} s" >&2
+    sleep "${delay}"
+    n=$((n + 1))
+    delay=$((delay * 2))
+    if [ "${delay}" -gt 10 ]; then delay=10; fi
+  done
+}
+
+describe_namespace() {
+  temporal operator namespace describe --namespace "${NAMESPACE}" --address "${address}" >/dev/null 2>&1
+}
+
+# A create whose answer was lost may have succeeded: an existing namespace counts as created.
+create_namespace() {
+  temporal operator namespace create --namespace "${NAMESPACE}" --retention "${RETENTION}" --address "${address}" ||
+    describe_namespace
+}
+
+# True when the namespace lists the attribute (a whole-word match of its name).
+has_search_attribute() {
+  temporal operator search-attribute list --namespace "${NAMESPACE}" --address "${address}" | grep -qw "$1"
+}
+
+register_search_attribute() {
+  has_search_attribute "$1" ||
+    temporal operator search-attribute create --namespace "${NAMESPACE}" --name "$1" --type "$2" --address "${address}"
+}
+
+if describe_namespace; then
   echo "Namespace ${NAMESPACE} exists"
 else
-  temporal operator namespace create --namespace "${NAMESPACE}" --retention "${RETENTION}" --address "${address}"
+  retry "create namespace ${NAMESPACE}" create_namespace
+  retry "namespace ${NAMESPACE} visible" describe_namespace
   echo "Namespace ${NAMESPACE} created (retention ${RETENTION})"
 fi
 
-existing="$(temporal operator search-attribute list --namespace "${NAMESPACE}" --address "${address}")"
 for pair in ${SEARCH_ATTRIBUTES}; do
   name="${pair%%=*}"
   type="${pair#*=}"
-  if printf '%s\n' "${existing}" | grep -qw "${name}"; then
-    echo "Search attribute ${name} exists"
-  else
-    temporal operator search-attribute create --namespace "${NAMESPACE}" --name "${name}" --type "${type}" \
-      --address "${address}"
-    echo "Search attribute ${name} (${type}) registered"
-  fi
+  retry "register search attribute ${name}" register_search_attribute "${name}" "${type}"
+  retry "search attribute ${name} visible" has_search_attribute "${name}"
+  echo "Search attribute ${name} (${type}) registered"
 done

@@ -50,7 +50,7 @@ export async function startTemporalForTests(): Promise<TemporalTestServer> {
 let runtimeInstalled = false;
 
 /** Keeps worker logs to warnings so test output stays readable; the runtime can be installed once per process. */
-function installQuietRuntime(): void {
+export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
