@@ -3,9 +3,10 @@
 #   docker build -t ci-asr-worker .                     # worker
 #   docker build --target receiver -t ci-asr-receiver .
 #   docker build --target emulator -t ci-asr-emulator .
-# @temporalio/worker loads a native glibc library: use a Debian-based Node image, not Alpine. Node 20 left upstream
-# support in April 2026, so the image runs Node 22 LTS (package.json accepts >= 20.3). Override with --build-arg.
-ARG NODE_IMAGE=node:22.23.2-bookworm-slim
+# @temporalio/worker loads a native glibc library: use a Debian-based Node image, not Alpine. The image runs the newest
+# LTS line at the patch that .ci/run tests (.ci/node-versions; test/node-support.test.ts keeps the two equal). Another
+# supported line (README "Supported Node.js versions"): --build-arg NODE_IMAGE=node:<version>-bookworm-slim.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # All dependencies, for compiling and bundling. Scripts are skipped: the only install script (@swc/core's) checks a
 # binary that npm already picked for this platform.
