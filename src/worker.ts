@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import type { LogEntry } from '@temporalio/worker';
 import { loadWorkerConfig } from './config/worker-config';
+import { WORKER_HISTOGRAM_BUCKETS } from './observability/metric-names';
+import { startTracing } from './observability/tracing';
 import { activityDepsFromConfig } from './runtime/activity-deps';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from './runtime/transcription-worker';
 
@@ -30,11 +32,22 @@ async function main(): Promise<void> {
     logger: new DefaultLogger(config.logLevel, logJsonLine),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      ...(config.metricsBindAddress ? { metrics: { prometheus: { bindAddress: config.metricsBindAddress } } } : {}),
+      ...(config.metricsBindAddress
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: config.metricsBindAddress,
+                histogramBucketOverrides: WORKER_HISTOGRAM_BUCKETS,
+              },
+            },
+          }
+        : {}),
     },
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
   const { deps } = activityDepsFromConfig(config);
+  // OTLP export when the standard OTEL_* variables ask for it; off otherwise.
+  const tracing = startTracing({ serviceName: 'ci-asr-worker' });
   const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
   try {
     const worker = await createTranscriptionWorker({
@@ -42,6 +55,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
       deps,
+      tracing,
       workflowBundle: await loadWorkflowBundle(process.env.WORKFLOW_BUNDLE_PATH),
       workerOptions: {
         maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
@@ -59,6 +73,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await connection.close();
+    await tracing.shutdown();
   }
 }
 

@@ -5,6 +5,8 @@
  * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*). See docs/receiver.md.
  */
 import { hostname } from 'node:os';
+import { startTracing } from '../observability/tracing';
+import { tracingClientInterceptors } from '../observability/client-tracing';
 import { loadReceiverConfig } from './config';
 import { createJsonLogger } from './logger';
 import { startReceiver } from './server';
@@ -13,6 +15,8 @@ import { createTemporalClientFactory } from './temporal';
 async function main(): Promise<void> {
   const config = loadReceiverConfig(process.env, process.argv.slice(2));
   const logger = createJsonLogger();
+  // OTLP export when the standard OTEL_* variables ask for it; off otherwise.
+  const tracing = startTracing({ serviceName: 'ci-asr-receiver' });
   const receiver = await startReceiver({
     host: config.host,
     port: config.port,
@@ -23,7 +27,10 @@ async function main(): Promise<void> {
     logger,
     temporal: createTemporalClientFactory({
       ...config.temporal,
-      clientOptions: { identity: `ci-callback-receiver@${hostname()}` },
+      clientOptions: {
+        identity: `ci-callback-receiver@${hostname()}`,
+        interceptors: tracingClientInterceptors(tracing),
+      },
     }),
   });
   // The receiver serves while Temporal is down (callbacks get 503); say so once at start.
@@ -35,13 +42,16 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info('shutting down', { signal });
-    receiver.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error('shutdown failed', { error: err instanceof Error ? err.name : typeof err });
-        process.exit(1);
-      },
-    );
+    receiver
+      .close()
+      .then(() => tracing.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error('shutdown failed', { error: err instanceof Error ? err.name : typeof err });
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);
 }

@@ -3,6 +3,7 @@ import { after, before } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { LocalServices, LocalServicesOptions } from '../../src/devstack/local-services';
+import type { Tracing } from '../../src/observability/tracing';
 import { startLocalServices } from '../../src/devstack/local-services';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/runtime/transcription-worker';
 import type { TemporalTestServer } from './temporal';
@@ -35,6 +36,8 @@ export interface StackOptions {
   emulator?: LocalServicesOptions['emulator'];
   /** Start an in-process worker right away; default true. */
   startWorker?: boolean;
+  /** Tracing of the worker (the receiver and the caller's client use the process's active tracing). */
+  tracing?: Tracing;
 }
 
 /** Starts a whole test stack against the given Temporal server. */
@@ -54,6 +57,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
       taskQueue,
       deps: services.deps,
       workflowBundle: options.workflowBundle,
+      tracing: options.tracing,
     });
     const running = worker.run();
     return {

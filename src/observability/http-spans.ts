@@ -1,0 +1,69 @@
+import type { Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { CiAction } from '../ci/errors';
+import { toCiError } from '../ci/classify';
+import { packageTracer } from './tracer';
+
+/** The HTTP method and route template of each SDK call; templates, never real keys or job ids (cardinality, privacy). */
+const ROUTES: Record<CiAction, { method: string; route: string; service: 'ci' | 'cos' }> = {
+  submit: { method: 'POST', route: '/asr_jobs', service: 'ci' },
+  get: { method: 'GET', route: '/asr_jobs/{jobIds}', service: 'ci' },
+  list: { method: 'GET', route: '/asr_jobs', service: 'ci' },
+  cancel: { method: 'PUT', route: '/jobs/{jobId}?cancel', service: 'ci' },
+  putObject: { method: 'PUT', route: '/{key}', service: 'cos' },
+  getObject: { method: 'GET', route: '/{key}', service: 'cos' },
+  headObject: { method: 'HEAD', route: '/{key}', service: 'cos' },
+  listObjects: { method: 'GET', route: '/?prefix', service: 'cos' },
+};
+
+/** The part of an SDK answer this module reads: status and response headers (never request headers). */
+interface SdkAnswer {
+  statusCode?: unknown;
+  headers?: Record<string, unknown>;
+}
+
+function requestIdOf(headers: Record<string, unknown> | undefined): string | undefined {
+  const id = headers?.['x-ci-request-id'] ?? headers?.['x-cos-request-id'];
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+function recordAnswer(span: Span, answer: SdkAnswer | undefined): void {
+  if (typeof answer?.statusCode === 'number') span.setAttribute('http.response.status_code', answer.statusCode);
+  const requestId = requestIdOf(answer?.headers);
+  if (requestId) span.setAttribute('tencent.request_id', requestId);
+}
+
+/**
+ * Runs one cos-nodejs-sdk-v5 call in a CLIENT span named like `CI submit` / `COS getObject`, with the method, route
+ * template, status, CI/COS request id and error code. Only these fields are read: the SDK's request (signature,
+ * `Authorization`, security token) never reaches an attribute. The SDK's own re-sends happen inside the one span.
+ */
+export async function inSdkSpan<T>(action: CiAction, run: () => Promise<T>): Promise<T> {
+  const { method, route, service } = ROUTES[action];
+  const attributes = {
+    'http.request.method': method,
+    'http.route': route,
+    'tencent.service': service,
+    'tencent.action': action,
+  };
+  return await packageTracer().startActiveSpan(
+    `${service.toUpperCase()} ${action}`,
+    { kind: SpanKind.CLIENT, attributes },
+    async (span) => {
+      try {
+        const result = await run();
+        recordAnswer(span, result as SdkAnswer);
+        return result;
+      } catch (err) {
+        recordAnswer(span, err as SdkAnswer);
+        // Classified the same way as the error the caller sees; no secrets are needed because only the code is kept.
+        const { code } = toCiError(err, { action, target: '', secrets: [] });
+        span.setAttribute('tencent.error_code', code);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
