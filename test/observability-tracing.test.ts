@@ -74,7 +74,9 @@ describe('one trace per transcription, on a real Temporal server, the emulator a
     const start = () =>
       exporter
         .getFinishedSpans()
-        .find((s) => s.name === 'StartWorkflow:transcribeMedia' && s.attributes.temporalWorkflowId === handle.workflowId);
+        .find(
+          (s) => s.name === 'StartWorkflow:transcribeMedia' && s.attributes.temporalWorkflowId === handle.workflowId,
+        );
     const root = await waitFor('the StartWorkflow span', start);
     const traceId = root.spanContext().traceId;
     const inTrace = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);

@@ -4,17 +4,20 @@ import type { CiAction } from '../ci/errors';
 import { toCiError } from '../ci/classify';
 import { packageTracer } from './tracer';
 
-/** The HTTP method and route template of each SDK call; templates, never real keys or job ids (cardinality, privacy). */
-const ROUTES: Record<CiAction, { method: string; route: string; service: 'ci' | 'cos' }> = {
-  submit: { method: 'POST', route: '/asr_jobs', service: 'ci' },
-  get: { method: 'GET', route: '/asr_jobs/{jobIds}', service: 'ci' },
-  list: { method: 'GET', route: '/asr_jobs', service: 'ci' },
-  cancel: { method: 'PUT', route: '/jobs/{jobId}?cancel', service: 'ci' },
-  putObject: { method: 'PUT', route: '/{key}', service: 'cos' },
-  getObject: { method: 'GET', route: '/{key}', service: 'cos' },
-  headObject: { method: 'HEAD', route: '/{key}', service: 'cos' },
-  listObjects: { method: 'GET', route: '/?prefix', service: 'cos' },
+/** `METHOD route` of each SDK call: route templates, never real keys or job ids (cardinality, privacy). */
+const ROUTES: Record<CiAction, string> = {
+  submit: 'POST /asr_jobs',
+  get: 'GET /asr_jobs/{jobIds}',
+  list: 'GET /asr_jobs',
+  cancel: 'PUT /jobs/{jobId}?cancel',
+  putObject: 'PUT /{key}',
+  getObject: 'GET /{key}',
+  headObject: 'HEAD /{key}',
+  listObjects: 'GET /?prefix',
 };
+
+/** Object calls go to the COS host, job calls to the CI host. */
+const COS_ACTIONS = new Set<CiAction>(['putObject', 'getObject', 'headObject', 'listObjects']);
 
 /** The part of an SDK answer this module reads: status and response headers (never request headers). */
 interface SdkAnswer {
@@ -39,7 +42,8 @@ function recordAnswer(span: Span, answer: SdkAnswer | undefined): void {
  * `Authorization`, security token) never reaches an attribute. The SDK's own re-sends happen inside the one span.
  */
 export async function inSdkSpan<T>(action: CiAction, run: () => Promise<T>): Promise<T> {
-  const { method, route, service } = ROUTES[action];
+  const [method, route] = ROUTES[action].split(' ') as [string, string];
+  const service = COS_ACTIONS.has(action) ? 'cos' : 'ci';
   const attributes = {
     'http.request.method': method,
     'http.route': route,
