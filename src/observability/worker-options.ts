@@ -18,7 +18,10 @@ type ObservableOptions = Pick<WorkerOptions, 'interceptors' | 'sinks'>;
  * The workflow span sink is always registered because the bundled workflow interceptors always report their spans;
  * with tracing off they go to a no-op processor.
  */
-export function withObservability<T extends ObservableOptions>(options: T, tracing: Tracing = TRACING_OFF): T {
+export function withObservability<T extends ObservableOptions>(
+  options: T,
+  tracing: Tracing = TRACING_OFF,
+): T & Required<ObservableOptions> {
   const activity: ActivityInterceptorsFactory[] = [
     ...(tracing.enabled
       ? [

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { withObservability } from '../../src/observability/worker-options';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -34,7 +35,9 @@ export async function assertHistoriesSafe(
     }
     histories.push({ workflowId, history });
   }
-  const results = Worker.runReplayHistories({ workflowBundle, replayName: 'test-replay' }, histories);
+  // The bundle's tracing interceptors report spans to a sink; replay needs it registered like a worker does.
+  const { sinks } = withObservability({});
+  const results = Worker.runReplayHistories({ workflowBundle, sinks, replayName: 'test-replay' }, histories);
   let replayed = 0;
   for await (const result of results) {
     assert.equal(result.error, undefined, `replay of ${result.workflowId} failed: ${String(result.error)}`);
