@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { trace } from '@opentelemetry/api';
 import { ApplicationFailure } from '@temporalio/common';
 import { ConfigError } from '../src/config/env-reader';
 import { ciErrorOf } from '../src/observability/activity-metrics';
@@ -36,6 +39,37 @@ describe('otlpTracingRequested', () => {
 
   it('returns the shared off value without registering anything when nothing is set', () => {
     assert.equal(startTracing({ serviceName: 'x', env: {} }), TRACING_OFF);
+  });
+});
+
+describe('startTracing with an OTLP endpoint', () => {
+  it('exports spans over OTLP/HTTP to <endpoint>/v1/traces with the service name, and flushes on shutdown', async () => {
+    const received: { path?: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push({ path: req.url, body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const tracing = startTracing({
+        serviceName: 'unit-worker',
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/` },
+      });
+      assert.equal(tracing.enabled, true);
+      trace.getTracer('unit').startSpan('exported-span').end();
+      await tracing.shutdown();
+      assert.equal(received.length, 1);
+      assert.equal(received[0]!.path, '/v1/traces');
+      assert.match(received[0]!.body, /exported-span/);
+      assert.match(received[0]!.body, /unit-worker/);
+    } finally {
+      server.close();
+    }
   });
 });
 

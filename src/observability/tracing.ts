@@ -55,6 +55,14 @@ export function otlpTracingRequested(env: Record<string, string | undefined>): b
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim());
 }
 
+/** The OTLP/HTTP traces URL the variables name, per the OTel spec (`<endpoint>/v1/traces` for the generic one). */
+function exporterUrl(env: Record<string, string | undefined>): { url?: string } {
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (traces) return { url: traces };
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  return base ? { url: `${base.replace(/\/+$/, '')}/v1/traces` } : {};
+}
+
 /** Options of {@link startTracing}. */
 export interface StartTracingOptions {
   /** `service.name` when `OTEL_SERVICE_NAME` is unset, e.g. `ci-asr-worker`. */
@@ -75,8 +83,8 @@ export function startTracing(options: StartTracingOptions): Tracing {
   if (!options.spanProcessor && !otlpTracingRequested(env)) return TRACING_OFF;
   const serviceName = env.OTEL_SERVICE_NAME?.trim() || options.serviceName;
   const resource = envDetectorSync.detect().merge(new Resource({ 'service.name': serviceName }));
-  // The OTLP exporter reads OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout) itself.
-  const spanProcessor = options.spanProcessor ?? new BatchSpanProcessor(new OTLPTraceExporter());
+  // The exporter reads headers and timeout from OTEL_EXPORTER_OTLP_* itself; the endpoint comes from `env`.
+  const spanProcessor = options.spanProcessor ?? new BatchSpanProcessor(new OTLPTraceExporter(exporterUrl(env)));
   const provider = new BasicTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register({
     contextManager: new AsyncLocalStorageContextManager(),
