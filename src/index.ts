@@ -15,6 +15,13 @@ export {
 export type { TranscriptionWorkerOptions } from './worker-setup/transcription-worker';
 export { activityDepsFromConfig } from './worker-setup/activity-deps';
 
+// Observability: OTLP tracing from the OTEL_* variables, the client's trace start, the worker's business metrics.
+export { startTracing, TRACING_OFF } from './observability/tracing';
+export type { StartTracingOptions, Tracing } from './observability/tracing';
+export { tracingClientInterceptors } from './observability/client-tracing';
+export { WORKFLOW_INTERCEPTOR_MODULES, withObservability } from './observability/worker-options';
+export { WORKER_HISTOGRAM_BUCKETS, WorkerMetric } from './observability/metric-names';
+
 // Configuration read from the environment, once, at a process's edge.
 export { loadWorkerConfig } from './config/worker-config';
 export type { TencentSettings, WorkerConfig } from './config/worker-config';

@@ -10,6 +10,8 @@ import type { LogEntry } from '@temporalio/worker';
 import { exitOnStartFailure, helpRequested } from './config/process-entry';
 import type { WorkerConfig } from './config/worker-config';
 import { loadWorkerConfig, WORKER_HELP } from './config/worker-config';
+import { WORKER_HISTOGRAM_BUCKETS } from './observability/metric-names';
+import { startTracing } from './observability/tracing';
 import { activityDepsFromConfig } from './worker-setup/activity-deps';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from './worker-setup/transcription-worker';
 
@@ -25,7 +27,16 @@ function installRuntime(config: WorkerConfig): void {
     logger: new DefaultLogger(config.logLevel, logJsonLine),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      ...(config.metricsBindAddress ? { metrics: { prometheus: { bindAddress: config.metricsBindAddress } } } : {}),
+      ...(config.metricsBindAddress
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: config.metricsBindAddress,
+                histogramBucketOverrides: WORKER_HISTOGRAM_BUCKETS,
+              },
+            },
+          }
+        : {}),
     },
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
@@ -42,13 +53,17 @@ async function main(): Promise<void> {
   if (helpRequested(argv)) return void process.stdout.write(WORKER_HELP);
   const config = loadWorkerConfig(process.env, argv);
   installRuntime(config);
+  const { deps } = activityDepsFromConfig(config);
+  // OTLP export when the standard OTEL_* variables ask for it; off otherwise.
+  const tracing = startTracing({ serviceName: 'ci-asr-worker' });
   const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
   try {
     const worker = await createTranscriptionWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      deps: activityDepsFromConfig(config).deps,
+      deps,
+      tracing,
       workflowBundle: await loadWorkflowBundle(config.workflowBundlePath),
       workerOptions: {
         maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
@@ -66,6 +81,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await connection.close();
+    await tracing.shutdown();
   }
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { WorkerMetric } from '../src/observability/metric-names';
 import { createActivities } from '../src/activities/create-activities';
 import type { SubmitJobInput } from '../src/activities/types';
 import { verifyCallbackToken } from '../src/callback/token';
@@ -11,6 +12,7 @@ import { startLocalServices } from '../src/devstack/local-services';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
 import { resolveTranscribeMediaInput } from '../src/workflows/transcribe-media/input';
+import { RecordingMeter } from './helpers/recording-meter';
 import { waitFor } from './helpers/wait';
 
 describe('activities against the CI emulator', () => {
@@ -55,15 +57,23 @@ describe('activities against the CI emulator', () => {
   const runIds = new Map<string, string>();
 
   /** An activity context of one attempt of `workflowId`'s submit (same run id for every attempt, like Temporal). */
-  function envFor(workflowId: string, attempt: number, startToCloseTimeoutMs = 60_000): MockActivityEnvironment {
+  function envFor(
+    workflowId: string,
+    attempt: number,
+    startToCloseTimeoutMs = 60_000,
+    metricMeter?: RecordingMeter,
+  ): MockActivityEnvironment {
     if (!runIds.has(workflowId)) runIds.set(workflowId, randomUUID());
-    return new MockActivityEnvironment({
-      attempt,
-      namespace: 'default',
-      scheduledTimestampMs: Date.now() - 1_000,
-      startToCloseTimeoutMs,
-      workflowExecution: { workflowId, runId: runIds.get(workflowId)! },
-    });
+    return new MockActivityEnvironment(
+      {
+        attempt,
+        namespace: 'default',
+        scheduledTimestampMs: Date.now() - 1_000,
+        startToCloseTimeoutMs,
+        workflowExecution: { workflowId, runId: runIds.get(workflowId)! },
+      },
+      { metricMeter },
+    );
   }
 
   it('a retried attempt adopts the job the first attempt created; another workflow gets its own job', async () => {
@@ -103,8 +113,13 @@ describe('activities against the CI emulator', () => {
     } finally {
       services.emulator.setFaults({ routes: {} });
     }
-    const kept = await runIn(envFor(workflowId, 3), () => activities.submitTranscriptionJob(submitInput(key)));
+    const meter = new RecordingMeter();
+    const kept = await runIn(envFor(workflowId, 3, 60_000, meter), () =>
+      activities.submitTranscriptionJob(submitInput(key)),
+    );
     assert.equal(kept.adopted, true);
+    assert.equal(meter.total(WorkerMetric.duplicateJobs, { outcome: 'cancelled' }), 1);
+    assert.equal(meter.total(WorkerMetric.duplicateJobs), 1);
     assert.equal(jobsFor(), 2, 'attempt 3 submitted nothing');
     const all = (await fetch(`${services.emulator.url}/_emulator/jobs`).then((r) => r.json())) as {
       jobId: string;

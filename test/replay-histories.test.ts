@@ -12,6 +12,7 @@ import type { temporal } from '@temporalio/proto';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import { findForbidden, loadHistoryFixtures } from './helpers/history-fixtures';
 import type { HistoryFixture } from './helpers/history-fixtures';
+import { withObservability } from '../src/observability/worker-options';
 import { installQuietRuntime } from './helpers/temporal';
 
 type History = temporal.api.history.v1.IHistory;
@@ -21,7 +22,10 @@ async function replay(
   histories: { workflowId: string; history: History }[],
 ): Promise<Map<string, unknown>> {
   const errors = new Map<string, unknown>();
-  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'fixtures' }, histories);
+  const results = Worker.runReplayHistories(
+    { workflowBundle: bundle, sinks: withObservability({}).sinks, replayName: 'fixtures' },
+    histories,
+  );
   for await (const result of results) errors.set(result.workflowId, result.error);
   return errors;
 }

@@ -1,6 +1,8 @@
 import type { Info } from '@temporalio/activity';
 import { cancellationSignal, log } from '@temporalio/activity';
 import { mintCallbackUrl } from '../callback/token';
+import { countDuplicateJob } from '../observability/activity-metrics';
+import { withTraceContext } from '../observability/callback-trace';
 import type { AsrJob } from '../ci/types';
 import { buildSubmitRequest, placeJob } from './build-request';
 import type { ActivityDeps, CiJobsApi } from './deps';
@@ -43,6 +45,7 @@ async function keepOldestTaggedJob(ci: CiJobsApi, tagged: AsrJob[]): Promise<Asr
   const [oldest, ...duplicates] = tagged;
   for (const job of duplicates) {
     const { outcome } = await ci.cancel(job.JobId);
+    countDuplicateJob(outcome);
     log.warn('Cancelled a duplicate CI job of this step', { jobId: job.JobId, kept: oldest?.JobId, outcome });
   }
   return oldest;
@@ -67,11 +70,13 @@ export async function submitStepJob(
   const queueId = input.request.queueId ?? deps.defaults.queueId;
   const callbackUrl =
     input.request.callback.enabled && deps.callbacks
-      ? mintCallbackUrl({
-          ...deps.callbacks,
-          workflowId: execution.workflowId,
-          expiresAt: new Date(input.callbackExpiresAt),
-        })
+      ? withTraceContext(
+          mintCallbackUrl({
+            ...deps.callbacks,
+            workflowId: execution.workflowId,
+            expiresAt: new Date(input.callbackExpiresAt),
+          }),
+        )
       : undefined;
   const submitted = (job: AsrJob, adopted: boolean): SubmittedJob => ({
     jobId: job.JobId,

@@ -1,5 +1,6 @@
 import { toCiError } from './classify';
 import type { ClassifyContext } from './classify';
+import { inSdkSpan } from '../observability/http-spans';
 
 /**
  * Runs one SDK call with cancellation and error classification. An already-aborted `signal` rejects before any
@@ -14,7 +15,7 @@ export async function callSdk<T>(
   onAbort?: (reason: unknown) => void,
 ): Promise<T> {
   signal?.throwIfAborted();
-  const work = run();
+  const work = inSdkSpan(ctx.action, run);
   try {
     if (signal === undefined) return await work;
     return await raceAbort(work, signal, onAbort);

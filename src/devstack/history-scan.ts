@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { withObservability } from '../observability/worker-options';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -39,7 +40,11 @@ export async function scanHistories(
   }
   const replayFailures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'history-scan' }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    // The bundle's tracing interceptors report spans to a sink; replay registers it as a worker does.
+    { workflowBundle, sinks: withObservability({}).sinks, replayName: 'history-scan' },
+    histories,
+  )) {
     replayed += 1;
     if (result.error) replayFailures.push(`${result.workflowId}: ${String(result.error)}`);
   }

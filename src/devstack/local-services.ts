@@ -7,6 +7,7 @@ import { startEmulator } from '../emulator';
 import type { ReceiverLogger } from '../receiver/logger';
 import { silentLogger } from '../receiver/logger';
 import type { RunningReceiver } from '../receiver/server';
+import { tracingClientInterceptors } from '../observability/client-tracing';
 import { startReceiver } from '../receiver/server';
 import { createTemporalClientFactory } from '../receiver/temporal';
 import { activityDepsFromConfig } from '../worker-setup/activity-deps';
@@ -81,6 +82,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
         temporal: createTemporalClientFactory({
           connectionOptions: { address: options.temporal.address },
           namespace: options.temporal.namespace,
+          clientOptions: { interceptors: tracingClientInterceptors() },
         }),
         logger: options.receiverLogger ?? silentLogger,
       });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallbackTokenVerdict } from '../callback/token';
+import { inCallbackSpan } from '../observability/callback-trace';
 import { verifyCallbackToken } from '../callback/token';
 import type { CallbackPayloadProblem, CiCallbackNotification } from '../callback/notification';
 import { CallbackPayloadError, parseJsonNotification, parseXmlNotification } from '../callback/notification';
@@ -66,17 +67,19 @@ export async function handleCallback(
     sendJson(res, status, { error: reason }, { close });
   };
   if (verdict !== 'valid') return reject(...TOKEN_STATUS[verdict]);
-  const format = callbackFormat(req.headers['content-type']);
-  if (!format) return reject(415, 'unsupported_media_type', true);
+  await inCallbackSpan(query, res, async () => {
+    const format = callbackFormat(req.headers['content-type']);
+    if (!format) return reject(415, 'unsupported_media_type', true);
 
-  const read = await readNotifications(deps, req, format);
-  if ('aborted' in read) return void res.destroy();
-  if ('refusal' in read) return reject(...read.refusal);
-  const { notifications } = read;
-  const outcome = await signalAll(deps, workflowId, notifications);
-  if (outcome !== 'ok') return reject(SIGNAL_STATUS[outcome], outcome);
-  deps.metrics.accept();
-  sendJson(res, 200, { accepted: notifications.length });
+    const read = await readNotifications(deps, req, format);
+    if ('aborted' in read) return void res.destroy();
+    if ('refusal' in read) return reject(...read.refusal);
+    const { notifications } = read;
+    const outcome = await signalAll(deps, workflowId, notifications);
+    if (outcome !== 'ok') return reject(SIGNAL_STATUS[outcome], outcome);
+    deps.metrics.accept();
+    sendJson(res, 200, { accepted: notifications.length });
+  });
 }
 
 const BODY_STATUS: Record<'too_large' | 'timeout', Refusal> = {

@@ -4,6 +4,8 @@
  */
 import { hostname } from 'node:os';
 import { closeOnShutdownSignal, exitOnStartFailure, helpRequested } from '../config/process-entry';
+import { tracingClientInterceptors } from '../observability/client-tracing';
+import { startTracing } from '../observability/tracing';
 import { loadReceiverConfig, RECEIVER_HELP } from './config';
 import { createJsonLogger } from './logger';
 import { startReceiver } from './server';
@@ -14,15 +16,23 @@ async function main(): Promise<void> {
   if (helpRequested(argv)) return void process.stdout.write(RECEIVER_HELP);
   const { temporal, ...config } = loadReceiverConfig(process.env, argv);
   const logger = createJsonLogger();
+  // OTLP export when the standard OTEL_* variables ask for it; off otherwise.
+  const tracing = startTracing({ serviceName: 'ci-asr-receiver' });
   const receiver = await startReceiver({
     ...config,
     logger,
     temporal: createTemporalClientFactory({
       ...temporal,
-      clientOptions: { identity: `ci-callback-receiver@${hostname()}` },
+      clientOptions: {
+        identity: `ci-callback-receiver@${hostname()}`,
+        interceptors: tracingClientInterceptors(tracing),
+      },
     }),
   });
-  closeOnShutdownSignal(() => receiver.close(), logger);
+  closeOnShutdownSignal(async () => {
+    await receiver.close();
+    await tracing.shutdown();
+  }, logger);
   // The receiver serves while Temporal is down (callbacks get 503); say so once at start.
   const health = await fetch(`${receiver.url}/healthz`).catch(() => undefined);
   if (health?.status !== 200) logger.warn('Temporal is not reachable yet; callbacks are answered 503 until it is');

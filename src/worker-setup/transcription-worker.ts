@@ -2,6 +2,8 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/create-activities';
 import type { ActivityDeps } from '../activities/deps';
+import { WORKFLOW_INTERCEPTOR_MODULES, withObservability } from '../observability/worker-options';
+import type { Tracing } from '../observability/tracing';
 
 /** The path to give `workflowsPath` / `bundleWorkflowCode` for this package's workflows. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -14,6 +16,8 @@ export interface TranscriptionWorkerOptions {
   deps: ActivityDeps;
   /** A prebuilt bundle (see {@link bundleTranscriptionWorkflows}); bundled on creation when absent. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Where workflow and activity spans go (see `startTracing`); default off. */
+  tracing?: Tracing;
   /** Any other worker option (concurrency, identity, interceptors, ...). */
   workerOptions?: Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle'>;
 }
@@ -22,7 +26,11 @@ export interface TranscriptionWorkerOptions {
 export async function bundleTranscriptionWorkflows(): Promise<{ code: string }> {
   const noop = (): void => undefined;
   const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
-  return await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+  return await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    logger: quiet,
+  });
 }
 
 /** Creates a worker that runs this package's workflows and activities on `taskQueue`. */
@@ -30,7 +38,7 @@ export async function createTranscriptionWorker(options: TranscriptionWorkerOpti
   return await Worker.create({
     // In-flight submits and polls get time to finish on SIGTERM, so a deploy does not cut a submit mid-request.
     shutdownGraceTime: '30s',
-    ...options.workerOptions,
+    ...withObservability(options.workerOptions ?? {}, options.tracing),
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,

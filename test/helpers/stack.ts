@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { LocalServices, LocalServicesOptions } from '../../src/devstack/local-services';
+import type { Tracing } from '../../src/observability/tracing';
 import { startLocalServices } from '../../src/devstack/local-services';
 import type { RunningWorker } from '../../src/devstack/running-worker';
 import { runWorker } from '../../src/devstack/running-worker';
@@ -30,6 +31,8 @@ export interface StackOptions {
   emulator?: LocalServicesOptions['emulator'];
   /** Start an in-process worker right away; default true. */
   startWorker?: boolean;
+  /** Tracing of the worker (the receiver and the caller's client use the process's active tracing). */
+  tracing?: Tracing;
 }
 
 /** Starts a whole test stack against the given Temporal server. */
@@ -50,6 +53,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         taskQueue,
         deps: services.deps,
         workflowBundle: options.workflowBundle,
+        tracing: options.tracing,
       }),
     );
   const worker: RunningWorker =
