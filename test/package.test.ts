@@ -94,6 +94,7 @@ describe('the packed package, installed in a scratch project outside the reposit
     }
     const main = load(scratch.name) as typeof MainEntry;
     assert.equal(typeof main.createActivities, 'function');
+    assert.equal(new main.TencentCiAsrPlugin().name, 'TencentCiAsrPlugin');
     assert.equal(main.WORKFLOWS_PATH, join(scratch.dir, 'node_modules', scratch.name, 'dist', 'workflows', 'index.js'));
   });
 
