@@ -1,7 +1,7 @@
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities/create-activities';
 import type { ActivityDeps } from '../activities/deps';
+import { TencentCiAsrPlugin } from '../plugin/plugin';
 
 /** The path to give `workflowsPath` / `bundleWorkflowCode` for this package's workflows. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -34,7 +34,8 @@ export async function createTranscriptionWorker(options: TranscriptionWorkerOpti
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
-    activities: createActivities(options.deps),
+    // The same plugin users add to their own workers (recipe 2), so both paths register the activities one way.
+    plugins: [...(options.workerOptions?.plugins ?? []), new TencentCiAsrPlugin({ deps: options.deps })],
     workflowBundle: options.workflowBundle ?? (await bundleTranscriptionWorkflows()),
   });
 }
