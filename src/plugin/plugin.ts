@@ -26,9 +26,9 @@ export interface TencentCiAsrPluginOptions extends ActivitySource {
  * - Worker: adds this package's activities (from `deps`, or built once from `tencent`/`callbacks`) to the worker's own
  *   `activities`, refusing a name both define, and appends `interceptors.worker`.
  * - Bundler and replay: append the workflow interceptor modules of `interceptors.worker` (a prebuilt `workflowBundle`
- *   gets them only from `bundleWorkflowCode({ plugins })`). The user's `workflowsPath`
- *   or `workflowBundle` is never replaced: a TypeScript bundle is built from one module, so that module (yours)
- *   re-exports this package's workflows: `export * from 'temporal-tencent-ci-asr/workflows';`.
+ *   gets them only from `bundleWorkflowCode({ plugins })`). The user's `workflowsPath` or `workflowBundle` is never
+ *   set or replaced: a TypeScript bundle is built from one module, so that module (yours) re-exports this package's
+ *   workflows: `export * from 'temporal-tencent-ci-asr/workflows';`.
  * - Client: checks the input (and once, the namespace's search attributes) of every start of this package's
  *   workflows, however it is made, and appends `interceptors.client`.
  *
