@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { TranscribeMediaInput } from 'temporal-tencent-ci-asr';
-import { DEFAULT_TASK_QUEUE, startTranscription, transcribe } from 'temporal-tencent-ci-asr';
+import { DEFAULT_TASK_QUEUE, startTranscription, TencentCiAsrPlugin, transcribe } from 'temporal-tencent-ci-asr';
 import { transcribeUpload } from './embed-worker/transcribe-upload';
 
 async function main(): Promise<void> {
@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const appQueue = process.env.APP_TASK_QUEUE ?? 'my-app';
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await Connection.connect(connectionOptions);
-  const client = new Client({ connection, namespace });
+  // The plugin checks every start of this package's workflows (input, namespace search attributes) before sending it.
+  const client = new Client({ connection, namespace, plugins: [new TencentCiAsrPlugin()] });
   const input = (name: string): TranscribeMediaInput => ({
     media: { object },
     recognition: { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } },

@@ -6,6 +6,12 @@
 // Activities: a factory over injected clients, and the types workflows exchange with it.
 export * from './activities';
 
+// The plugin: activities, start checks and interceptors for `Worker.create`, `bundleWorkflowCode` and `new Client`.
+export { TencentCiAsrPlugin } from './plugin/plugin';
+export type { TencentCiAsrPluginOptions } from './plugin/plugin';
+export type { ActivitySource } from './plugin/activities';
+export { MissingSearchAttributesError, PluginSetupError } from './plugin/errors';
+
 // Workers: this package's worker, its workflow bundle and the path for a user's own `workflowsPath`.
 export {
   bundleTranscriptionWorkflows,

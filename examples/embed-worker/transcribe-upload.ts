@@ -1,7 +1,10 @@
 // Recipe 3: a workflow of yours that runs `transcribeMedia` as a child and uses its typed result.
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { TranscribeMediaInput } from 'temporal-tencent-ci-asr/workflows';
 import { transcribeMedia } from 'temporal-tencent-ci-asr/workflows';
+import type * as activities from './activities';
+
+const { notifyUploader } = proxyActivities<typeof activities>({ startToCloseTimeout: '1 minute' });
 
 /** Where the child runs. */
 export interface TranscribeUploadOptions {
@@ -12,7 +15,7 @@ export interface TranscribeUploadOptions {
   transcriptionTaskQueue?: string;
 }
 
-/** Transcribes an uploaded file and returns where the transcript is. */
+/** Transcribes an uploaded file, tells the uploader, and returns where the transcript is. */
 export async function transcribeUpload(
   input: TranscribeMediaInput,
   options: TranscribeUploadOptions = {},
@@ -23,5 +26,6 @@ export async function transcribeUpload(
     taskQueue: options.transcriptionTaskQueue,
   });
   // Only locations travel through history; read the text from COS in an activity when you need it.
+  await notifyUploader(result.resultObject.uri);
   return `${result.resultObject.uri} (${result.segments} segments)`;
 }

@@ -1,22 +1,25 @@
-// Recipe 2: your own worker runs this package's activities and workflows next to yours. It reads the same environment
-// variables as `transcribe-asr-worker` (TEMPORAL_*, TENCENT_*, CI_*, CALLBACK_*); TEMPORAL_TASK_QUEUE is your queue.
+// Recipe 2: your own worker runs this package's activities and workflows next to yours, through its plugin. It reads
+// the same environment variables as `transcribe-asr-worker` (TEMPORAL_*, TENCENT_*, CI_*, CALLBACK_*);
+// TEMPORAL_TASK_QUEUE is your queue.
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { activityDepsFromConfig, createActivities, loadWorkerConfig } from 'temporal-tencent-ci-asr';
+import { loadWorkerConfig, TencentCiAsrPlugin } from 'temporal-tencent-ci-asr';
+import { notifyUploader } from './activities';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
-  // Or build ActivityDeps by hand: { ciFor, objects, defaults, callbacks? } (see createTencentClients).
-  const { deps } = activityDepsFromConfig(config);
+  // Builds the CI and COS clients from config.tencent (or pass { deps } built by hand, see createTencentClients).
+  const plugin = new TencentCiAsrPlugin(config);
   const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
   try {
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      // Your workflows file re-exports this package's workflows next to your own.
+      plugins: [plugin],
+      // Yours: the plugin adds this package's activities to them, and never replaces your workflowsPath...
+      activities: { notifyUploader },
+      // ...because a workflow bundle is built from one module: yours re-exports this package's workflows.
       workflowsPath: require.resolve('./workflows'),
-      // Add your own activities alongside: { ...createActivities(deps), ...yourActivities }.
-      activities: createActivities(deps),
     });
     await worker.run(); // Until SIGINT or SIGTERM, after in-flight tasks drain.
   } finally {

@@ -1,9 +1,9 @@
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities/create-activities';
 import type { ActivityDeps } from '../activities/deps';
 import { WORKFLOW_INTERCEPTOR_MODULES, withObservability } from '../observability/worker-options';
 import type { Tracing } from '../observability/tracing';
+import { TencentCiAsrPlugin } from '../plugin/plugin';
 
 /** The path to give `workflowsPath` / `bundleWorkflowCode` for this package's workflows. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -42,7 +42,8 @@ export async function createTranscriptionWorker(options: TranscriptionWorkerOpti
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
-    activities: createActivities(options.deps),
+    // The same plugin users add to their own workers (recipe 2), so both paths register the activities one way.
+    plugins: [...(options.workerOptions?.plugins ?? []), new TencentCiAsrPlugin({ deps: options.deps })],
     workflowBundle: options.workflowBundle ?? (await bundleTranscriptionWorkflows()),
   });
 }

@@ -1,0 +1,121 @@
+/**
+ * What TencentCiAsrPlugin does to worker, bundler, replay and client options, without a server: activities added to
+ * the user's own (never overwriting), `workflowsPath`/`workflowBundle` left alone, interceptors composed in order.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { WorkflowClientInterceptor } from '@temporalio/client';
+import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
+import type { ActivityDeps } from '../src/activities/deps';
+import { createActivities } from '../src/activities/create-activities';
+import { PluginSetupError, TencentCiAsrPlugin } from '../src';
+
+const unusedDeps: ActivityDeps = {
+  ciFor: () => assert.fail('no CI call at configuration time'),
+  objects: {
+    put: () => assert.fail('no COS call at configuration time'),
+    get: () => assert.fail('no COS call at configuration time'),
+    list: () => assert.fail('no COS call at configuration time'),
+  },
+  defaults: { bucket: 'media-1250000000', region: 'ap-guangzhou' },
+};
+const OUR_ACTIVITIES = Object.keys(createActivities(unusedDeps)).sort();
+const tencent = {
+  secretId: 'AKIDunit',
+  secretKey: 'unit-secret-key',
+  bucket: 'media-1250000000',
+  region: 'ap-guangzhou',
+  endpoint: 'http://127.0.0.1:9',
+  requestTimeoutMs: 1_000,
+};
+
+function configure(plugin: TencentCiAsrPlugin, options: Partial<WorkerOptions> = {}): WorkerOptions {
+  return plugin.configureWorker({ taskQueue: 'unit', ...options });
+}
+
+describe('TencentCiAsrPlugin on a worker', () => {
+  it("adds this package's activities to the user's own and keeps the user's workflowsPath", () => {
+    const recordTranscript = () => 'mine';
+    const options = configure(new TencentCiAsrPlugin({ deps: unusedDeps }), {
+      activities: { recordTranscript },
+      workflowsPath: '/app/workflows.js',
+    });
+    const activities = options.activities as Record<string, unknown>;
+    assert.deepEqual(Object.keys(activities).sort(), [...OUR_ACTIVITIES, 'recordTranscript'].sort());
+    assert.equal(activities.recordTranscript, recordTranscript);
+    assert.equal(options.workflowsPath, '/app/workflows.js');
+    assert.equal(options.workflowBundle, undefined);
+  });
+
+  it('sets no workflows of its own: a worker without workflowsPath stays an activity worker', () => {
+    const options = configure(new TencentCiAsrPlugin({ deps: unusedDeps }));
+    assert.equal(options.workflowsPath, undefined);
+    assert.equal(options.workflowBundle, undefined);
+    const bundled = configure(new TencentCiAsrPlugin({ deps: unusedDeps }), { workflowBundle: { code: 'x' } });
+    assert.deepEqual(bundled.workflowBundle, { code: 'x' });
+  });
+
+  it('refuses an activity name both define, naming it, instead of overwriting either', () => {
+    const plugin = new TencentCiAsrPlugin({ deps: unusedDeps });
+    assert.throws(
+      () => configure(plugin, { activities: { ...createActivities(unusedDeps), mine: () => 1 } }),
+      (err: unknown) =>
+        err instanceof PluginSetupError &&
+        err.name === 'PluginSetupError' &&
+        OUR_ACTIVITIES.every((name) => err.message.includes(name)) &&
+        !err.message.includes('mine'),
+    );
+  });
+
+  it('builds the activities from Tencent settings once, shared by every worker it configures', () => {
+    const plugin = new TencentCiAsrPlugin({ tencent });
+    const first = configure(plugin).activities as Record<string, unknown>;
+    const second = configure(plugin).activities as Record<string, unknown>;
+    assert.deepEqual(Object.keys(first).sort(), OUR_ACTIVITIES);
+    assert.equal(first.submitJob, second.submitJob);
+  });
+
+  it('refuses a worker when it has no dependencies, and deps given together with settings', () => {
+    assert.throws(() => configure(new TencentCiAsrPlugin()), PluginSetupError);
+    assert.throws(() => new TencentCiAsrPlugin({ deps: unusedDeps, tencent }), PluginSetupError);
+  });
+
+  it("appends its interceptors after the user's, and their workflow modules to bundles and replay workers", () => {
+    const mine: ActivityInterceptorsFactory = () => ({});
+    const theirs: ActivityInterceptorsFactory = () => ({});
+    const plugin = new TencentCiAsrPlugin({
+      deps: unusedDeps,
+      interceptors: { worker: { activity: [theirs], workflowModules: ['/tracing/workflow-interceptors.js'] } },
+    });
+    const options = configure(plugin, {
+      workflowsPath: '/app/workflows.js',
+      interceptors: { activity: [mine], workflowModules: ['/app/wf.js'] },
+    });
+    assert.deepEqual(options.interceptors?.activity, [mine, theirs]);
+    assert.deepEqual(options.interceptors?.workflowModules, ['/app/wf.js', '/tracing/workflow-interceptors.js']);
+    // A prebuilt bundle already holds its workflow interceptors: they were added when it was bundled (below).
+    const prebuilt = configure(plugin, { workflowBundle: { code: 'x' }, interceptors: { activity: [mine] } });
+    assert.deepEqual(prebuilt.interceptors?.activity, [mine, theirs]);
+    assert.equal(prebuilt.interceptors?.workflowModules, undefined);
+    const replay = plugin.configureReplayWorker({ workflowsPath: '/app/workflows.js' });
+    assert.equal(replay.workflowsPath, '/app/workflows.js');
+    assert.deepEqual(replay.interceptors?.workflowModules, ['/tracing/workflow-interceptors.js']);
+    const bundle = plugin.configureBundler({ workflowsPath: '/app/workflows.js' });
+    assert.equal(bundle.workflowsPath, '/app/workflows.js');
+    assert.deepEqual(bundle.workflowInterceptorModules, ['/tracing/workflow-interceptors.js']);
+  });
+});
+
+describe('TencentCiAsrPlugin on a client', () => {
+  it("puts its start checks innermost: after the user's and the composed interceptors", () => {
+    const mine: WorkflowClientInterceptor = {};
+    const theirs: WorkflowClientInterceptor = {};
+    const plugin = new TencentCiAsrPlugin({ interceptors: { client: { workflow: [theirs] } } });
+    const options = plugin.configureClient({ interceptors: { workflow: [mine] } });
+    const workflow = options.interceptors?.workflow as WorkflowClientInterceptor[];
+    assert.equal(workflow.length, 3);
+    assert.deepEqual(workflow.slice(0, 2), [mine, theirs]);
+    assert.equal(typeof workflow[2]!.startWithDetails, 'function');
+    assert.equal(typeof workflow[2]!.signalWithStart, 'function');
+  });
+});
