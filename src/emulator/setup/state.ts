@@ -148,6 +148,26 @@ export class SetupState {
     return queue;
   }
 
+  /** Adds a queue to `bucket` (CI accounts can have several; the console creates them), `p` + 32 hex when no id given. */
+  addQueue(bucket: string, queueId = SetupState.newId('p'), name = 'asr-extra'): EmulatedQueue {
+    const existing = this.queue(bucket, queueId);
+    if (existing) return existing;
+    const now = this.options.clock();
+    const queue: EmulatedQueue = {
+      queueId,
+      bucket,
+      name,
+      state: 'Active',
+      maxSize: QUEUE_MAX_SIZE,
+      maxConcurrent: this.options.maxConcurrent,
+      createMs: now,
+      updateMs: now,
+    };
+    this.queues.set(queueId, queue);
+    this.options.onChange();
+    return queue;
+  }
+
   /** A queue by id when it belongs to `bucket`. */
   queue(bucket: string, queueId: string): EmulatedQueue | undefined {
     if (queueId === defaultQueueId(bucket)) return this.queueOf(bucket);
