@@ -1,7 +1,8 @@
 /**
  * `npm run chaos`: runs `transcribeMedia` workflows against a `src/worker.ts` child process that is SIGKILLed and
  * restarted at random, with the emulator injecting 5xx, throttling, latency, lost submit responses and dropped,
- * duplicated, early, delayed and reordered callbacks; a second phase also restarts the Temporal dev server twice (same port,
+ * duplicated, early, delayed and reordered callbacks, STS tokens that expire early and get revoked while a "platform"
+ * rewrites the worker's token file, and strict queue ids (every third run names an extra queue); a second phase also restarts the Temporal dev server twice (same port,
  * same `--db-filename`) mid-flight. Then checks every run against the emulator and scans every history for secrets.
  * Last line: one JSON object; exits 1 unless every run completed correctly. Sizes: CHAOS_WORKFLOWS (phase 1, default
  * 200), CHAOS_RESTART_WORKFLOWS (phase 2, default 100).
@@ -14,6 +15,7 @@ import { findFreePort } from '../src/devstack/free-port';
 import { startLocalStack } from '../src/devstack/local-stack';
 import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../src/devstack/temporal-cli';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
+import { TokenRotator } from './chaos/credentials';
 import { ChaosTemporal } from './chaos/temporal';
 import { runChaosPhases } from './chaos/run';
 import { installQuietRuntime, progress } from './lib/runtime';
@@ -37,18 +39,28 @@ async function main(): Promise<void> {
   const dbFilename = join(tmpdir(), `chaos-${randomUUID()}.db`);
   const temporal = new ChaosTemporal(cli, await findFreePort(), dbFilename);
   const bundlePath = join(tmpdir(), `chaos-bundle-${randomUUID()}.js`);
+  const rotator = new TokenRotator();
+  const queueId = `p${randomUUID().replace(/-/g, '')}`;
   try {
     await temporal.start();
     progress(`chaos: Temporal dev server ${temporal.address} (db ${dbFilename})`);
     const stack = await startLocalStack({
       temporal: { address: temporal.address },
       workers: 0,
-      services: { emulator: { timings: { queuedMs: 200, runningMs: 1_500 }, queueConcurrency: 20 } },
+      services: {
+        credentialsFile: rotator.path,
+        emulator: {
+          timings: { queuedMs: 200, runningMs: 1_500 },
+          queueConcurrency: 20,
+          temporaryCredentials: [rotator.first],
+          queues: [{ queueId }],
+        },
+      },
     });
     try {
       const bundle = await bundleTranscriptionWorkflows();
       writeFileSync(bundlePath, bundle.code);
-      const summary = await runChaosPhases({ stack, temporal, bundle, bundlePath, sizes });
+      const summary = await runChaosPhases({ stack, temporal, bundle, bundlePath, sizes, rotator, queueId });
       const wallSeconds = Math.round((performance.now() - startedAt) / 1000);
       console.log(JSON.stringify({ ...summary, wallSeconds }));
       if (!summary.pass) process.exitCode = 1;
@@ -58,6 +70,7 @@ async function main(): Promise<void> {
   } finally {
     await temporal.stop();
     rmSync(bundlePath, { force: true });
+    rotator.remove();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFilename}${suffix}`, { force: true });
   }
 }

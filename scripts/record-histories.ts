@@ -77,7 +77,11 @@ async function main(): Promise<void> {
     secrets: { ...RECORDING_SECRETS },
     bucket: BUCKET,
     region: REGION,
-    emulator: { timings: { queuedMs: 0, runningMs: 150 }, faults: { pausedQueues: [PAUSED_QUEUE] } },
+    emulator: {
+      timings: { queuedMs: 0, runningMs: 150 },
+      queues: [{ queueId: PAUSED_QUEUE }],
+      faults: { pausedQueues: [PAUSED_QUEUE] },
+    },
   });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });

@@ -151,7 +151,8 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
     assert.deepEqual((await ci.list({ states: ['Running', 'Submitted'] })).jobs, []);
     const queueId = desc.jobs[0]!.QueueId!;
     assert.equal((await ci.list({ queueId, size: 100 })).jobs.length, 4);
-    assert.deepEqual((await ci.list({ queueId: 'pnosuchqueue' })).jobs, []);
+    // CI refuses a queue the bucket does not have (emulator assumption: 400 InvalidArgument, docs/emulator.md).
+    await assert.rejects(ci.list({ queueId: `p${'9'.repeat(32)}` }), { name: 'CiError', code: 'InvalidArgument' });
     const now = Date.now();
     const window = { startCreationTime: new Date(now - 60_000), endCreationTime: new Date(now + 60_000), size: 100 };
     assert.equal((await ci.list(window)).jobs.length, 4);

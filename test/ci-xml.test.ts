@@ -63,7 +63,7 @@ describe('submitRequestXml', () => {
 });
 
 describe('toListQuery', () => {
-  it('maps every filter to CI query names; times in CI format', () => {
+  it('maps every filter to CI query names; times in CI format, one second wider (CI compares strictly)', () => {
     assert.deepEqual(
       toListQuery({
         queueId: 'p1',
@@ -78,8 +78,8 @@ describe('toListQuery', () => {
         tag: 'SpeechRecognition',
         queueId: 'p1',
         states: 'Success,Failed',
-        startCreationTime: '2024-01-01T08:00:00+0800',
-        endCreationTime: '2024-01-01T20:30:00+0800',
+        startCreationTime: '2024-01-01T07:59:59+0800',
+        endCreationTime: '2024-01-01T20:30:01+0800',
         orderByTime: 'Asc',
         size: '100',
         nextToken: '42',

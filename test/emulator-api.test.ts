@@ -134,7 +134,7 @@ describe('emulator CI API rules', () => {
   });
 
   it('lists with every filter and pages through more than 100 jobs', async () => {
-    const queueId = `p${'a'.repeat(32)}`;
+    const queueId = emulator.addQueue('paging-1250000000', `p${'a'.repeat(32)}`);
     const base = ciBase('paging-1250000000', REGION);
     for (let i = 0; i < 205; i++) {
       await submit(
@@ -239,7 +239,7 @@ describe('emulator job timing', () => {
 
   it('holds jobs of a paused queue in Pause, cancels them, and runs them when the queue resumes', async () => {
     const queueId = `p${'b'.repeat(32)}`;
-    const emulator = await startTestEmulator({ faults: { pausedQueues: [queueId] } });
+    const emulator = await startTestEmulator({ queues: [{ queueId }], faults: { pausedQueues: [queueId] } });
     try {
       emulator.putObject(BUCKET, 'in/a.wav', silentWav(1));
       const cos = proxyClient(emulator);

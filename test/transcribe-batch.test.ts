@@ -103,7 +103,7 @@ describe('transcribeBatch', () => {
   });
 
   it('cancelling a batch cancels its children and their CI jobs, and still writes the manifest', async () => {
-    const queueId = `p${randomUUID().replace(/-/g, '')}`;
+    const queueId = suite.stack.emulator.addQueue();
     suite.stack.emulator.setFaults({ pausedQueues: [queueId] });
     const folder = `cancel/${randomUUID()}`;
     const keys = [1, 2, 3].map((n) => `${folder}/clip-${n}.wav`);

@@ -39,7 +39,11 @@ describe('transcribeMedia continues as new during a long wait', () => {
       {
         workflowBundle: bundle,
         callbacks: false,
-        emulator: { timings: { queuedMs: 0, runningMs: 200 }, faults: { pausedQueues: [PAUSED_QUEUE] } },
+        emulator: {
+          timings: { queuedMs: 0, runningMs: 200 },
+          queues: [{ queueId: PAUSED_QUEUE }],
+          faults: { pausedQueues: [PAUSED_QUEUE] },
+        },
       },
     );
   });

@@ -112,7 +112,7 @@ describe('transcribeMedia lifecycle: cancellation, deadline, crashes, handover, 
 
   it('shows a paused queue in the status and finishes once the queue resumes', async () => {
     const queueId = `p${randomUUID().replace(/-/g, '')}`;
-    const stack = await stackWith({ emulator: { faults: { pausedQueues: [queueId] } } });
+    const stack = await stackWith({ emulator: { queues: [{ queueId }], faults: { pausedQueues: [queueId] } } });
     const { handle } = await start(stack, {
       queueId,
       polling: { firstDelay: '100ms', maxInterval: '200ms', jitter: 0 },

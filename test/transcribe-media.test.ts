@@ -163,7 +163,7 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
   });
 
   it('a replayed callback URL costs at most one CI check per poll interval', async () => {
-    const queueId = `p${randomUUID().replace(/-/g, '')}`;
+    const queueId = suite.stack.emulator.addQueue();
     suite.stack.emulator.setFaults({ pausedQueues: [queueId] });
     const key = `audio/${randomUUID()}.wav`;
     seedMedia(key, ['flooded']);

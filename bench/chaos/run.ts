@@ -7,6 +7,7 @@ import { noFaults, silentWav } from '../../src/emulator';
 import type { TranscribeMediaInput } from '../../src/workflows';
 import { BENCH_RECOGNITION } from '../lib/bench-stack';
 import { progress } from '../lib/runtime';
+import type { TokenRotator } from './credentials';
 import type { ClosedRun } from './phase';
 import { awaitClosed, startRuns } from './phase';
 import { WorkerSupervisor } from './supervisor';
@@ -37,6 +38,10 @@ export interface ChaosContext {
   bundle: { code: string };
   bundlePath: string;
   sizes: { phase1: number; phase2: number };
+  /** Rewrites the worker's STS token file while the emulator expires and revokes tokens. */
+  rotator: TokenRotator;
+  /** A queue the emulator knows besides the bucket's default: every third run names it (unknown ids are refused). */
+  queueId: string;
 }
 
 function inputsFor(ctx: ChaosContext, phase: string, count: number) {
@@ -50,6 +55,7 @@ function inputsFor(ctx: ChaosContext, phase: string, count: number) {
       callback: { format: i % 2 === 0 ? 'XML' : 'JSON' },
       polling: { firstDelay: '2s', maxInterval: '10s' },
       activityAttemptTimeout: ACTIVITY_ATTEMPT_TIMEOUT,
+      ...(i % 3 === 0 ? { queueId: ctx.queueId } : {}),
     };
     return { workflowId: `chaos-${phase}-${i}-${randomUUID()}`, input };
   });
@@ -82,6 +88,7 @@ async function runPhases(ctx: ChaosContext): Promise<{ runs: ClosedRun[]; superv
     { lifeMs: [1_000, 5_000], downMs: [100, 1_500] },
   );
   ctx.stack.services.emulator.setFaults(CHAOS_FAULTS);
+  ctx.rotator.start(ctx.stack.services.emulator);
   supervisor.start(true);
   try {
     const runs = await phase(ctx, 'kills', ctx.sizes.phase1);
@@ -89,6 +96,7 @@ async function runPhases(ctx: ChaosContext): Promise<{ runs: ClosedRun[]; superv
     return { runs, supervisor };
   } finally {
     await supervisor.stop();
+    ctx.rotator.stop(ctx.stack.services.emulator);
   }
 }
 
@@ -120,17 +128,23 @@ function summarize(verdicts: readonly RunVerdict[], scan: HistoryScan) {
   return { ...summary, pass };
 }
 
+/** Jobs the emulator holds in `queueId` (the runs that named the extra queue, retries included). */
+async function jobsInQueue(emulatorUrl: string, queueId: string): Promise<number> {
+  const jobs = (await (await fetch(`${emulatorUrl}/_emulator/jobs`)).json()) as Array<{ queueId: string }>;
+  return jobs.filter((job) => job.queueId === queueId).length;
+}
+
 /** Both phases, the checks, and the summary (`pass` says whether every run completed correctly). */
 export async function runChaosPhases(ctx: ChaosContext) {
   const { stack, temporal } = ctx;
   const { runs, supervisor } = await runPhases(ctx);
-  const faultsInjected = stack.services.emulator.counters().faultsInjected;
+  const { faultsInjected, authRejections } = stack.services.emulator.counters();
   stack.services.emulator.setFaults(noFaults());
   progress('chaos: verifying results and scanning histories');
   const verdicts = await verifyRuns(stack.client, stack.services, stack.temporal.namespace, runs);
   const { secretKey, callbackSecret, secretId } = stack.services.secrets;
   const workflowIds = runs.map((run) => run.workflowId);
-  const secrets = { secretKey, callbackSecret, secretId };
+  const secrets = { secretKey, callbackSecret, secretId, ...ctx.rotator.secrets() };
   const scan = await scanHistories(stack.client, workflowIds, secrets, ctx.bundle);
   const { problems, pass, ...figures } = summarize(verdicts, scan);
   return {
@@ -140,6 +154,10 @@ export async function runChaosPhases(ctx: ChaosContext) {
     workerCrashes: supervisor.crashes,
     serverRestarts: temporal.restarts,
     faultsInjected,
+    tokenRotations: ctx.rotator.rotations,
+    tokenRevocations: ctx.rotator.revocations,
+    expiredTokenRejections: authRejections.ExpiredToken ?? 0,
+    strictQueueJobs: await jobsInQueue(stack.services.emulator.url, ctx.queueId),
     problems,
     pass,
   };

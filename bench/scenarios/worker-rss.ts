@@ -99,6 +99,7 @@ export async function runWorkerRss(
   const taskQueue = `bench-rss-${randomUUID()}`;
   const bundlePath = join(tmpdir(), `bench-bundle-${randomUUID()}.js`);
   writeFileSync(bundlePath, bench.transcriptionBundle.code);
+  stack.services.emulator.addQueue(undefined, HELD_QUEUE);
   stack.services.emulator.setFaults({ pausedQueues: [HELD_QUEUE] });
   const env = { ...stack.workerEnv, ...tuning.env, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath };
   const worker = spawnWorker(env, tuning.nodeArgs);

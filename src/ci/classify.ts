@@ -1,5 +1,6 @@
 import { CiError, CiResponseError } from './errors';
 import type { CiAction } from './errors';
+import type { CredentialHooks } from './signing';
 
 /** Codes that reject a request before it is processed and clear up when retried later. */
 const THROTTLING_CODES = new Set([
@@ -18,6 +19,17 @@ const THROTTLING_CODES = new Set([
  */
 const CLOCK_SKEW_CODE = 'RequestTimeTooSkewed';
 
+/**
+ * Codes of a refused temporary token. COS documents none of them for CI hosts (see docs/emulator.md): `ExpiredToken`
+ * and `InvalidToken` are the S3-style codes COS mirrors; `AccessDenied`/`InvalidAccessKeyId` count when their
+ * message names the token.
+ */
+const TOKEN_CODES = new Set(['ExpiredToken', 'InvalidToken', 'TokenExpired', 'InvalidSecurityToken']);
+const TOKEN_MESSAGE_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId']);
+
+/** What the SDK rejects with when the `getAuthorization` hook could not supply keys (see `SigningSession`). */
+const NO_CREDENTIALS_MESSAGE = /^getAuthorization callback params/;
+
 /** Network errors raised before the request could reach the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -27,6 +39,8 @@ export interface ClassifyContext {
   target: string;
   /** Strings that must never appear in an error message (credentials). */
   secrets: readonly string[];
+  /** The credentials the request was signed with; absent = fixed keys (an expired token is then permanent). */
+  credentials?: CredentialHooks;
 }
 
 /** The fields of the SDK's error object this module reads (see cos-nodejs-sdk-v5 `util.error`). */
@@ -70,6 +84,20 @@ function classifyStatus(statusCode: number, code: string): { retryable: boolean;
   return { retryable: false, outcomeUnknown: false };
 }
 
+/** Whether CI refused the request's temporary token (expired, revoked, unknown). */
+export function isTokenRejection(code: string, detail: string | undefined): boolean {
+  return TOKEN_CODES.has(code) || (TOKEN_MESSAGE_CODES.has(code) && /token/i.test(detail ?? ''));
+}
+
+/**
+ * A refused token is transient when the provider can hand out another one: the keys are dropped so the retry
+ * (Temporal's, or the caller's) signs with fresh ones. Nothing was done by CI, so the outcome is known.
+ */
+function tokenRejection(ctx: ClassifyContext): { retryable: boolean; outcomeUnknown: boolean } {
+  ctx.credentials?.rejected();
+  return { retryable: ctx.credentials?.refreshable ?? false, outcomeUnknown: false };
+}
+
 /** Turns whatever the SDK rejected with into a classified {@link CiError}. */
 export function toCiError(raw: unknown, ctx: ClassifyContext): CiError {
   if (raw instanceof CiError) return raw;
@@ -86,7 +114,18 @@ export function toCiError(raw: unknown, ctx: ClassifyContext): CiError {
   const detail = redact(str(body?.Message) ?? str(e.message) ?? '', ctx.secrets) || undefined;
   const requestId = requestIdOf(e);
   if (statusCode !== undefined) {
-    return new CiError({ ...base, code, statusCode, requestId, detail, ...classifyStatus(statusCode, code) });
+    const retry = isTokenRejection(code, detail) ? tokenRejection(ctx) : classifyStatus(statusCode, code);
+    return new CiError({ ...base, code, statusCode, requestId, detail, ...retry });
+  }
+  if (NO_CREDENTIALS_MESSAGE.test(str(e.message) ?? '')) {
+    const why = 'the credential provider could not supply keys (see the worker log)';
+    return new CiError({
+      ...base,
+      code: 'CredentialsUnavailable',
+      detail: why,
+      retryable: true,
+      outcomeUnknown: false,
+    });
   }
   // No HTTP answer: the network failed. Only errors raised before connecting prove the request was never sent.
   const outcomeUnknown = !NOT_SENT_CODES.has(code);

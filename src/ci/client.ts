@@ -1,12 +1,14 @@
 import { Readable } from 'node:stream';
 import type COS from 'cos-nodejs-sdk-v5';
 import { toCiError } from './classify';
+import type { ClassifyContext } from './classify';
 import { CiError } from './errors';
 import type { CiAction } from './errors';
 import type { ListAsrJobsFilter } from './list-filter';
 import { toListQuery } from './list-filter';
 import { parseGetResponse, parseListResponse, parseSubmitResponse } from './normalize';
 import { callSdk } from './sdk-call';
+import type { CredentialHooks } from './signing';
 import type {
   AsrJob,
   AsrJobPage,
@@ -29,6 +31,8 @@ export interface CiAsrClientOptions {
   baseUrl: string;
   /** Strings to blank out of error messages (credentials). */
   secrets?: readonly string[];
+  /** The credentials requests are signed with, so an expired token is retried with fresh ones. */
+  credentials?: CredentialHooks;
   /** Queue for requests without `QueueId` (e.g. `CiSetupClient.defaultQueueId`, looked up once); unset = none sent. */
   defaultQueueId?: (options: CiCallOptions) => Promise<string>;
 }
@@ -37,7 +41,14 @@ export interface CiAsrClientOptions {
 const LIST_ALL_PAGE_SIZE = 100;
 
 /** 4xx codes that mean "the request itself was refused" rather than "this job cannot be cancelled". */
-const AUTH_CODES = new Set(['AccessDenied', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'RequestTimeTooSkewed']);
+const AUTH_CODES = new Set([
+  'AccessDenied',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'RequestTimeTooSkewed',
+  'ExpiredToken',
+  'InvalidToken',
+]);
 
 /** Typed CI speech-recognition job API over `cos.request()`: submit, get, list and cancel. */
 export class CiAsrClient {
@@ -47,6 +58,7 @@ export class CiAsrClient {
   /** Where requests go, e.g. `https://demo-1250000000.ci.ap-guangzhou.myqcloud.com`. */
   readonly baseUrl: string;
   private readonly secrets: readonly string[];
+  private readonly credentials: CredentialHooks | undefined;
   private readonly defaultQueueId: CiAsrClientOptions['defaultQueueId'];
 
   constructor(options: CiAsrClientOptions) {
@@ -55,6 +67,7 @@ export class CiAsrClient {
     this.region = options.region;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.secrets = options.secrets ?? [];
+    this.credentials = options.credentials;
     this.defaultQueueId = options.defaultQueueId;
   }
 
@@ -164,8 +177,8 @@ export class CiAsrClient {
     return `${this.bucket} (${this.region})`;
   }
 
-  private context(action: CiAction, target: string): { action: CiAction; target: string; secrets: readonly string[] } {
-    return { action, target, secrets: this.secrets };
+  private context(action: CiAction, target: string): ClassifyContext {
+    return { action, target, secrets: this.secrets, credentials: this.credentials };
   }
 
   /** Reads a 2xx body; a body without the documented shape becomes a `CiError` (`MalformedResponse`). */

@@ -2,16 +2,26 @@ import COS from 'cos-nodejs-sdk-v5';
 import { CosObjectStore } from '../cos/object-store';
 import { CiAsrClient } from './client';
 import { CiSetupClient } from './setup/client';
+import type { CredentialProvider } from './credentials';
+import { staticCredentials } from './credentials';
+import { SigningSession } from './signing';
 import type { CiCallOptions } from './types';
 import { CiValidationError } from './errors';
 import { IssueList, isHttpUrl } from './validate';
 
 /** Credentials and location for {@link createTencentClients}. */
 export interface TencentClientsConfig {
-  secretId: string;
-  secretKey: string;
-  /** Session token of temporary credentials. */
+  /** Permanent (or fixed temporary) key id; give either `secretId`/`secretKey` or `credentials`. */
+  secretId?: string;
+  secretKey?: string;
+  /** Session token of fixed temporary credentials (they fail once it expires: prefer `credentials`). */
   securityToken?: string;
+  /**
+   * Keys that rotate: every request is signed with what the provider gives at that moment (`fileCredentials`,
+   * `refreshingCredentials`, `staticCredentials`). A token CI refuses as expired is dropped and the call fails with a
+   * retryable `CiError`, so the retry signs with fresh keys.
+   */
+  credentials?: CredentialProvider;
   /** Region of the bucket, e.g. `ap-guangzhou`. */
   region: string;
   /** Bucket `name-appid` whose CI host runs the jobs. */
@@ -50,9 +60,15 @@ const DEFAULT_CI_TIMEOUT_MS = 30_000;
 
 function validateConfig(config: TencentClientsConfig): void {
   const out = new IssueList();
-  out.requiredString(config.secretId, 'secretId');
-  out.requiredString(config.secretKey, 'secretKey');
-  out.optionalString(config.securityToken, 'securityToken');
+  if (config.credentials === undefined) {
+    out.requiredString(config.secretId, 'secretId');
+    out.requiredString(config.secretKey, 'secretKey');
+    out.optionalString(config.securityToken, 'securityToken');
+  } else {
+    const fixed = [config.secretId, config.secretKey, config.securityToken].some((v) => v !== undefined);
+    out.check(!fixed, 'credentials', 'give either credentials or secretId/secretKey/securityToken, not both');
+    out.check(typeof config.credentials.get === 'function', 'credentials', 'must be a CredentialProvider');
+  }
   out.check(
     typeof config.region === 'string' && /^[a-z0-9-]+$/.test(config.region),
     'region',
@@ -71,19 +87,13 @@ function validateConfig(config: TencentClientsConfig): void {
   if (out.issues.length > 0) throw new CiValidationError('Tencent client config', out.issues);
 }
 
-function sdk(config: TencentClientsConfig, timeoutMs: number): COS {
+function sdk(config: TencentClientsConfig, session: SigningSession, timeoutMs: number): COS {
   const proxied: COS.COSOptions = config.endpoint
     ? // The SDK sends absolute-form targets to a Proxy over http; AutoSwitchHost would move the last retry to the
       // tencentci.cn / tencentcos.cn backup domains, which an endpoint does not serve.
       { Proxy: config.endpoint, Protocol: 'http:', AutoSwitchHost: false }
     : { Protocol: 'https:' };
-  return new COS({
-    SecretId: config.secretId,
-    SecretKey: config.secretKey,
-    SecurityToken: config.securityToken,
-    Timeout: timeoutMs,
-    ...proxied,
-  });
+  return new COS({ ...session.cosOptions(), Timeout: timeoutMs, ...proxied });
 }
 
 /**
@@ -92,9 +102,20 @@ function sdk(config: TencentClientsConfig, timeoutMs: number): COS {
  */
 export function createTencentClients(config: TencentClientsConfig): TencentClients {
   validateConfig(config);
-  const secrets = [config.secretId, config.secretKey, config.securityToken ?? ''];
+  const session = new SigningSession(
+    config.credentials ??
+      staticCredentials({
+        secretId: config.secretId ?? '',
+        secretKey: config.secretKey ?? '',
+        securityToken: config.securityToken,
+      }),
+  );
+  // Live: the session adds every key and token it signs with, so rotated ones are redacted too.
+  const { secrets } = session;
+  if (!config.credentials) secrets.push(...[config.secretId, config.secretKey, config.securityToken].filter(isText));
+  const credentials = session;
   const scheme = config.endpoint ? 'http' : 'https';
-  const ciSdk = sdk(config, config.timeoutMs ?? DEFAULT_CI_TIMEOUT_MS);
+  const ciSdk = sdk(config, session, config.timeoutMs ?? DEFAULT_CI_TIMEOUT_MS);
   const clients = new Map<string, { ci: CiAsrClient; setup: CiSetupClient }>();
   const pair = ({ bucket, region }: { bucket: string; region: string }) => {
     const key = `${bucket}|${region}`;
@@ -103,15 +124,22 @@ export function createTencentClients(config: TencentClientsConfig): TencentClien
       validateConfig({ ...config, bucket, region });
       const baseUrl = `${scheme}://${bucket}.ci.${region}.myqcloud.com`;
       const regionUrl = `${scheme}://ci.${region}.myqcloud.com`;
-      const setup = new CiSetupClient({ cos: ciSdk, bucket, region, baseUrl, regionUrl, secrets });
+      const setup = new CiSetupClient({ cos: ciSdk, bucket, region, baseUrl, regionUrl, secrets, credentials });
       const defaultQueueId = config.discoverQueue ? (o: CiCallOptions) => setup.defaultQueueId(o) : undefined;
-      entry = { setup, ci: new CiAsrClient({ cos: ciSdk, bucket, region, baseUrl, secrets, defaultQueueId }) };
+      entry = {
+        setup,
+        ci: new CiAsrClient({ cos: ciSdk, bucket, region, baseUrl, secrets, credentials, defaultQueueId }),
+      };
       clients.set(key, entry);
     }
     return entry;
   };
-  const objects = new CosObjectStore(sdk(config, config.objectTimeoutMs ?? 0), secrets);
+  const objects = new CosObjectStore(sdk(config, session, config.objectTimeoutMs ?? 0), secrets, credentials);
   const ciFor = (target: { bucket: string; region: string }) => pair(target).ci;
   const setupFor = (target: { bucket: string; region: string }) => pair(target).setup;
   return { ci: ciFor(config), ciFor, setup: setupFor(config), setupFor, objects };
+}
+
+function isText(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
 }

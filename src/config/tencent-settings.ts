@@ -1,11 +1,15 @@
+import { existsSync } from 'node:fs';
 import type { ConfigReader } from './reader';
 
 /** Tencent Cloud credentials and the default bucket jobs run on. */
 export interface TencentSettings {
-  secretId: string;
-  secretKey: string;
-  /** Temporary-credential token, when using STS keys. */
+  /** Fixed keys (`TENCENT_SECRET_ID`/`_KEY`/`TENCENT_SECURITY_TOKEN`); unset when `credentialsFile` is given. */
+  secretId?: string;
+  secretKey?: string;
+  /** Temporary-credential token of fixed STS keys (they stop working when it expires). */
   securityToken?: string;
+  /** JSON token file the platform rewrites (`TENCENT_CREDENTIALS_FILE`), re-read before expiry and on change. */
+  credentialsFile?: string;
   /** Default bucket (`name-appid`) for jobs whose input names none. */
   bucket: string;
   /** Region of the default bucket, e.g. `ap-guangzhou`. */
@@ -29,10 +33,21 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9-]*-\d+$/;
  * the worker and the CLI so both accept and reject the same values.
  */
 export function readTencentSettings(read: ConfigReader): TencentSettings {
+  const credentialsFile = read.optional('TENCENT_CREDENTIALS_FILE');
+  const fixed = ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY', 'TENCENT_SECURITY_TOKEN'].filter((n) => read.optional(n));
+  if (credentialsFile !== undefined && !existsSync(credentialsFile)) {
+    read.problems.push(`TENCENT_CREDENTIALS_FILE names a file that does not exist: ${credentialsFile}`);
+  }
+  if (credentialsFile !== undefined && fixed.length > 0) {
+    read.problems.push(`TENCENT_CREDENTIALS_FILE cannot be combined with ${fixed.join(', ')}: choose one source`);
+  }
+  const key = (name: string, meaning: string) =>
+    credentialsFile === undefined ? read.required(name, `${meaning} (or set TENCENT_CREDENTIALS_FILE)`) : undefined;
   const settings: TencentSettings = {
-    secretId: read.required('TENCENT_SECRET_ID', 'Tencent Cloud API SecretId'),
-    secretKey: read.required('TENCENT_SECRET_KEY', 'Tencent Cloud API SecretKey'),
-    securityToken: read.optional('TENCENT_SECURITY_TOKEN'),
+    secretId: key('TENCENT_SECRET_ID', 'Tencent Cloud API SecretId'),
+    secretKey: key('TENCENT_SECRET_KEY', 'Tencent Cloud API SecretKey'),
+    securityToken: credentialsFile === undefined ? read.optional('TENCENT_SECURITY_TOKEN') : undefined,
+    credentialsFile,
     bucket: read.required('CI_BUCKET', 'default bucket, name-appid'),
     region: read.required('CI_REGION', 'region of CI_BUCKET, e.g. ap-guangzhou'),
     queueId: read.optional('CI_QUEUE_ID'),
@@ -49,8 +64,9 @@ export function readTencentSettings(read: ConfigReader): TencentSettings {
 
 /** Help lines for the Tencent variables, shown by the worker's and the CLI's `--help`. */
 export const TENCENT_SETTINGS_HELP: readonly string[] = [
-  'TENCENT_SECRET_ID, TENCENT_SECRET_KEY  Tencent Cloud API key (required)',
-  'TENCENT_SECURITY_TOKEN                 STS token, with temporary keys',
+  'TENCENT_SECRET_ID, TENCENT_SECRET_KEY  Tencent Cloud API key (required unless TENCENT_CREDENTIALS_FILE)',
+  'TENCENT_SECURITY_TOKEN                 STS token of fixed temporary keys (not renewed)',
+  'TENCENT_CREDENTIALS_FILE               JSON {TmpSecretId,TmpSecretKey,Token,ExpiredTime} the platform rewrites',
   'CI_BUCKET, CI_REGION                   Default bucket (name-appid) and its region (required)',
   "CI_QUEUE_ID                            CI queue (default: the bucket's default queue)",
   'CI_ENDPOINT                            Send CI/COS requests here instead (the local emulator)',

@@ -1,7 +1,9 @@
 import type COS from 'cos-nodejs-sdk-v5';
 import { CiError } from '../ci/errors';
 import type { CiAction } from '../ci/errors';
+import type { ClassifyContext } from '../ci/classify';
 import { callSdk } from '../ci/sdk-call';
+import type { CredentialHooks } from '../ci/signing';
 import type { CosObjectRef } from './ref';
 import { cosUri } from './ref';
 import { validateListParams, validateObjectRef } from './validate';
@@ -61,6 +63,8 @@ export class CosObjectStore {
   constructor(
     private readonly cos: COS,
     private readonly secrets: readonly string[] = [],
+    /** The credentials requests are signed with, so an expired token is retried with fresh ones. */
+    private readonly credentials?: CredentialHooks,
   ) {}
 
   /** Writes (or overwrites) an object; repeating it is harmless. */
@@ -145,7 +149,7 @@ export class CosObjectStore {
     }
   }
 
-  private ctx(action: CiAction, target: string): { action: CiAction; target: string; secrets: readonly string[] } {
-    return { action, target, secrets: this.secrets };
+  private ctx(action: CiAction, target: string): ClassifyContext {
+    return { action, target, secrets: this.secrets, credentials: this.credentials };
   }
 }

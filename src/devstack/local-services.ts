@@ -42,6 +42,11 @@ export interface LocalServicesOptions {
   callbacks?: boolean;
   emulator?: Partial<EmulatorOptions>;
   receiverLogger?: ReceiverLogger;
+  /**
+   * Sign with the temporary keys in this token file (as `TENCENT_CREDENTIALS_FILE`) instead of the permanent local
+   * secrets; give the emulator the keys with `emulator.temporaryCredentials` or `issueCredentials`.
+   */
+  credentialsFile?: string;
 }
 
 /** The CI emulator, the callback receiver, and the worker-side dependencies wired to them. */
@@ -93,8 +98,9 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   }
   const workerSettings: LocalServices['workerSettings'] = {
     tencent: {
-      secretId: secrets.secretId,
-      secretKey: secrets.secretKey,
+      ...(options.credentialsFile
+        ? { credentialsFile: options.credentialsFile }
+        : { secretId: secrets.secretId, secretKey: secrets.secretKey }),
       bucket,
       region,
       endpoint: emulator.url,

@@ -137,13 +137,14 @@ function workerEnvFor(temporal: LocalStack['temporal'], services: LocalServices,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: temporal.namespace,
     TEMPORAL_TASK_QUEUE: taskQueue,
-    TENCENT_SECRET_ID: tencent.secretId,
-    TENCENT_SECRET_KEY: tencent.secretKey,
     CI_BUCKET: tencent.bucket,
     CI_REGION: tencent.region,
     CI_ENDPOINT: tencent.endpoint ?? '',
     CI_REQUEST_TIMEOUT_MS: String(tencent.requestTimeoutMs),
   };
+  if (tencent.credentialsFile) env.TENCENT_CREDENTIALS_FILE = tencent.credentialsFile;
+  else Object.assign(env, { TENCENT_SECRET_ID: tencent.secretId ?? '', TENCENT_SECRET_KEY: tencent.secretKey ?? '' });
+  if (tencent.securityToken) env.TENCENT_SECURITY_TOKEN = tencent.securityToken;
   if (callbacks) {
     env.CALLBACK_PUBLIC_BASE_URL = callbacks.publicBaseUrl;
     env.CALLBACK_SECRET = callbacks.secret;

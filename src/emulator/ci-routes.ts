@@ -39,10 +39,15 @@ function xmlOk(document: XmlObject): ApiResponse {
 async function submit(ctx: CiContext, target: RequestTarget, body: Buffer): Promise<ApiResponse> {
   if (!ctx.setup.isBound(target.bucket)) throw notBound(target.bucket);
   const spec = parseSubmitRequest(body.toString('utf8'), ctx.templates);
+  if (spec.queueId !== undefined) knownQueue(ctx, target.bucket, spec.queueId);
   checkHotVocab(ctx.setup, target.bucket, spec.speechRecognition);
   const job = ctx.engine.submit(spec, target.bucket, target.region);
-  const committed = jobsDetail(job);
   const faults = ctx.faults();
+  if (faults.startJobsAtOnce) {
+    bump(ctx.counters().faultsInjected, 'submit:startedAtOnce');
+    ctx.engine.startNow(job.jobId);
+  }
+  const committed = jobsDetail(ctx.engine.get(job.jobId) ?? job);
   if (fires(faults.callbackEarlyShare)) {
     ctx.earlyJobs.add(job.jobId);
     const finished = await ctx.engine.runNow(job.jobId);
@@ -58,6 +63,11 @@ async function submit(ctx: CiContext, target: RequestTarget, body: Buffer): Prom
   return xmlOk({ Response: { JobsDetail: committed } });
 }
 
+/** Refuses a `QueueId` that is not one of the bucket's queues, as CI does (code: see docs/emulator.md). */
+function knownQueue(ctx: CiContext, bucket: string, queueId: string): void {
+  if (!ctx.setup.queue(bucket, queueId)) throw invalidArgument(`Queue ${queueId} does not exist in bucket ${bucket}.`);
+}
+
 function describe(ctx: CiContext, idList: string): ApiResponse {
   const ids = idList.split(',').filter((id) => id.length > 0);
   if (ids.length === 0) throw invalidArgument('No job id given.');
@@ -71,6 +81,7 @@ function describe(ctx: CiContext, idList: string): ApiResponse {
 
 function list(ctx: CiContext, target: RequestTarget): ApiResponse {
   const query = parseListQuery(new Map(target.query));
+  if (query.queueId !== undefined) knownQueue(ctx, target.bucket, query.queueId);
   const page = listJobs(
     ctx.engine.all().filter((job) => job.bucket === target.bucket),
     query,

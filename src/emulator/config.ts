@@ -13,6 +13,7 @@ const SETTINGS = {
   'state-file': 'EMULATOR_STATE_FILE',
   'queued-ms': 'EMULATOR_QUEUED_MS',
   'running-ms': 'EMULATOR_RUNNING_MS',
+  'clock-skew-seconds': 'EMULATOR_CLOCK_SKEW_SECONDS',
 } as const;
 
 /** A day: longer job phases are a typo, and would hold a test or a demo forever. */
@@ -33,6 +34,7 @@ export function loadEmulatorConfig(env: Env, argv: readonly string[]): EmulatorO
     defaultBucket: read.optional(setting('bucket')),
     defaultRegion: read.optional(setting('region')),
     stateFile: read.optional(setting('state-file')),
+    clockSkewSeconds: read.integer(setting('clock-skew-seconds'), undefined, 0, 86_400),
     timings: {
       queuedMs: read.integer(setting('queued-ms'), undefined, 0, MAX_PHASE_MS),
       runningMs: read.integer(setting('running-ms'), undefined, 0, MAX_PHASE_MS),
@@ -59,6 +61,7 @@ export const EMULATOR_HELP = [
   '  --state-file <path>  EMULATOR_STATE_FILE  Persist jobs and objects here (default: memory only)',
   '  --queued-ms <n>      EMULATOR_QUEUED_MS   Time a job stays Submitted (default 200)',
   '  --running-ms <n>     EMULATOR_RUNNING_MS  Time a job stays Running (default 500)',
+  '  --clock-skew-seconds <n>  EMULATOR_CLOCK_SKEW_SECONDS  Signature clock skew allowed, 0-86400 (default 900)',
   '  --help                                    Show this help',
   '',
   'Exit codes: 0 stopped by a signal, 1 failure, 2 configuration error.',

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { KnownKey } from './sts';
 
 /** The parts of a request that a COS `q-sign-algorithm=sha1` signature covers. */
 export interface SignableRequest {
@@ -23,11 +24,24 @@ export interface CosAuthorization {
   signature: string;
 }
 
-/** Why a signature was refused, with the COS error code and message to answer with (all HTTP 403). */
+/** Why a signature was refused, with the HTTP status, COS error code and message to answer with. */
 export interface SignatureRejection {
-  code: 'AccessDenied' | 'InvalidAccessKeyId' | 'SignatureDoesNotMatch';
+  status: 400 | 403;
+  code:
+    | 'AccessDenied'
+    | 'InvalidAccessKeyId'
+    | 'SignatureDoesNotMatch'
+    | 'RequestTimeTooSkewed'
+    | 'ExpiredToken'
+    | 'InvalidToken';
   message: string;
 }
+
+/**
+ * Clock skew tolerated on `q-sign-time`/`q-key-time`, in seconds. COS documents none; 900 s (15 min) is the window S3
+ * allows and what `RequestTimeTooSkewed` is answered beyond there (see docs/emulator.md).
+ */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 900;
 
 /** `encodeURIComponent` plus `! ' ( ) *`, as every COS SDK encodes names and values before signing. */
 export function cosEncode(value: string): string {
@@ -84,10 +98,54 @@ export function computeCosSignature(request: SignableRequest, auth: CosAuthoriza
   return createHmac('sha1', signKey).update(stringToSign).digest('hex');
 }
 
-function withinWindow(window: string, nowSeconds: number): boolean {
+/** Where `now` falls against a `<start>;<end>` window widened by `skew` seconds each side. */
+function windowCheck(window: string, nowSeconds: number, skew: number): 'ok' | 'early' | 'late' | 'malformed' {
   const [start, end] = window.split(';').map(Number);
-  if (start === undefined || end === undefined || !Number.isFinite(start) || !Number.isFinite(end)) return false;
-  return start <= nowSeconds && nowSeconds <= end;
+  if (start === undefined || end === undefined || !Number.isFinite(start) || !Number.isFinite(end)) return 'malformed';
+  if (nowSeconds < start - skew) return 'early';
+  return nowSeconds > end + skew ? 'late' : 'ok';
+}
+
+function timeRejection(auth: CosAuthorization, nowSeconds: number, skew: number): SignatureRejection | undefined {
+  const checks = [windowCheck(auth.signTime, nowSeconds, skew), windowCheck(auth.keyTime, nowSeconds, skew)];
+  if (checks.includes('malformed')) return { status: 403, code: 'AccessDenied', message: 'Invalid q-sign-time.' };
+  if (checks.includes('late')) return { status: 403, code: 'AccessDenied', message: 'Request has expired' };
+  if (checks.includes('early')) {
+    const message = "The difference between the request time and the server's time is too large.";
+    return { status: 403, code: 'RequestTimeTooSkewed', message };
+  }
+  return undefined;
+}
+
+/** The token a request carries: CI SDKs send `x-ci-security-token`, COS ones `x-cos-security-token` (or a query). */
+function tokenOf(request: SignableRequest): string {
+  return (
+    headerValue(request.headers, 'x-cos-security-token') ||
+    headerValue(request.headers, 'x-ci-security-token') ||
+    request.query.find(([k]) => k === 'x-cos-security-token')?.[1] ||
+    ''
+  );
+}
+
+function tokenRejection(request: SignableRequest, key: KnownKey, nowMs: number): SignatureRejection | undefined {
+  const sent = tokenOf(request);
+  if (!key.token) {
+    if (!sent) return undefined;
+    return { status: 400, code: 'InvalidToken', message: 'The provided token is malformed or otherwise invalid.' };
+  }
+  if (!sent) return { status: 403, code: 'AccessDenied', message: 'Temporary keys need x-cos-security-token.' };
+  if (!safeEqualText(sent, key.token.value)) {
+    return { status: 400, code: 'InvalidToken', message: 'The provided token is malformed or otherwise invalid.' };
+  }
+  if (nowMs >= key.token.expiresMs)
+    return { status: 400, code: 'ExpiredToken', message: 'The provided token has expired.' };
+  return undefined;
+}
+
+function safeEqualText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function safeEqualHex(a: string, b: string): boolean {
@@ -96,33 +154,39 @@ function safeEqualHex(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** How {@link verifyCosRequest} finds keys and what it tolerates. */
+export interface VerifyOptions {
+  /** The key named by `q-ak` (permanent, or temporary with its token), `undefined` when unknown. */
+  keyFor: (accessKeyId: string) => KnownKey | undefined;
+  nowMs: number;
+  /** Seconds of clock skew allowed on each side of the signature's window; default {@link DEFAULT_CLOCK_SKEW_SECONDS}. */
+  skewSeconds?: number;
+}
+
 /**
- * Verifies a request's Authorization header against the configured credentials at `nowMs`; returns `undefined` when
- * it is valid, else the COS-style rejection.
+ * Verifies a request's Authorization header and security token from its headers and query alone (never the body);
+ * returns `undefined` when it is valid, else the COS-style rejection. Order: header present and sha1, key known,
+ * time window (with skew), signature, then the token (so a forged request learns nothing about tokens).
  */
-export function verifyCosRequest(
-  request: SignableRequest,
-  credentials: { secretId: string; secretKey: string },
-  nowMs: number,
-): SignatureRejection | undefined {
+export function verifyCosRequest(request: SignableRequest, options: VerifyOptions): SignatureRejection | undefined {
   const header = headerValue(request.headers, 'authorization');
-  if (!header) return { code: 'AccessDenied', message: 'Access Denied.' };
+  if (!header) return { status: 403, code: 'AccessDenied', message: 'Access Denied.' };
   const auth = parseCosAuthorization(header);
   if (!auth || auth.algorithm.toLowerCase() !== 'sha1') {
-    return { code: 'AccessDenied', message: 'Access Denied: the Authorization header is not a sha1 COS signature.' };
+    const message = 'Access Denied: the Authorization header is not a sha1 COS signature.';
+    return { status: 403, code: 'AccessDenied', message };
   }
-  if (auth.accessKeyId !== credentials.secretId) {
-    return { code: 'InvalidAccessKeyId', message: 'The Access Key Id you provided does not exist in our records.' };
+  const key = options.keyFor(auth.accessKeyId);
+  if (!key) {
+    const message = 'The Access Key Id you provided does not exist in our records.';
+    return { status: 403, code: 'InvalidAccessKeyId', message };
   }
-  const nowSeconds = Math.floor(nowMs / 1000);
-  if (!withinWindow(auth.signTime, nowSeconds) || !withinWindow(auth.keyTime, nowSeconds)) {
-    return { code: 'AccessDenied', message: 'Request has expired' };
+  const skew = options.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  const late = timeRejection(auth, Math.floor(options.nowMs / 1000), skew);
+  if (late) return late;
+  if (!safeEqualHex(computeCosSignature(request, auth, key.secretKey), auth.signature)) {
+    const message = 'The request signature we calculated does not match the signature you provided.';
+    return { status: 403, code: 'SignatureDoesNotMatch', message };
   }
-  if (!safeEqualHex(computeCosSignature(request, auth, credentials.secretKey), auth.signature)) {
-    return {
-      code: 'SignatureDoesNotMatch',
-      message: 'The request signature we calculated does not match the signature you provided.',
-    };
-  }
-  return undefined;
+  return tokenRejection(request, key, options.nowMs);
 }

@@ -14,6 +14,10 @@ export interface EmulatorCounters {
   callbacksDelivered: number;
   /** Faults injected by kind, e.g. `POST /asr_jobs:5xx`, `POST /asr_jobs:throttle`, `submit:lostResponse`. */
   faultsInjected: Record<string, number>;
+  /** Requests refused by signature or token checks, by error code (e.g. `ExpiredToken`, `SignatureDoesNotMatch`). */
+  authRejections: Record<string, number>;
+  /** Request bodies read (only requests that passed the signature check are read). */
+  bodiesRead: number;
 }
 
 /** A zeroed counter set. */
@@ -26,6 +30,8 @@ export function emptyCounters(): EmulatorCounters {
     callbacksSent: 0,
     callbacksDelivered: 0,
     faultsInjected: {},
+    authRejections: {},
+    bodiesRead: 0,
   };
 }
 

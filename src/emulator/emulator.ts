@@ -14,6 +14,8 @@ import { DebouncedWriter, decodeObject, encodeObjects, loadState, saveState } fr
 import type { ServerContext } from './server';
 import { createRequestHandler } from './server';
 import { SetupState } from './setup/state';
+import { DEFAULT_CLOCK_SKEW_SECONDS } from './cos-signature';
+import { TokenStore } from './sts';
 
 const STATE_WRITE_DELAY_MS = 50;
 const VIRTUAL_COS_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.cos\.[a-z0-9-]+\.myqcloud\.com(?::\d+)?$/i;
@@ -47,6 +49,7 @@ class Emulator {
   readonly callbacks: CallbackDispatcher;
   readonly engine: JobEngine;
   readonly setup: SetupState;
+  readonly tokens: TokenStore;
   private readonly writer: DebouncedWriter | undefined;
 
   constructor(private readonly options: EmulatorOptions) {
@@ -69,6 +72,9 @@ class Emulator {
       clock: Date.now,
       onChange: () => undefined,
     });
+    this.tokens = new TokenStore(options.credentials, Date.now);
+    for (const issued of options.temporaryCredentials ?? []) this.tokens.add(issued);
+    for (const q of options.queues ?? []) this.setup.addQueue(q.bucket ?? this.defaults.bucket, q.queueId, q.name);
     this.engine = new JobEngine({
       objects: this.objects,
       counters: () => this.counters,
@@ -95,6 +101,8 @@ class Emulator {
     for (const entry of restored?.objects ?? []) {
       this.objects.restore(entry.bucket, entry.key, decodeObject(entry.object));
     }
+    // Queues are not persisted; the ones restored jobs name are known again, so they can be listed and reused.
+    for (const job of restored?.jobs ?? []) this.setup.addQueue(job.bucket, job.queueId);
     this.engine.restore(restored?.jobs ?? []);
     this.engine.applyPausedQueues(this.pausedQueues());
   }
@@ -126,7 +134,10 @@ class Emulator {
       setup: this.setup,
       queuesChanged: () => this.engine.applyPausedQueues(this.pausedQueues()),
       earlyJobs: this.earlyJobs,
-      credentials: this.options.credentials,
+      tokens: this.tokens,
+      skewSeconds: this.options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
+      issueCredentials: (seconds) => this.tokens.issue(seconds),
+      addQueue: (bucket, queueId) => this.setup.addQueue(bucket ?? this.defaults.bucket, queueId).queueId,
       defaults: this.defaults,
       clock: Date.now,
     };
@@ -162,6 +173,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     setFaults: (patch) => emulator.setFaults(patch),
     counters: () => snapshotCounters(emulator.counters),
     putObject: (bucket, key, body) => void emulator.objects.put(bucket, key, Buffer.from(body)),
+    issueCredentials: (durationSeconds = 1800) => emulator.tokens.issue(durationSeconds),
+    addQueue: (bucket, queueId) => emulator.setup.addQueue(bucket ?? emulator.defaults.bucket, queueId).queueId,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

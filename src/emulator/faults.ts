@@ -46,6 +46,12 @@ export interface FaultConfig {
   failJobs: ForcedFailure[];
   /** Queue ids whose waiting jobs are held in state `Pause` (a paused CI queue) until the id is removed. */
   pausedQueues: string[];
+  /** New jobs start `Running` as they are submitted (queue time skipped), so CI refuses to cancel them. */
+  startJobsAtOnce: boolean;
+  /** Temporary tokens issued before this epoch ms are refused with `ExpiredToken` (`Date.now()` = expire all). 0 = off. */
+  expireTokensIssuedBefore: number;
+  /** Temporary tokens are refused with `ExpiredToken` once older than this many ms, whatever their ExpiredTime. 0 = off. */
+  tokenLifetimeMs: number;
 }
 
 /** A configuration that injects nothing. */
@@ -60,6 +66,9 @@ export function noFaults(): FaultConfig {
     callbackReorderWindow: 0,
     failJobs: [],
     pausedQueues: [],
+    startJobsAtOnce: false,
+    expireTokensIssuedBefore: 0,
+    tokenLifetimeMs: 0,
   };
 }
 
@@ -69,7 +78,13 @@ export class InvalidFaultConfigError extends TencentCiAsrError {
 }
 
 const SHARES = ['callbackDropShare', 'callbackDuplicateShare', 'callbackEarlyShare'] as const;
-const COUNTS = ['loseSubmitResponses', 'callbackDelayMs', 'callbackReorderWindow'] as const;
+const COUNTS = [
+  'loseSubmitResponses',
+  'callbackDelayMs',
+  'callbackReorderWindow',
+  'expireTokensIssuedBefore',
+  'tokenLifetimeMs',
+] as const;
 
 function isShare(value: unknown): boolean {
   return value === undefined || (typeof value === 'number' && value >= 0 && value <= 1);
@@ -114,6 +129,9 @@ export function mergeFaults(current: FaultConfig, patch: Partial<FaultConfig>): 
     (Array.isArray(patch.pausedQueues) && patch.pausedQueues.every((q) => typeof q === 'string'))
       ? []
       : ['pausedQueues must be an array of queue ids']),
+    ...(patch.startJobsAtOnce === undefined || typeof patch.startJobsAtOnce === 'boolean'
+      ? []
+      : ['startJobsAtOnce must be true or false']),
   ];
   if (problems.length > 0) throw new InvalidFaultConfigError(`Invalid fault config: ${problems.join('; ')}`);
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));

@@ -11,12 +11,14 @@ import type { CallbackRetry } from './callbacks';
 import type { EmulatorCounters } from './counters';
 import type { FaultConfig } from './faults';
 import type { EmulatorTemplate } from './submit-request';
+import type { IssuedCredentials } from './sts';
 
 export type { CallbackRetry } from './callbacks';
 export type { EmulatorCounters } from './counters';
 export type { FaultConfig, ForcedFailure, RouteFaults } from './faults';
 export { noFaults } from './faults';
 export type { EmulatorTemplate } from './submit-request';
+export type { IssuedCredentials } from './sts';
 export { silentWav, parseWavHeader } from './wav';
 export { TRANSCRIPT_SUFFIX } from './transcript';
 export { startEmulator } from './emulator';
@@ -27,8 +29,20 @@ export interface EmulatorOptions {
   port?: number;
   /** Address to listen on; default `127.0.0.1` (the admin API has no authentication: keep it on loopback). */
   host?: string;
-  /** Every CI/COS request must carry a COS signature made with these. */
+  /** Every CI/COS request must carry a COS signature made with these, or with temporary keys the emulator issued. */
   credentials: { secretId: string; secretKey: string };
+  /**
+   * Temporary keys valid from the start (as `issueCredentials` returns them). A request signed with one must carry
+   * its `Token` (`x-cos-security-token`/`x-ci-security-token`) and is refused with `ExpiredToken` after `ExpiredTime`.
+   */
+  temporaryCredentials?: readonly IssuedCredentials[];
+  /** Clock skew tolerated on each side of a signature's time window, in seconds; default 900 (docs/emulator.md). */
+  clockSkewSeconds?: number;
+  /**
+   * Queues besides each bucket's default one (`bucket` defaults to the default bucket). A `QueueId` that is neither is
+   * refused on submit and list, as CI does.
+   */
+  queues?: ReadonlyArray<{ bucket?: string; queueId: string; name?: string }>;
   /** Bucket served for requests whose Host is not a `*.myqcloud.com` virtual host; default `emulator-1250000000`. */
   defaultBucket?: string;
   /** Region of the default bucket; default `ap-guangzhou`. */
@@ -70,4 +84,8 @@ export interface RunningEmulator {
   counters(): EmulatorCounters;
   /** Seeds an object directly, without a signed request. */
   putObject(bucket: string, key: string, body: Buffer | string): void;
+  /** Issues temporary keys valid for `durationSeconds` (default 1800), as STS would; same as `POST /_emulator/sts`. */
+  issueCredentials(durationSeconds?: number): IssuedCredentials;
+  /** Adds a queue to `bucket` (default bucket when unset) and returns its id; same as `POST /_emulator/queues`. */
+  addQueue(bucket?: string, queueId?: string): string;
 }

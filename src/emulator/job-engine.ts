@@ -113,6 +113,14 @@ export class JobEngine {
     return this.finish(jobId, false);
   }
 
+  /** Starts a waiting job at once, ignoring queue time (the start-jobs-at-once fault): CI then refuses to cancel it. */
+  startNow(jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (!job || job.state !== 'Submitted') return;
+    this.save(startJob(job, this.deps.clock()));
+    this.later(this.deps.timings.runningMs, () => void this.finish(jobId, true));
+  }
+
   /** Loads persisted jobs and resumes the unfinished ones. */
   restore(jobs: EmulatedJob[]): void {
     for (const job of jobs) {

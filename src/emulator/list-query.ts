@@ -66,10 +66,11 @@ export function parseListQuery(params: ReadonlyMap<string, string>): ListQuery {
 function matches(job: EmulatedJob, query: ListQuery): boolean {
   if (query.queueId !== undefined && job.queueId !== query.queueId) return false;
   if (query.states !== 'All' && !query.states.includes(job.state)) return false;
-  // CI times have whole seconds, so the window compares at second precision, both ends inclusive.
+  // CI times have whole seconds, so the window compares at second precision. Tencent documents both ends as strict:
+  // "creation time greater than startCreationTime" and "less than endCreationTime" (docs/emulator.md).
   const created = Math.floor(job.creationMs / 1000) * 1000;
-  if (query.startMs !== undefined && created < query.startMs) return false;
-  return query.endMs === undefined || created <= query.endMs;
+  if (query.startMs !== undefined && created <= query.startMs) return false;
+  return query.endMs === undefined || created < query.endMs;
 }
 
 /** Filters, orders and pages jobs; the token is the `seq` of the page's last job, stable while jobs are added. */

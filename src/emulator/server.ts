@@ -12,12 +12,16 @@ import type { ApiResponse } from './http-util';
 import { errorResponse, newRequestId, readBody, sendResponse } from './http-util';
 import type { ObjectStore } from './object-store';
 import type { RequestTarget } from './routing';
+import type { TokenStore } from './sts';
 import { ciRouteName, cosRouteName, resolveTarget } from './routing';
 
 /** Everything a request may touch. */
 export interface ServerContext extends CiContext, AdminContext {
   objects: ObjectStore;
-  credentials: { secretId: string; secretKey: string };
+  /** Permanent and temporary keys requests may be signed with. */
+  tokens: TokenStore;
+  /** Clock skew tolerated on signatures, seconds. */
+  skewSeconds: number;
   defaults: { bucket: string; region: string };
   clock: () => number;
 }
@@ -53,11 +57,19 @@ async function handleService(ctx: ServerContext, req: IncomingMessage, target: R
   const ciRoute = target.service === 'ci' ? ciRouteName(method, target.pathname, target.query) : undefined;
   const route = target.service === 'ci' ? (ciRoute ?? `${method} ci:unknown`) : cosRouteName(method, target.pathname);
   bump(ctx.counters().requests, route);
-  const body = await readBody(req);
-  await injectRouteFaults(ctx, route);
+  // Authenticate from the headers first, as COS does: an unsigned or expired request is refused before its body is
+  // read and before any fault fires, so faults never mask an authentication error.
   const request = { method, pathname: target.pathname, query: target.query, headers: req.headers };
-  const rejection = verifyCosRequest(request, ctx.credentials, ctx.clock());
-  if (rejection) throw new ApiError(403, rejection.code, rejection.message);
+  const faults = ctx.faults();
+  const keyFor = (id: string) => ctx.tokens.lookup(id, faults);
+  const rejection = verifyCosRequest(request, { keyFor, nowMs: ctx.clock(), skewSeconds: ctx.skewSeconds });
+  if (rejection) {
+    bump(ctx.counters().authRejections, rejection.code);
+    throw new ApiError(rejection.status, rejection.code, rejection.message);
+  }
+  const body = await readBody(req);
+  ctx.counters().bodiesRead++;
+  await injectRouteFaults(ctx, route);
   if (target.service === 'cos') return handleCos(ctx.objects, method, target, req.headers, body);
   if (!ciRoute) throw new ApiError(405, 'MethodNotAllowed', `${method} ${target.pathname} is not a CI ASR route.`);
   return handleCi(ctx, ciRoute, target, body);

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from '../activities/deps';
+import { fileCredentials } from '../ci/credentials';
 import { createTencentClients } from '../ci/factory';
 import type { TencentClients } from '../ci/factory';
 import type { TencentSettings } from '../config/tencent-settings';
@@ -6,10 +7,11 @@ import type { WorkerConfig } from '../config/worker-config';
 
 /** CI and COS clients for `settings` (Tencent Cloud, or the emulator at `endpoint`). */
 export function tencentClientsFrom(settings: TencentSettings): TencentClients {
+  const keys = settings.credentialsFile
+    ? { credentials: fileCredentials(settings.credentialsFile) }
+    : { secretId: settings.secretId, secretKey: settings.secretKey, securityToken: settings.securityToken };
   return createTencentClients({
-    secretId: settings.secretId,
-    secretKey: settings.secretKey,
-    securityToken: settings.securityToken,
+    ...keys,
     bucket: settings.bucket,
     region: settings.region,
     endpoint: settings.endpoint,

@@ -29,6 +29,8 @@ export interface StackOptions {
   workflowBundle: { code: string };
   callbacks?: boolean;
   emulator?: LocalServicesOptions['emulator'];
+  /** Sign with the temporary keys of this token file (see `LocalServicesOptions.credentialsFile`). */
+  credentialsFile?: string;
   /** Start an in-process worker right away; default true. */
   startWorker?: boolean;
   /** Tracing of the worker (the receiver and the caller's client use the process's active tracing). */
@@ -42,6 +44,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
     bucket: TEST_BUCKET,
     region: TEST_REGION,
     callbacks: options.callbacks,
+    credentialsFile: options.credentialsFile,
     emulator: { timings: { queuedMs: 0, runningMs: 150 }, ...options.emulator },
   });
   const taskQueue = `asr-test-${randomUUID()}`;

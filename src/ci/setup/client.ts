@@ -15,6 +15,7 @@ import {
   withoutUndefined,
 } from './validate';
 import { queueUpdateXml } from './xml-body';
+import type { CredentialHooks } from '../signing';
 
 /** How a {@link CiSetupClient} reaches CI. */
 export interface CiSetupClientOptions {
@@ -28,6 +29,8 @@ export interface CiSetupClientOptions {
   regionUrl: string;
   /** Strings to blank out of error messages (credentials). */
   secrets?: readonly string[];
+  /** The credentials requests are signed with, so an expired token is retried with fresh ones. */
+  credentials?: CredentialHooks;
 }
 
 /**

@@ -1,8 +1,10 @@
 import type COS from 'cos-nodejs-sdk-v5';
 import { toCiError } from '../classify';
+import type { ClassifyContext } from '../classify';
 import type { CiCallOptions } from '../types';
 import { CiError } from '../errors';
 import { callSdk } from '../sdk-call';
+import type { CredentialHooks } from '../signing';
 import type { CiSetupAction } from './types';
 
 /** One setup request: what it does (for errors), where it goes and what it carries. */
@@ -28,6 +30,7 @@ export interface SetupTransportOptions {
   baseUrl: string;
   regionUrl: string;
   secrets: readonly string[];
+  credentials?: CredentialHooks;
 }
 
 /** Sends setup requests through `cos.request()` and turns failures into `CiError`s. */
@@ -55,7 +58,7 @@ export class SetupTransport {
           Body: body,
           Headers: headers,
         }),
-      { action: call.action, target: call.target, secrets: this.o.secrets },
+      this.context(call),
       options.signal,
     );
   }
@@ -66,8 +69,12 @@ export class SetupTransport {
     try {
       return read(data);
     } catch (err) {
-      throw toCiError(err, { action: call.action, target: call.target, secrets: this.o.secrets });
+      throw toCiError(err, this.context(call));
     }
+  }
+
+  private context(call: SetupCall): ClassifyContext {
+    return { action: call.action, target: call.target, secrets: this.o.secrets, credentials: this.o.credentials };
   }
 
   /** A `CiError` for something CI answered without (e.g. the bucket has no queue). */

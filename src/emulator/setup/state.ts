@@ -130,21 +130,31 @@ export class SetupState {
   /** The bucket's ASR queue, created on first use (CI creates one queue per bound bucket). */
   queueOf(bucket: string): EmulatedQueue {
     const queueId = defaultQueueId(bucket);
-    let queue = this.queues.get(queueId);
-    if (!queue) {
-      const now = this.options.clock();
-      queue = {
-        queueId,
-        bucket,
-        name: 'asr-default',
-        state: 'Active',
-        maxSize: QUEUE_MAX_SIZE,
-        maxConcurrent: this.options.maxConcurrent,
-        createMs: now,
-        updateMs: now,
-      };
-      this.queues.set(queueId, queue);
-    }
+    return this.queues.get(queueId) ?? this.createQueue(bucket, queueId, 'asr-default');
+  }
+
+  /** Adds a queue to `bucket` (CI accounts can have several; the console creates them), `p` + 32 hex when no id given. */
+  addQueue(bucket: string, queueId = SetupState.newId('p'), name = 'asr-extra'): EmulatedQueue {
+    const existing = this.queue(bucket, queueId);
+    if (existing) return existing;
+    const queue = this.createQueue(bucket, queueId, name);
+    this.options.onChange();
+    return queue;
+  }
+
+  private createQueue(bucket: string, queueId: string, name: string): EmulatedQueue {
+    const now = this.options.clock();
+    const queue: EmulatedQueue = {
+      queueId,
+      bucket,
+      name,
+      state: 'Active',
+      maxSize: QUEUE_MAX_SIZE,
+      maxConcurrent: this.options.maxConcurrent,
+      createMs: now,
+      updateMs: now,
+    };
+    this.queues.set(queueId, queue);
     return queue;
   }
 
