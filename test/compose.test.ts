@@ -99,11 +99,6 @@ const RECEIVER_SOURCES = ['src/receiver/config.ts'];
 const TEMPORAL_CLIENT_VARS = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE'];
 /** Read by Node itself (the heap limit). */
 const NODE_RUNTIME_VARS = ['NODE_OPTIONS'];
-/**
- * The receiver's private admin port (/healthz, /metrics), wired here ahead of the receiver code that serves it
- * (issue 16): drop this list once src/receiver/config.ts reads them, and compare with its loaded config instead.
- */
-const RECEIVER_ADMIN_VARS = ['RECEIVER_ADMIN_HOST', 'RECEIVER_ADMIN_PORT'];
 /** Every image version, in the one file compose reads for them. */
 const VERSIONS = envFile('deploy/versions.env');
 /** No Temporal config file on the test machine may leak into the checks. */
@@ -235,8 +230,7 @@ describe('docker-compose.yml', () => {
       ['worker', WORKER_SOURCES],
       ['receiver', RECEIVER_SOURCES],
     ] as const) {
-      const pending = name === 'receiver' ? RECEIVER_ADMIN_VARS : [];
-      const known = new Set([...namesReadBy(sources), ...TEMPORAL_CLIENT_VARS, ...NODE_RUNTIME_VARS, ...pending]);
+      const known = new Set([...namesReadBy(sources), ...TEMPORAL_CLIENT_VARS, ...NODE_RUNTIME_VARS]);
       const set = env(services[name]!);
       for (const key of Object.keys(set)) assert.ok(known.has(key), `${name} sets ${key}, which no code reads`);
       const empty = resolve({}).compose.services[name]!;
@@ -405,6 +399,8 @@ describe('images, versions and healthchecks', () => {
     assert.equal(healthUrl(services.receiver!).pathname, '/healthz');
     assert.ok(!services.receiver!.ports!.map(containerPort).includes(Number(adminPort)), 'not published');
     assert.match(DOCKERFILE, new RegExp(`^EXPOSE ${receiver.RECEIVER_PORT} ${adminPort}$`, 'm'));
+    const loaded = loadReceiverConfig({ ...NO_CONFIG_FILE, ...receiver });
+    assert.deepEqual([loaded.adminHost, loaded.adminPort], [receiver.RECEIVER_ADMIN_HOST, Number(adminPort)]);
   });
 
   it('lets the one-shot setup steps retry and re-run', () => {
