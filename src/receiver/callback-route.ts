@@ -97,15 +97,12 @@ export async function handleCallback(
   }
   const { accepted, ignored, refused } = report;
   if (report.allFinished) return reject(410, 'workflow_closed');
-  if (report.retryAfter !== undefined) {
+  // A client over its limit is told to wait unless the request carried news for a run (CI's genuine callback).
+  const retryAfter = clientWait > 0 && accepted === 0 ? clientWait : report.retryAfter;
+  if (retryAfter !== undefined) {
     deps.metrics.reject('rate_limited');
-    const counts = { accepted, ignored, refused };
-    return sendJson(
-      res,
-      429,
-      { error: 'rate_limited', ...counts },
-      { headers: { 'retry-after': String(report.retryAfter) } },
-    );
+    const headers = { 'retry-after': String(retryAfter) };
+    return sendJson(res, 429, { error: 'rate_limited', accepted, ignored, refused }, { headers });
   }
   if (accepted + ignored === 0) return reject(403, 'wrong_job');
   deps.metrics.accept();
