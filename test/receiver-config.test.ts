@@ -22,6 +22,7 @@ describe('receiver configuration', () => {
     assert.deepEqual(config.limits, {
       perClient: { burst: 60, perSecond: 20 },
       perWorkflow: { burst: 10, perSecond: 1 },
+      limitedAllowance: { burst: 3, perSecond: 1 },
       trackedKeys: 10_000,
     });
     assert.equal(config.clientAddressHeader, undefined);
@@ -38,6 +39,8 @@ describe('receiver configuration', () => {
       RECEIVER_CLIENT_PER_SECOND: '2',
       RECEIVER_WORKFLOW_BURST: '3',
       RECEIVER_WORKFLOW_PER_SECOND: '4',
+      RECEIVER_LIMITED_BURST: '6',
+      RECEIVER_LIMITED_PER_SECOND: '7',
       RECEIVER_TRACKED_KEYS: '500',
       RECEIVER_CLIENT_ADDRESS_HEADER: 'X-Forwarded-For',
     });
@@ -45,6 +48,7 @@ describe('receiver configuration', () => {
     assert.deepEqual(config.limits, {
       perClient: { burst: 5, perSecond: 2 },
       perWorkflow: { burst: 3, perSecond: 4 },
+      limitedAllowance: { burst: 6, perSecond: 7 },
       trackedKeys: 500,
     });
     assert.equal(config.clientAddressHeader, 'x-forwarded-for');

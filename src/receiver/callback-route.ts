@@ -17,6 +17,8 @@ export interface CallbackRouteDeps extends DeliverDeps {
   secrets: readonly string[];
   /** Authenticated requests per client address. */
   clientLimiter: RateLimiter;
+  /** Requests per workflow still read from clients over their limit, so each run's genuine callback has a way in. */
+  limitedAllowance: RateLimiter;
   /** Header naming the client address when a trusted proxy sets it (its last value); else the socket's peer. */
   clientAddressHeader?: string;
   maxBodyBytes: number;
@@ -77,19 +79,25 @@ export async function handleCallback(
   const logId = verdict === 'valid' ? binding.workflowId : undefined;
   const reject = (status: number, reason: RejectReason, close = false, headers?: Record<string, string>): void => {
     deps.metrics.reject(reason);
-    deps.logger.warn('callback rejected', { status, reason, workflowId: logId });
+    // Rate-limited requests are counted, not logged: a flood must not become a log flood.
+    if (reason !== 'rate_limited') deps.logger.warn('callback rejected', { status, reason, workflowId: logId });
     sendJson(res, status, { error: reason }, { close, headers });
   };
   if (verdict !== 'valid') return reject(...TOKEN_STATUS[verdict]);
   const format = callbackFormat(req.headers['content-type']);
   if (!format) return reject(415, 'unsupported_media_type', true);
-  // Charged before the body is read; an exhausted client still has its body read, for the genuine entry only.
-  const clientWait = deps.clientLimiter.take(clientAddress(deps, req), deps.now().getTime());
+  // Charged before the body is read. A client over its limit is refused unread (cheap), except for a small allowance
+  // per workflow: such a request is read only to find news for the run (CI's genuine callback), else answered 429.
+  const nowMs = deps.now().getTime();
+  const clientWait = deps.clientLimiter.take(clientAddress(deps, req), nowMs);
+  if (clientWait > 0 && deps.limitedAllowance.take(binding.workflowId, nowMs) > 0) {
+    return reject(429, 'rate_limited', true, { 'retry-after': String(clientWait) });
+  }
 
   const read = await readNotifications(deps, req, format);
   if ('aborted' in read) return void res.destroy();
   if ('refusal' in read) return reject(...read.refusal);
-  const report = await deliverEntries(deps, binding, read.notifications, clientWait);
+  const report = await deliverEntries(deps, binding, read.notifications);
   if (report.failure) {
     const retry =
       report.failure === 'temporal_unavailable' ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) } : undefined;

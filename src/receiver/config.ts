@@ -64,6 +64,10 @@ function readLimits(read: ConfigReader): Required<ReceiverLimits> {
       burst: read.integer('RECEIVER_WORKFLOW_BURST', 10, 1, 1_000_000),
       perSecond: read.integer('RECEIVER_WORKFLOW_PER_SECOND', 1, 1, 1_000_000),
     },
+    limitedAllowance: {
+      burst: read.integer('RECEIVER_LIMITED_BURST', 3, 1, 1_000_000),
+      perSecond: read.integer('RECEIVER_LIMITED_PER_SECOND', 1, 1, 1_000_000),
+    },
     trackedKeys: read.integer('RECEIVER_TRACKED_KEYS', 10_000, 100, 10_000_000),
   };
 }
@@ -117,6 +121,7 @@ export const RECEIVER_HELP = [
     'RECEIVER_HEALTH_INTERVAL_MS            Background Temporal health check, 100-600000 (default 5000)',
     'RECEIVER_CLIENT_BURST, _PER_SECOND     Callback requests per client address (default 60, 20)',
     'RECEIVER_WORKFLOW_BURST, _PER_SECOND   Temporal calls per workflow for unknown jobs (default 10, 1)',
+    'RECEIVER_LIMITED_BURST, _PER_SECOND    Requests per workflow read from clients over their limit (default 3, 1)',
     'RECEIVER_TRACKED_KEYS                  Workflows and clients remembered, 100-10000000 (default 10000)',
     'RECEIVER_CLIENT_ADDRESS_HEADER         Header a trusted proxy sets to the client address (default: TCP peer)',
     'RECEIVER_MAX_BODY_BYTES                Largest callback body, 1024-67108864 (default 1048576)',

@@ -35,13 +35,12 @@ const IGNORED: ReadonlySet<EntryVerdict> = new Set<EntryVerdict>(['not_final', '
 /**
  * Delivers the entries of one authenticated callback. Entries decided from the ledger never reach Temporal; the run's
  * own job's first final state ("genuine") skips the limits, so CI's real callback gets through during a flood; any
- * other entry costs a token of the workflow's bucket, and of the client's when `clientWait` says it has none left.
+ * other entry costs a token of the workflow's bucket.
  */
 export async function deliverEntries(
   deps: DeliverDeps,
   binding: CallbackBinding,
   notifications: readonly CiCallbackNotification[],
-  clientWait: number,
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { accepted: 0, ignored: 0, refused: 0, allFinished: true };
   const { workflowId } = binding;
@@ -55,7 +54,7 @@ export async function deliverEntries(
     }
     if (verdict !== 'finished') report.allFinished = false;
     if (verdict === 'unknown') {
-      const wait = clientWait || deps.workflowLimiter.take(workflowId, deps.now().getTime());
+      const wait = deps.workflowLimiter.take(workflowId, deps.now().getTime());
       if (wait > 0) {
         report.retryAfter = Math.max(report.retryAfter ?? 0, wait);
         count(deps, 'rate_limited');

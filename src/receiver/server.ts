@@ -20,6 +20,11 @@ export interface ReceiverLimits {
   perClient?: BucketSettings;
   /** Temporal calls per workflow for entries not known to be its own job's; default burst 10, 1 per second. */
   perWorkflow?: BucketSettings;
+  /**
+   * Requests per workflow still read from a client over its limit (to find the run's genuine callback); default
+   * burst 3, 1 per second.
+   */
+  limitedAllowance?: BucketSettings;
   /** Workflows and clients remembered (ledger and buckets each); default 10 000. */
   trackedKeys?: number;
 }
@@ -83,6 +88,7 @@ function routeDepsFrom(options: ReceiverOptions): CallbackRouteDeps {
     ledger: new DeliveryLedger(trackedKeys),
     clientLimiter: new RateLimiter(options.limits?.perClient ?? { burst: 60, perSecond: 20 }, trackedKeys),
     workflowLimiter: new RateLimiter(options.limits?.perWorkflow ?? { burst: 10, perSecond: 1 }, trackedKeys),
+    limitedAllowance: new RateLimiter(options.limits?.limitedAllowance ?? { burst: 3, perSecond: 1 }, trackedKeys),
     clientAddressHeader: options.clientAddressHeader?.toLowerCase(),
     metrics: new ReceiverMetrics(),
     logger: options.logger ?? createJsonLogger(),
