@@ -8,6 +8,7 @@ import { benchInput } from '../lib/bench-stack';
 import { mapPool, percentile, waitFor } from '../lib/pool';
 import type { ReportRow } from '../lib/report';
 import { round } from '../lib/report';
+import { startFlooder } from '../lib/flooder';
 import { startCallbackTimingProxy } from '../lib/timing-proxy';
 
 /** What the flood measured. */
@@ -147,19 +148,10 @@ export async function runReceiverFlood(
     };
     const target = await startHeld('target');
     const before = await events(bench, target.workflowId);
-    const statuses: Record<string, number> = {};
-    let requests = 0;
-    let genuineDone = false;
+    // Bodies are made up front; the flood runs in its own process so it does not share the measured event loop.
+    const bodies = Array.from({ length: 60 }, (_, i) => floodBody(i, target.jobId, target.tag));
+    const flooder = await startFlooder({ url: target.url, bodies, concurrency: opts.concurrency });
     const started = performance.now();
-    const deadline = started + opts.seconds * 1000;
-    const lane = async (): Promise<void> => {
-      while (performance.now() < deadline || !genuineDone) {
-        const { body, contentType } = floodBody(requests++, target.jobId, target.tag);
-        const res = await fetch(target.url, { method: 'POST', headers: { 'content-type': contentType }, body });
-        await res.arrayBuffer();
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      }
-    };
     const genuineRuns = mapPool(opts.genuine, 4, async (i) => {
       const handle = await client.workflow.start(transcribeMedia, {
         taskQueue,
@@ -172,8 +164,11 @@ export async function runReceiverFlood(
       const sentAt = proxy.firstCallbackAt.get(handle.workflowId);
       if (!sentAt || !closeTime) throw new Error(`${handle.workflowId}: no callback time or close time`);
       return closeTime.getTime() - sentAt;
-    }).finally(() => (genuineDone = true));
-    const [latencies] = await Promise.all([genuineRuns, Promise.all(Array.from({ length: opts.concurrency }, lane))]);
+    });
+    const latencies = await genuineRuns;
+    const remaining = started + opts.seconds * 1000 - performance.now();
+    if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+    const { requests, statuses } = await flooder.stop();
     const seconds = (performance.now() - started) / 1000;
     const added = (await events(bench, target.workflowId)) - before;
     const healthAfter = (await fetch(`${receiver.adminUrl}/healthz`)).status;
