@@ -4,7 +4,9 @@
  * BENCH_WORKFLOWS (throughput, default 500), BENCH_JOB_MS (emulated job length, 200), BENCH_LATENCY_WORKFLOWS (200; half as many more run one at a time),
  * BENCH_POLL_WORKFLOWS (20), BENCH_POLL_SCALE (time compression of the 10-minute job, 30), BENCH_RSS_WORKFLOWS
  * (waiting runs actually started, 3000, in four steps; RSS at 10,000 is extrapolated unless this is 10000),
- * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4).
+ * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4), BENCH_FLOOD_SECONDS (receiverFlood, 10),
+ * BENCH_FLOOD_CONCURRENCY (flooding clients, 16), BENCH_FLOOD_GENUINE (runs completing by callback meanwhile, 40).
+ * `npm run bench -- receiverFlood` runs that scenario alone.
  */
 import { startBenchStack } from './lib/bench-stack';
 import type { BenchWorkerOptions } from './lib/bench-stack';
@@ -13,6 +15,7 @@ import { buildReport } from './report-figures';
 import { printTable } from './lib/report';
 import { runCallbackPath } from './scenarios/callback-latency';
 import { runPolling } from './scenarios/polling';
+import { receiverFloodReport, runReceiverFlood } from './scenarios/receiver-flood';
 import { runThroughput } from './scenarios/throughput';
 import type { RssWorkerTuning } from './scenarios/worker-rss';
 import { runWorkerRss } from './scenarios/worker-rss';
@@ -51,7 +54,13 @@ async function main(): Promise<void> {
     pollScale: sizeFromEnv('BENCH_POLL_SCALE', 30),
     rssWorkflows: sizeFromEnv('BENCH_RSS_WORKFLOWS', 3_000),
     latencyConcurrency: sizeFromEnv('BENCH_LATENCY_CONCURRENCY', 4),
+    floodSeconds: sizeFromEnv('BENCH_FLOOD_SECONDS', 10),
+    floodConcurrency: sizeFromEnv('BENCH_FLOOD_CONCURRENCY', 16),
+    floodGenuine: sizeFromEnv('BENCH_FLOOD_GENUINE', 40),
   };
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => name !== 'receiverFlood');
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (known alone: receiverFlood)`);
   installQuietRuntime();
   progress('starting dev server, emulator, receiver');
   const bench = await startBenchStack(
@@ -59,6 +68,23 @@ async function main(): Promise<void> {
     WORKER_OPTIONS,
   );
   try {
+    const flood = async () => {
+      progress(`receiverFlood: one valid URL flooded for ${sizes.floodSeconds} s`);
+      const result = await runReceiverFlood(bench, {
+        seconds: sizes.floodSeconds,
+        concurrency: sizes.floodConcurrency,
+        genuine: sizes.floodGenuine,
+      });
+      return receiverFloodReport(result);
+    };
+    if (only.includes('receiverFlood')) {
+      const report = await flood();
+      printTable(report.rows);
+      console.log(
+        JSON.stringify({ receiverFlood: report.json, wallSeconds: Math.round((performance.now() - started) / 1000) }),
+      );
+      return;
+    }
     progress('throughput');
     const throughput = await runThroughput(bench, sizes.workflows, sizes.jobMs);
     progress('callback path, one at a time');
@@ -70,9 +96,11 @@ async function main(): Promise<void> {
     progress(`worker RSS with up to ${sizes.rssWorkflows} waiting workflows`);
     const steps = [1, 2, 3, 4].map((quarter) => Math.round((sizes.rssWorkflows * quarter) / 4));
     const rss = await runWorkerRss(bench, steps, RSS_TARGET, RSS_WORKER_TUNING);
+    const receiverFlood = await flood();
     const report = buildReport({ sizes, callbackPath, sequential, throughput, polling, rss });
-    printTable(report.rows);
-    console.log(JSON.stringify({ ...report.json, wallSeconds: Math.round((performance.now() - started) / 1000) }));
+    printTable([...report.rows, ...receiverFlood.rows]);
+    const wallSeconds = Math.round((performance.now() - started) / 1000);
+    console.log(JSON.stringify({ ...report.json, receiverFlood: receiverFlood.json, wallSeconds }));
   } finally {
     await bench.stop();
   }

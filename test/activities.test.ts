@@ -147,10 +147,14 @@ describe('activities against the CI emulator', () => {
     }[];
     const url = new URL(jobs.find((j) => j.jobId === job.jobId)?.callbackUrl ?? 'https://missing/');
     assert.equal(url.origin, 'https://callbacks.example.com');
-    assert.equal(url.pathname, `/ci/callback/${encodeURIComponent(workflowId)}`);
+    assert.equal(url.pathname, `/ci/callback/v2/${Buffer.from(workflowId).toString('base64url')}`);
+    const tag = url.searchParams.get('tag') ?? undefined;
+    assert.match(tag ?? '', /^temporal-asr:v1:[0-9a-f]{40}$/, 'bound to the job tag');
     const verdict = (id: string) =>
       verifyCallbackToken({
+        version: 2,
         workflowId: id,
+        jobTag: tag,
         exp: url.searchParams.get('exp'),
         sig: url.searchParams.get('sig'),
         secrets: [services.secrets.callbackSecret],

@@ -102,11 +102,6 @@ const NODE_RUNTIME_VARS = ['NODE_OPTIONS'];
 /** Read by src/observability/tracing.ts in both processes (the standard OpenTelemetry variable). */
 const OTEL_VARS = ['OTEL_EXPORTER_OTLP_ENDPOINT'];
 /**
- * The receiver's private admin port (/healthz, /metrics), wired here ahead of the receiver code that serves it
- * (issue 16): drop this list once src/receiver/config.ts reads them, and compare with its loaded config instead.
- */
-const RECEIVER_ADMIN_VARS = ['RECEIVER_ADMIN_HOST', 'RECEIVER_ADMIN_PORT'];
-/**
  * Read by the worker but deliberately not passed by compose: the stack runs the worker with the static keys it
  * requires; rotating STS keys need a mounted token file instead of those keys (a compose profile for that is open).
  */
@@ -244,14 +239,7 @@ describe('docker-compose.yml', () => {
       ['worker', WORKER_SOURCES],
       ['receiver', RECEIVER_SOURCES],
     ] as const) {
-      const pending = name === 'receiver' ? RECEIVER_ADMIN_VARS : [];
-      const known = new Set([
-        ...namesReadBy(sources),
-        ...TEMPORAL_CLIENT_VARS,
-        ...NODE_RUNTIME_VARS,
-        ...OTEL_VARS,
-        ...pending,
-      ]);
+      const known = new Set([...namesReadBy(sources), ...TEMPORAL_CLIENT_VARS, ...NODE_RUNTIME_VARS, ...OTEL_VARS]);
       const set = env(services[name]!);
       for (const key of Object.keys(set)) assert.ok(known.has(key), `${name} sets ${key}, which no code reads`);
       const empty = resolve({}).compose.services[name]!;
@@ -423,6 +411,8 @@ describe('images, versions and healthchecks', () => {
     assert.equal(healthUrl(services.receiver!).pathname, '/healthz');
     assert.ok(!services.receiver!.ports!.map(containerPort).includes(Number(adminPort)), 'not published');
     assert.match(DOCKERFILE, new RegExp(`^EXPOSE ${receiver.RECEIVER_PORT} ${adminPort}$`, 'm'));
+    const loaded = loadReceiverConfig({ ...NO_CONFIG_FILE, ...receiver });
+    assert.deepEqual([loaded.adminHost, loaded.adminPort], [receiver.RECEIVER_ADMIN_HOST, Number(adminPort)]);
   });
 
   it('lets the one-shot setup steps retry and re-run', () => {

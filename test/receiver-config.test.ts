@@ -18,6 +18,58 @@ describe('receiver configuration', () => {
     assert.equal(config.temporalTimeoutMs, 5_000);
     assert.equal(config.temporal.namespace, 'asr');
     assert.equal(config.temporal.connectionOptions.address, 'temporal.internal:7233');
+    assert.deepEqual([config.adminHost, config.adminPort, config.healthIntervalMs], ['127.0.0.1', 9465, 5_000]);
+    assert.deepEqual(config.limits, {
+      perClient: { burst: 60, perSecond: 20 },
+      perWorkflow: { burst: 10, perSecond: 1 },
+      limitedAllowance: { burst: 3, perSecond: 1 },
+      trackedKeys: 10_000,
+    });
+    assert.equal(config.clientAddressHeader, undefined);
+  });
+
+  it('reads the admin listener, health interval and rate limits', () => {
+    const config = loadReceiverConfig({
+      ...base,
+      CALLBACK_SECRET: TEST_SECRET,
+      RECEIVER_ADMIN_HOST: '0.0.0.0',
+      RECEIVER_ADMIN_PORT: '9999',
+      RECEIVER_HEALTH_INTERVAL_MS: '1000',
+      RECEIVER_CLIENT_BURST: '5',
+      RECEIVER_CLIENT_PER_SECOND: '2',
+      RECEIVER_WORKFLOW_BURST: '3',
+      RECEIVER_WORKFLOW_PER_SECOND: '4',
+      RECEIVER_LIMITED_BURST: '6',
+      RECEIVER_LIMITED_PER_SECOND: '7',
+      RECEIVER_TRACKED_KEYS: '500',
+      RECEIVER_CLIENT_ADDRESS_HEADER: 'X-Forwarded-For',
+    });
+    assert.deepEqual([config.adminHost, config.adminPort, config.healthIntervalMs], ['0.0.0.0', 9999, 1_000]);
+    assert.deepEqual(config.limits, {
+      perClient: { burst: 5, perSecond: 2 },
+      perWorkflow: { burst: 3, perSecond: 4 },
+      limitedAllowance: { burst: 6, perSecond: 7 },
+      trackedKeys: 500,
+    });
+    assert.equal(config.clientAddressHeader, 'x-forwarded-for');
+  });
+
+  it('refuses an admin port equal to the callback port, zero limits and a bad header name', () => {
+    assert.throws(
+      () =>
+        loadReceiverConfig({
+          ...base,
+          CALLBACK_SECRET: TEST_SECRET,
+          RECEIVER_PORT: '9465',
+          RECEIVER_CLIENT_BURST: '0',
+          RECEIVER_CLIENT_ADDRESS_HEADER: 'x forwarded',
+        }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.problems.includes('RECEIVER_ADMIN_PORT must differ from the callback port') &&
+        err.problems.some((p) => p.startsWith('RECEIVER_CLIENT_BURST must be a whole number from 1')) &&
+        err.problems.some((p) => p.startsWith('RECEIVER_CLIENT_ADDRESS_HEADER must be a header name')),
+    );
   });
 
   it('reads every variable, with --port over RECEIVER_PORT, and an API key implying TLS', () => {

@@ -163,9 +163,9 @@ describe('callback receiver under random and malformed requests', () => {
       { numRuns: 1_000 },
     );
     assert.equal(calls.signal, 0);
-    const health = await send(`${receiver.url}/healthz`, { method: 'GET' });
+    const health = await send(`${receiver.adminUrl}/healthz`, { method: 'GET' });
     assert.equal(health.status, 200);
-    const metrics = await send(`${receiver.url}/metrics`, { method: 'GET' });
+    const metrics = await send(`${receiver.adminUrl}/metrics`, { method: 'GET' });
     assert.doesNotMatch(metrics.body, /reason="internal"/);
   });
 });

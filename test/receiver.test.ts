@@ -68,11 +68,13 @@ describe('callback receiver on a real Temporal server', () => {
       args: [distinctJobs],
     });
 
-  /** Runs `fn` and asserts it caused no signal or describe call to Temporal. */
+  /** Runs `fn` and asserts it caused no signal, update, query or describe call to Temporal. */
   async function untouched(fn: () => Promise<void>): Promise<void> {
     const before = { ...calls };
     await fn();
     assert.equal(calls.signal, before.signal, 'no signal reached Temporal');
+    assert.equal(calls.update, before.update, 'no update reached Temporal');
+    assert.equal(calls.query, before.query, 'no query reached Temporal');
     assert.equal(calls.describe, before.describe, 'no describe reached Temporal');
   }
 
@@ -180,7 +182,7 @@ describe('callback receiver on a real Temporal server', () => {
       });
       assert.equal(chunked.status, 413);
     });
-    assert.equal((await send(`${receiver.url}/healthz`, { method: 'GET' })).status, 200);
+    assert.equal((await send(`${receiver.adminUrl}/healthz`, { method: 'GET' })).status, 200);
   });
 
   it('answers 415 for other content types, 400 for malformed or incomplete bodies', async () => {
@@ -235,20 +237,28 @@ describe('callback receiver on a real Temporal server', () => {
     const url = callbackUrl(receiver.url, handle.workflowId);
     assert.equal((await postCallback(url, body)).status, 200);
     await handle.result();
-    const closed = await postCallback(url, body);
+    const replay = await postCallback(url, body);
+    assert.deepEqual([replay.status, JSON.parse(replay.body)], [200, { accepted: 0, ignored: 1 }], 'collapsed');
+    const closed = await postCallback(url, xmlNotification([{ jobId: 'j-late', state: 'Success' }]));
     assert.equal(closed.status, 410);
+    const after = { ...calls };
+    assert.equal((await postCallback(url, xmlNotification([{ jobId: 'j-later', state: 'Failed' }]))).status, 410);
+    assert.deepEqual(calls, after, 'a workflow known to be closed is answered without Temporal');
   });
 
-  it('accepts duplicate deliveries and the workflow is unaffected', async () => {
+  it('answers duplicate deliveries 200 and collapses them before Temporal', async () => {
     const handle = await startCollector(2);
     const url = callbackUrl(receiver.url, handle.workflowId);
     const first = xmlNotification([{ jobId: 'dup-1', state: 'Success' }]);
     assert.equal((await postCallback(url, first)).status, 200);
-    assert.equal((await postCallback(url, first)).status, 200);
+    await untouched(async () => {
+      const again = await postCallback(url, first);
+      assert.deepEqual([again.status, JSON.parse(again.body)], [200, { accepted: 0, ignored: 1 }]);
+    });
     const delivered = await handle.query(deliveredCallbacksQuery);
     assert.deepEqual(
       delivered.map((c) => c.jobId),
-      ['dup-1', 'dup-1'],
+      ['dup-1'],
     );
     assert.equal((await postCallback(url, xmlNotification([{ jobId: 'dup-2', state: 'Failed' }]))).status, 200);
     assert.deepEqual(
@@ -264,7 +274,11 @@ describe('callback receiver on a real Temporal server', () => {
       assert.equal((await send(`${receiver.url}/`, { method: 'GET' })).status, 404);
       assert.equal((await send(`${receiver.url}/ci/callback/a/b`, { method: 'POST' })).status, 404);
       assert.equal((await send(`${receiver.url}/ci/callback/%E0%A4%A`, { method: 'POST' })).status, 404);
-      assert.equal((await send(`${receiver.url}/healthz`, { method: 'POST' })).status, 405);
+      assert.equal((await send(`${receiver.url}/ci/callback/v2/not*base64`, { method: 'POST' })).status, 404);
+      assert.equal((await send(`${receiver.url}/healthz`, { method: 'GET' })).status, 404, 'not on the public port');
+      assert.equal((await send(`${receiver.url}/metrics`, { method: 'GET' })).status, 404, 'not on the public port');
+      assert.equal((await send(`${receiver.adminUrl}/healthz`, { method: 'POST' })).status, 405);
+      assert.equal((await send(`${receiver.adminUrl}${new URL(url).pathname}`, { method: 'POST' })).status, 404);
       const huge = await send(url, { headers: { 'x-filler': 'a'.repeat(20 * 1024) }, body: '' });
       assert.equal(huge.status, 431);
     });
@@ -285,11 +299,15 @@ describe('callback receiver on a real Temporal server', () => {
     assert.match(await answer, /^HTTP\/1\.1 408/);
   });
 
-  it('reports health and Prometheus metrics', async () => {
-    const health = await send(`${receiver.url}/healthz`, { method: 'GET' });
-    assert.equal(health.status, 200);
-    assert.deepEqual(JSON.parse(health.body), { temporal: 'ok' });
-    const metrics = await send(`${receiver.url}/metrics`, { method: 'GET' });
+  it('reports health from its background check, and Prometheus metrics, on the admin port', async () => {
+    for (let i = 0; i < 3; i++) {
+      const health = await send(`${receiver.adminUrl}/healthz`, { method: 'GET' });
+      assert.equal(health.status, 200);
+      const { temporal: state, checkedAt } = JSON.parse(health.body) as { temporal: string; checkedAt: string };
+      assert.equal(state, 'ok');
+      assert.ok(!Number.isNaN(Date.parse(checkedAt)));
+    }
+    const metrics = await send(`${receiver.adminUrl}/metrics`, { method: 'GET' });
     assert.equal(metrics.status, 200);
     assert.match(metrics.body, /^ci_callback_accepted_total [1-9]/m);
     assert.match(metrics.body, /^ci_callback_rejected_total\{reason="token_invalid"\} [1-9]/m);
@@ -307,14 +325,15 @@ describe('callback receiver on a real Temporal server', () => {
       logger: captureLogger().logger,
     });
     try {
-      const health = await send(`${offline.url}/healthz`, { method: 'GET' });
+      const health = await send(`${offline.adminUrl}/healthz`, { method: 'GET' });
       assert.equal(health.status, 503);
-      assert.deepEqual(JSON.parse(health.body), { temporal: 'unavailable' });
+      assert.equal((JSON.parse(health.body) as { temporal: string }).temporal, 'unavailable');
       const res = await postCallback(
         callbackUrl(offline.url, 'wf-offline'),
         xmlNotification([{ jobId: 'j', state: 'Success' }]),
       );
       assert.equal(res.status, 503);
+      assert.equal(res.headers['retry-after'], '5');
       assert.deepEqual(JSON.parse(res.body), { error: 'temporal_unavailable' });
     } finally {
       await offline.close();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { callbackTarget, splitUrl } from '../../src/receiver/callback-path';
 
 /** A pass-through HTTP proxy in front of the callback receiver that notes when each workflow's first callback came. */
 export interface CallbackTimingProxy {
@@ -10,8 +11,6 @@ export interface CallbackTimingProxy {
   firstCallbackAt: Map<string, number>;
   close(): Promise<void>;
 }
-
-const CALLBACK_PATH = /^\/ci\/callback\/([^/?]+)/;
 
 function forward(target: URL, req: IncomingMessage, res: ServerResponse): void {
   const upstream = request(
@@ -36,8 +35,7 @@ export async function startCallbackTimingProxy(receiverUrl: string): Promise<Cal
   const target = new URL(receiverUrl);
   const firstCallbackAt = new Map<string, number>();
   const server = createServer((req, res) => {
-    const match = CALLBACK_PATH.exec(req.url ?? '');
-    const id = match?.[1] ? decodeURIComponent(match[1]) : undefined;
+    const id = callbackTarget(splitUrl(req.url ?? '').path)?.workflowId;
     if (id && !firstCallbackAt.has(id)) firstCallbackAt.set(id, Date.now());
     forward(target, req, res);
   });

@@ -74,6 +74,8 @@ export async function submitStepJob(
           mintCallbackUrl({
             ...deps.callbacks,
             workflowId: execution.workflowId,
+            // The URL vouches only for this job: the receiver refuses entries whose UserData is not this tag.
+            jobTag: tag,
             expiresAt: new Date(input.callbackExpiresAt),
           }),
         )

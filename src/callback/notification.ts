@@ -14,6 +14,8 @@ export interface CiCallbackNotification {
   code?: string;
   /** `JobsDetail/Message`, when present and not empty. */
   message?: string;
+  /** `Operation/UserData`: the job tag the submit activity set, which a v2 callback URL is bound to. */
+  userData?: string;
   /** Result fields from `Operation/SpeechRecognitionResult`, when the job produced one. */
   result?: { objectName?: string; detailObjectName?: string; audioTime?: string };
 }
@@ -120,6 +122,9 @@ function toNotification(detail: unknown): CiCallbackNotification {
   const message = leaf(detail.Message);
   if (code) notification.code = code.slice(0, 256);
   if (message) notification.message = message.slice(0, 2048);
+  const operation = detail.Operation;
+  const userData = isRecord(operation) ? leaf(operation.UserData) : undefined;
+  if (userData) notification.userData = userData.slice(0, 1024);
   const result = resultOf(detail);
   if (result) notification.result = result;
   return notification;

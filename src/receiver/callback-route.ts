@@ -1,24 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CallbackTokenVerdict } from '../callback/token';
+import type { CallbackBinding, CallbackTokenVerdict } from '../callback/token';
 import { inCallbackSpan } from '../observability/callback-trace';
 import { verifyCallbackToken } from '../callback/token';
 import type { CallbackPayloadProblem, CiCallbackNotification } from '../callback/notification';
 import { CallbackPayloadError, parseJsonNotification, parseXmlNotification } from '../callback/notification';
 import type { CallbackFormat } from './http';
 import { BodyReadError, callbackFormat, readBody, sendJson } from './http';
-import type { ReceiverLogger } from './logger';
-import type { ReceiverMetrics, RejectReason } from './metrics';
-import type { SignalOutcome, TemporalGateway } from './temporal';
+import type { CallbackTarget } from './callback-path';
+import type { DeliverDeps } from './deliver';
+import { deliverEntries } from './deliver';
+import type { RejectReason } from './metrics';
+import type { RateLimiter } from './rate-limit';
+import type { SignalOutcome } from './temporal';
 
 /** What the callback route needs from the receiver. */
-export interface CallbackRouteDeps {
+export interface CallbackRouteDeps extends DeliverDeps {
   secrets: readonly string[];
-  gateway: TemporalGateway;
-  metrics: ReceiverMetrics;
-  logger: ReceiverLogger;
+  /** Authenticated requests per client address. */
+  clientLimiter: RateLimiter;
+  /** Requests per workflow still read from clients over their limit, so each run's genuine callback has a way in. */
+  limitedAllowance: RateLimiter;
+  /** Header naming the client address when a trusted proxy sets it (its last value); else the socket's peer. */
+  clientAddressHeader?: string;
   maxBodyBytes: number;
   requestTimeoutMs: number;
-  now: () => Date;
 }
 
 /** How a request is refused: status, metric reason, and whether to close the connection (body left unread). */
@@ -38,47 +43,80 @@ const SIGNAL_STATUS: Record<Exclude<SignalOutcome, 'ok'>, number> = {
   temporal_unavailable: 503,
 };
 
-/** The token, taken from the query only; a repeated `exp` or `sig` makes it malformed rather than ambiguous. */
-function tokenVerdict(deps: CallbackRouteDeps, workflowId: string, query: string): CallbackTokenVerdict {
+/** Seconds a client is told to wait after a 503: about the time gRPC takes to reconnect. */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+/** The token, taken from the query only; a repeated `tag`, `exp` or `sig` makes it malformed rather than ambiguous. */
+function tokenVerdict(deps: CallbackRouteDeps, binding: CallbackBinding, query: string): CallbackTokenVerdict {
   const params = new URLSearchParams(query);
-  if (params.getAll('exp').length > 1 || params.getAll('sig').length > 1) return 'malformed';
+  if (['tag', 'exp', 'sig'].some((name) => params.getAll(name).length > 1)) return 'malformed';
   const exp = params.get('exp');
   const sig = params.get('sig');
-  return verifyCallbackToken({ workflowId, exp, sig, secrets: deps.secrets, now: deps.now() });
+  if (binding.version === 2) binding.jobTag = params.get('tag') ?? undefined;
+  return verifyCallbackToken({ ...binding, exp, sig, secrets: deps.secrets, now: deps.now() });
+}
+
+function clientAddress(deps: CallbackRouteDeps, req: IncomingMessage): string {
+  const header = deps.clientAddressHeader ? req.headers[deps.clientAddressHeader] : undefined;
+  const forwarded = (Array.isArray(header) ? header.join(',') : header)?.split(',').pop()?.trim();
+  return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
 /**
- * `POST /ci/callback/<workflowId>?exp=&sig=`: token first (nothing else is read before it passes), then content type,
- * body, parse, and one signal per `JobsDetail` entry. 2xx only once Temporal has accepted every signal.
+ * `POST /ci/callback/v2/<base64url workflowId>?tag=&exp=&sig=` (and v1 `/ci/callback/<workflowId>?exp=&sig=`): token
+ * first (nothing else is read before it passes), then content type, body, parse, and the entries (see
+ * {@link deliverEntries}). 2xx only once every entry is delivered or decided.
  */
 export async function handleCallback(
   deps: CallbackRouteDeps,
   req: IncomingMessage,
   res: ServerResponse,
-  workflowId: string,
+  target: CallbackTarget,
   query: string,
 ): Promise<void> {
-  const verdict = tokenVerdict(deps, workflowId, query);
+  const binding: CallbackBinding = { ...target };
+  const verdict = tokenVerdict(deps, binding, query);
   // Only a genuine token makes the workflow id worth logging; before that it is attacker-chosen text.
-  const logId = verdict === 'valid' ? workflowId : undefined;
-  const reject = (status: number, reason: RejectReason, close = false): void => {
+  const logId = verdict === 'valid' ? binding.workflowId : undefined;
+  const reject = (status: number, reason: RejectReason, close = false, headers?: Record<string, string>): void => {
     deps.metrics.reject(reason);
-    deps.logger.warn('callback rejected', { status, reason, workflowId: logId });
-    sendJson(res, status, { error: reason }, { close });
+    // Rate-limited requests are counted, not logged: a flood must not become a log flood.
+    if (reason !== 'rate_limited') deps.logger.warn('callback rejected', { status, reason, workflowId: logId });
+    sendJson(res, status, { error: reason }, { close, headers });
   };
   if (verdict !== 'valid') return reject(...TOKEN_STATUS[verdict]);
   await inCallbackSpan(query, res, async () => {
     const format = callbackFormat(req.headers['content-type']);
     if (!format) return reject(415, 'unsupported_media_type', true);
+    // Charged before the body is read. A client over its limit is refused unread (cheap), except for a small allowance
+    // per workflow: such a request is read only to find news for the run (CI's genuine callback), else answered 429.
+    const nowMs = deps.now().getTime();
+    const clientWait = deps.clientLimiter.take(clientAddress(deps, req), nowMs);
+    if (clientWait > 0 && deps.limitedAllowance.take(binding.workflowId, nowMs) > 0) {
+      return reject(429, 'rate_limited', true, { 'retry-after': String(clientWait) });
+    }
 
     const read = await readNotifications(deps, req, format);
     if ('aborted' in read) return void res.destroy();
     if ('refusal' in read) return reject(...read.refusal);
-    const { notifications } = read;
-    const outcome = await signalAll(deps, workflowId, notifications);
-    if (outcome !== 'ok') return reject(SIGNAL_STATUS[outcome], outcome);
+    const report = await deliverEntries(deps, binding, read.notifications);
+    if (report.failure) {
+      const retry =
+        report.failure === 'temporal_unavailable' ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) } : undefined;
+      return reject(SIGNAL_STATUS[report.failure], report.failure, false, retry);
+    }
+    const { accepted, ignored, refused } = report;
+    if (report.allFinished) return reject(410, 'workflow_closed');
+    // A client over its limit is told to wait unless the request carried news for a run (CI's genuine callback).
+    const retryAfter = clientWait > 0 && accepted === 0 ? clientWait : report.retryAfter;
+    if (retryAfter !== undefined) {
+      deps.metrics.reject('rate_limited');
+      const headers = { 'retry-after': String(retryAfter) };
+      return sendJson(res, 429, { error: 'rate_limited', accepted, ignored, refused }, { headers });
+    }
+    if (accepted + ignored === 0) return reject(403, 'wrong_job');
     deps.metrics.accept();
-    sendJson(res, 200, { accepted: notifications.length });
+    sendJson(res, 200, { accepted, ...(ignored ? { ignored } : {}), ...(refused ? { refused } : {}) });
   });
 }
 
@@ -109,20 +147,4 @@ async function readNotifications(
     if (err instanceof CallbackPayloadError) return { refusal: PAYLOAD_STATUS[err.problem] };
     throw err;
   }
-}
-
-async function signalAll(
-  deps: CallbackRouteDeps,
-  workflowId: string,
-  notifications: CiCallbackNotification[],
-): Promise<SignalOutcome> {
-  const receivedAt = deps.now().toISOString();
-  for (const { jobId, state, code, message } of notifications) {
-    const started = performance.now();
-    const outcome = await deps.gateway.signal(workflowId, { jobId, state, code, message, receivedAt });
-    deps.metrics.observeSignal((performance.now() - started) / 1000, outcome);
-    if (outcome !== 'ok') return outcome;
-    deps.logger.info('callback signalled', { workflowId, jobId, state });
-  }
-  return 'ok';
 }

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     await tracing.shutdown();
   }, logger);
   // The receiver serves while Temporal is down (callbacks get 503); say so once at start.
-  const health = await fetch(`${receiver.url}/healthz`).catch(() => undefined);
+  const health = await fetch(`${receiver.adminUrl}/healthz`).catch(() => undefined);
   if (health?.status !== 200) logger.warn('Temporal is not reachable yet; callbacks are answered 503 until it is');
 }
 

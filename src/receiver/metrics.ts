@@ -19,7 +19,13 @@ export type RejectReason =
   | 'temporal_rejected'
   | 'temporal_unavailable'
   | 'bad_request'
+  | 'rate_limited'
+  | 'wrong_job'
   | 'internal';
+
+/** What became of one `JobsDetail` entry; the `verdict` label of `ci_callback_entries_total`. */
+export type EntryMetric =
+  'delivered' | 'wrong_job' | 'other_job' | 'not_final' | 'duplicate' | 'finished' | 'rate_limited';
 
 /** Prometheus metrics of one receiver, in a private registry so several receivers can share a process. */
 export class ReceiverMetrics {
@@ -42,6 +48,18 @@ export class ReceiverMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+
+  private readonly entries = new Counter({
+    name: 'ci_callback_entries_total',
+    help: 'JobsDetail entries of authenticated callbacks, by what became of them.',
+    labelNames: ['verdict'] as const,
+    registers: [this.registry],
+  });
+
+  /** Counts one entry's fate. */
+  entry(verdict: EntryMetric): void {
+    this.entries.inc({ verdict });
+  }
 
   /** Counts one callback accepted. */
   accept(): void {

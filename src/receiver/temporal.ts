@@ -1,11 +1,31 @@
-import type { ClientOptions, ConnectionOptions } from '@temporalio/client';
-import { Client, Connection, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
-import { ciCallbackSignal } from '../workflows/messages';
-import type { CiCallbackSignal } from '../workflows/messages';
+import type { ClientOptions, ConnectionOptions, WorkflowHandle } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  isGrpcServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ciCallbackSignal, ciCallbackUpdate, transcriptionStatusQuery } from '../workflows/messages';
+import type { CallbackRefusal, CiCallbackSignal } from '../workflows/messages';
 
 /** How one signal attempt ended, from the sender's point of view. */
 export type SignalOutcome =
   'ok' | 'workflow_not_found' | 'workflow_closed' | 'temporal_rejected' | 'temporal_unavailable';
+
+/** How delivering one callback entry ended: taken (with the run's job id when it told), refused by its validator, or failed. */
+export type DeliveryOutcome =
+  | { outcome: 'ok'; jobId?: string; viaSignal: boolean }
+  | { outcome: 'refused'; refusal: CallbackRefusal }
+  | { outcome: Exclude<SignalOutcome, 'ok'> };
+
+const REFUSALS: ReadonlySet<string> = new Set<CallbackRefusal>(['finished', 'other_job', 'not_final', 'duplicate']);
+
+/** The validator's refusal, or `undefined` when the update failed for another reason (no handler: older code). */
+function refusalOf(err: WorkflowUpdateFailedError): CallbackRefusal | undefined {
+  const message = err.cause?.message ?? '';
+  return REFUSALS.has(message) ? (message as CallbackRefusal) : undefined;
+}
 
 /** gRPC codes that mean "the request itself is wrong"; every other failure is treated as transient. */
 const REJECTED_CODES = new Set([3 /* INVALID_ARGUMENT */, 9 /* FAILED_PRECONDITION */, 11 /* OUT_OF_RANGE */]);
@@ -60,24 +80,62 @@ export class TemporalGateway {
     return withTimeout(this.client, Math.max(1, deadline - Date.now()), 'connecting to Temporal');
   }
 
-  /** Sends one signal; resolves to how it went (never throws for Temporal failures). */
-  async signal(workflowId: string, payload: CiCallbackSignal): Promise<SignalOutcome> {
+  /**
+   * Delivers one callback entry as the `ciJobCallbackUpdate` update, whose validator may refuse it without writing
+   * history; as the `ciJobCallback` signal when `viaSignal` or when the workflow has no handler for the update (code
+   * that predates it). Resolves to how it went (never throws for Temporal failures).
+   */
+  async deliver(workflowId: string, payload: CiCallbackSignal, viaSignal: boolean): Promise<DeliveryOutcome> {
     const deadline = Date.now() + this.timeoutMs;
     let client: Client;
     try {
       client = await this.getClient(deadline);
     } catch {
-      return 'temporal_unavailable';
+      return { outcome: 'temporal_unavailable' };
     }
     const handle = client.workflow.getHandle(workflowId);
     try {
+      if (!viaSignal) {
+        try {
+          const ack = await client.connection.withDeadline(deadline, () =>
+            handle.executeUpdate(ciCallbackUpdate, { args: [payload] }),
+          );
+          return { outcome: 'ok', jobId: ack.jobId, viaSignal: false };
+        } catch (err) {
+          if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+          const refusal = refusalOf(err);
+          if (refusal) return { outcome: 'refused', refusal };
+        }
+      }
       await client.connection.withDeadline(deadline, () => handle.signal(ciCallbackSignal, payload));
-      return 'ok';
+      return { outcome: 'ok', viaSignal: true };
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) {
-        return REJECTED_CODES.has(grpcCode(err) ?? -1) ? 'temporal_rejected' : 'temporal_unavailable';
+        const rejected = REJECTED_CODES.has(grpcCode(err) ?? -1);
+        return { outcome: rejected ? 'temporal_rejected' : 'temporal_unavailable' };
       }
     }
+    return { outcome: await this.whyNotFound(handle, client, deadline) };
+  }
+
+  /** The run's CI job from its status query (no history is written), or `undefined` when it cannot tell. */
+  async ownJob(workflowId: string): Promise<string | undefined> {
+    const deadline = Date.now() + this.timeoutMs;
+    try {
+      const client = await this.getClient(deadline);
+      const handle = client.workflow.getHandle(workflowId);
+      const status = await client.connection.withDeadline(deadline, () => handle.query(transcriptionStatusQuery));
+      return typeof status?.jobId === 'string' ? status.jobId : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async whyNotFound(
+    handle: WorkflowHandle,
+    client: Client,
+    deadline: number,
+  ): Promise<Exclude<SignalOutcome, 'ok'>> {
     // Temporal answers NOT_FOUND both for unknown and for closed workflows; describe tells them apart.
     try {
       const description = await client.connection.withDeadline(deadline, () => handle.describe());

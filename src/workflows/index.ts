@@ -7,8 +7,14 @@ export { transcribeBatch } from './transcribe-batch/workflow';
 export type { BatchContinuation } from './transcribe-batch/workflow';
 export type { TranscribeMediaContinuation } from './transcribe-media/workflow';
 export type { TranscribeMediaInput, MediaSource, RecognitionSettings } from './transcribe-media/input';
-export { ciCallbackSignal, transcriptionStatusQuery } from './messages';
-export type { CiCallbackSignal, TranscriptionStatus, TranscriptionPhase } from './messages';
+export { ciCallbackSignal, ciCallbackUpdate, transcriptionStatusQuery } from './messages';
+export type {
+  CallbackAck,
+  CallbackRefusal,
+  CiCallbackSignal,
+  TranscriptionStatus,
+  TranscriptionPhase,
+} from './messages';
 export { batchProgressQuery } from './messages';
 export type {
   TranscribeBatchInput,

@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CiJobState } from '../ci/job-state';
 import type { BatchProgress } from './transcribe-batch/types';
 
@@ -21,6 +21,25 @@ export interface CiCallbackSignal {
 
 /** Signal the receiver sends for each CI callback; duplicates and callbacks for other job ids are ignored. */
 export const ciCallbackSignal = defineSignal<[CiCallbackSignal]>('ciJobCallback');
+
+/**
+ * Why a `transcribeMedia` run refused a callback update; the validator's error message is exactly one of these.
+ * A refused update writes nothing to the run's history.
+ */
+export type CallbackRefusal = 'finished' | 'other_job' | 'not_final' | 'duplicate';
+
+/** What an accepted callback update answers. */
+export interface CallbackAck {
+  /** The run's CI job, once known: the receiver refuses entries for any other job without asking again. */
+  jobId?: string;
+}
+
+/**
+ * Update the receiver sends for each CI callback entry. Its validator refuses entries for another job, non-final
+ * states, duplicates of a callback already waiting and anything after the run ended, so only the run's own job's
+ * news reaches its history. {@link ciCallbackSignal} stays for receivers that predate it.
+ */
+export const ciCallbackUpdate = defineUpdate<CallbackAck, [CiCallbackSignal]>('ciJobCallbackUpdate');
 
 /** Phases of a `transcribeMedia` run, in order. */
 export type TranscriptionPhase =

@@ -42,6 +42,11 @@ export class CallbackInbox {
     this.pending.push(signal);
   }
 
+  /** Callbacks waiting to be acted on. */
+  get size(): number {
+    return this.pending.length;
+  }
+
   /** Signals delivered so far, duplicates included. */
   get count(): number {
     return this.received;

@@ -7,6 +7,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -24,9 +25,11 @@ import type {
 import { CI_JOB_ID, CI_JOB_STATE } from '../../shared/search-attributes';
 import { deadlineFailure, finishedJobFailure, invalidInputFailure, submitDeadlineFailure } from '../failures';
 import type { CiCallbackSignal } from '../messages';
-import { ciCallbackSignal, transcriptionStatusQuery } from '../messages';
+import { transcriptionStatusQuery } from '../messages';
 import { pollDelayMs } from './backoff';
+import { registerCallbackHandlers } from './callback-handlers';
 import { CallbackInbox } from './decide';
+import { historyBudgetSpent } from './history-budget';
 import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input';
 import { resolveTranscribeMediaInput } from './input';
 import { RunStatus } from './status';
@@ -56,6 +59,9 @@ function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) {
 /** The step name that owns this workflow's single CI job. */
 const SUBMIT_STEP = 'transcribe';
 
+/** Patch id of the history-budget check on every wake (histories recorded before it never had that wake-up). */
+const HISTORY_BUDGET_PATCH = 'history-budget-every-wake';
+
 /** Extra validity of a callback URL beyond the deadline, so a late but genuine notification is still accepted. */
 const CALLBACK_TOKEN_MARGIN_MS = 24 * 60 * 60_000;
 
@@ -82,10 +88,7 @@ export async function transcribeMedia(
 ): Promise<TranscriptionResult> {
   const status = new RunStatus(continuation);
   const inbox = new CallbackInbox();
-  setHandler(ciCallbackSignal, (signal) => {
-    inbox.add(signal);
-    status.callbackReceived();
-  });
+  registerCallbackHandlers(inbox, status);
   setHandler(transcriptionStatusQuery, () => status.snapshot());
 
   const resolution = resolveTranscribeMediaInput(input);
@@ -171,8 +174,15 @@ class TranscriptionRun {
       if (remaining <= 0) return await this.failOnDeadline(job);
       const delay = Math.min(pollDelayMs(this.input.polling, this.status.polls, Math.random()), remaining);
       this.status.nextPollAt(new Date(Date.now() + delay));
-      const callbackArrived = await condition(() => listenForCallbacks && this.inbox.hasFor(job.jobId), delay);
+      // Every wake (a message, a timer) re-evaluates the budget, so a flood is cut off by continue-as-new in time.
+      const budgetChecked = patched(HISTORY_BUDGET_PATCH);
+      const budgetSpent = () => budgetChecked && historyBudgetSpent(workflowInfo());
+      const callbackArrived = await condition(
+        () => (listenForCallbacks && this.inbox.hasFor(job.jobId)) || budgetSpent(),
+        delay,
+      );
       this.status.nextPollAt(undefined);
+      if (budgetSpent()) await this.continueAsNew(job);
       if (!callbackArrived && Date.now() >= this.deadlineAt) return await this.failOnDeadline(job);
       this.inbox.takeFor(job.jobId); // this check answers every callback received so far
       if (!callbackArrived) this.status.polled();
