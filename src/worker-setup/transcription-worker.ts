@@ -1,7 +1,8 @@
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/create-activities';
 import type { ActivityDeps } from '../activities/deps';
+import { assertNamespaceReady } from './namespace-check';
 
 /** The path to give `workflowsPath` / `bundleWorkflowCode` for this package's workflows. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -14,6 +15,11 @@ export interface TranscriptionWorkerOptions {
   deps: ActivityDeps;
   /** A prebuilt bundle (see {@link bundleTranscriptionWorkflows}); bundled on creation when absent. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Check at start that the namespace has the `CiJobId`/`CiJobState` search attributes, and refuse to start (a
+   * `ConfigError` naming the `temporal operator search-attribute create` command) when it does not. Default true.
+   */
+  checkNamespace?: boolean;
   /** Any other worker option (concurrency, identity, interceptors, ...). */
   workerOptions?: Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle'>;
 }
@@ -25,14 +31,23 @@ export async function bundleTranscriptionWorkflows(): Promise<{ code: string }> 
   return await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
 }
 
-/** Creates a worker that runs this package's workflows and activities on `taskQueue`. */
+/**
+ * Creates a worker that runs this package's workflows and activities on `taskQueue`, after checking that the
+ * namespace has the search attributes the workflows set (see `checkNamespace`).
+ */
 export async function createTranscriptionWorker(options: TranscriptionWorkerOptions): Promise<Worker> {
+  const namespace = options.namespace ?? 'default';
+  if (options.checkNamespace !== false) {
+    await assertNamespaceReady(options.connection, namespace, (reason) => {
+      Runtime.instance().logger.warn('Could not check the namespace search attributes', { namespace, reason });
+    });
+  }
   return await Worker.create({
     // In-flight submits and polls get time to finish on SIGTERM, so a deploy does not cut a submit mid-request.
     shutdownGraceTime: '30s',
     ...options.workerOptions,
     connection: options.connection,
-    namespace: options.namespace ?? 'default',
+    namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
     workflowBundle: options.workflowBundle ?? (await bundleTranscriptionWorkflows()),
