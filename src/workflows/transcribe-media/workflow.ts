@@ -142,8 +142,9 @@ class TranscriptionRun {
         callbackExpiresAt: new Date(this.deadlineAt + CALLBACK_TOKEN_MARGIN_MS).toISOString(),
       }),
     ).catch((err: unknown) => {
-      if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
-        throw submitDeadlineFailure(err.cause.message, this.guarded ? 'unknown' : 'never-submitted');
+      // Out of budget: timed out, or a retryable failure the server would not retry past the schedule-to-close.
+      if (err instanceof ActivityFailure && (err.cause instanceof TimeoutFailure || !isPermanentActivityFailure(err))) {
+        throw submitDeadlineFailure(err.cause?.message ?? err.message, this.guarded ? 'unknown' : 'never-submitted');
       }
       throw err;
     });
