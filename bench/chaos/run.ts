@@ -9,6 +9,7 @@ import { BENCH_RECOGNITION } from '../lib/bench-stack';
 import { progress } from '../lib/runtime';
 import type { ClosedRun } from './phase';
 import { awaitClosed, startRuns } from './phase';
+import { waitForPoller } from '../lib/child-worker';
 import { WorkerSupervisor } from './supervisor';
 import type { ChaosTemporal } from './temporal';
 import type { RunVerdict } from './verify';
@@ -83,9 +84,11 @@ async function restartServerTwice(temporal: ChaosTemporal): Promise<void> {
 
 /** Runs both phases with the faults on and the worker being killed; returns the runs and the supervisor. */
 async function runPhases(ctx: ChaosContext): Promise<{ runs: ClosedRun[]; supervisor: WorkerSupervisor }> {
+  const { client, taskQueue, temporal } = ctx.stack;
   const supervisor = new WorkerSupervisor(
     { ...ctx.stack.workerEnv, WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
     { lifeMs: [1_000, 5_000], downMs: [100, 1_500] },
+    (pid) => waitForPoller(client, temporal.namespace, taskQueue, pid, 60_000),
   );
   ctx.stack.services.emulator.setFaults(CHAOS_FAULTS);
   supervisor.start(true);
