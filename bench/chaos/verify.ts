@@ -128,8 +128,11 @@ export async function verifyRuns(
     const handle = client.workflow.getHandle(run.workflowId);
     if (run.status !== 'COMPLETED') {
       verdict.problems.push(`workflow ${run.status}`);
-      const recorded = await recordedByFailure(handle.result());
-      verdict.orphanedJobs = live.filter((job) => !recorded.has(job.jobId)).length;
+      // A run still open has not ended: its jobs are not orphaned (yet), and its result would never come.
+      if (run.status !== 'STILL_OPEN') {
+        const recorded = await recordedByFailure(handle.result());
+        verdict.orphanedJobs = live.filter((job) => !recorded.has(job.jobId)).length;
+      }
     } else {
       const result = (await handle.result()) as TranscriptionResult;
       verdict.completedBy = result.completedBy;
