@@ -29,5 +29,12 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) 
     scheduleToCloseTimeout: CLEANUP_BUDGET,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
   });
-  return { submitTranscriptionJob, checkTranscriptionJob, cancelTranscriptionJob, cleanUpStepJobs };
+  // The last check at the deadline has no next poll to wait for: a paid-for success must not be lost to a few
+  // failed attempts (a worker restarting), so it retries for as long as a cleanup may take.
+  const { checkTranscriptionJob: checkAtDeadline } = proxyActivities<Activities>({
+    startToCloseTimeout,
+    scheduleToCloseTimeout: CLEANUP_BUDGET,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
+  });
+  return { submitTranscriptionJob, checkTranscriptionJob, checkAtDeadline, cancelTranscriptionJob, cleanUpStepJobs };
 }

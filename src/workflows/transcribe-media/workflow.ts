@@ -197,7 +197,7 @@ class TranscriptionRun {
     atDeadline = false,
   ): Promise<JobCheck> {
     const ask = () =>
-      this.activities.checkTranscriptionJob({
+      (atDeadline ? this.activities.checkAtDeadline : this.activities.checkTranscriptionJob)({
         job,
         media: this.input.media,
         manifestKey: this.input.manifestKey,
