@@ -2,8 +2,11 @@
  * `npm run chaos`: runs `transcribeMedia` workflows against a `src/worker.ts` child process that is SIGKILLed and
  * restarted at random, with the emulator injecting 5xx, throttling, latency, lost submit responses and dropped,
  * duplicated, early, delayed and reordered callbacks, STS tokens that expire early and get revoked while a "platform"
- * rewrites the worker's token file, and strict queue ids (every third run names an extra queue); a second phase also restarts the Temporal dev server twice (same port,
- * same `--db-filename`) mid-flight. Then checks every run against the emulator and scans every history for secrets.
+ * rewrites the worker's token file, and strict queue ids (every third run names an extra queue); a second phase also
+ * restarts the Temporal dev server twice (same port, same `--db-filename`) mid-flight. CI starts jobs at once (queue
+ * time 0), so late duplicates cannot be cancelled and must be recorded; every tenth run has no callback and its first
+ * poll after its deadline, so only the check at the deadline finds its result. Then checks every run against the
+ * emulator (no tagged job unrecorded: `orphanedJobs`, `unrecordedDuplicateJobs`) and scans every history for secrets.
  * Last line: one JSON object; exits 1 unless every run completed correctly. Sizes: CHAOS_WORKFLOWS (phase 1, default
  * 200), CHAOS_RESTART_WORKFLOWS (phase 2, default 100).
  */
@@ -47,10 +50,12 @@ async function main(): Promise<void> {
     const stack = await startLocalStack({
       temporal: { address: temporal.address },
       workers: 0,
+      // Queue time 0: CI starts jobs at once (it does within seconds), so a late duplicate can no longer be
+      // cancelled and must be recorded instead.
       services: {
         credentialsFile: rotator.path,
         emulator: {
-          timings: { queuedMs: 200, runningMs: 1_500 },
+          timings: { queuedMs: 0, runningMs: 1_500 },
           queueConcurrency: 20,
           temporaryCredentials: [rotator.first],
           queues: [{ queueId }],

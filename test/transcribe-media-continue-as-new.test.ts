@@ -73,6 +73,9 @@ describe('transcribeMedia continues as new during a long wait', () => {
       async () => ((await handle.describe()).runId !== handle.firstExecutionRunId ? true : undefined),
       60_000,
     );
+    // The run that continued as new did not fail: its status says it was still waiting.
+    const firstRun = stack.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    assert.equal((await firstRun.query(transcriptionStatusQuery)).phase, 'waiting');
     stack.emulator.setFaults({ pausedQueues: [] });
     const result = await handle.result();
     assert.equal(result.completedBy, 'poll');

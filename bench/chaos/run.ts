@@ -10,6 +10,7 @@ import { progress } from '../lib/runtime';
 import type { TokenRotator } from './credentials';
 import type { ClosedRun } from './phase';
 import { awaitClosed, startRuns } from './phase';
+import { waitForPoller } from '../lib/child-worker';
 import { WorkerSupervisor } from './supervisor';
 import type { ChaosTemporal } from './temporal';
 import type { RunVerdict } from './verify';
@@ -28,6 +29,8 @@ export const CHAOS_FAULTS: Partial<FaultConfig> = {
 
 /** A killed worker's activity is retried after this; short so kills cost seconds, not minutes. */
 const ACTIVITY_ATTEMPT_TIMEOUT = '5s';
+/** Deadline of the runs whose result only the check at the deadline can find. */
+const DEADLINE_RUN_DEADLINE = '60s';
 /** Time allowed for each phase's runs to close once started. */
 const PHASE_TIMEOUT_MS = 4 * 60_000;
 
@@ -49,11 +52,15 @@ function inputsFor(ctx: ChaosContext, phase: string, count: number) {
   return Array.from({ length: count }, (_, i) => {
     const key = `chaos/${phase}/${randomUUID()}.wav`;
     emulator.putObject(bucket, key, silentWav(1));
+    // Every tenth run has no callback and its first poll due after its deadline: only the check at the deadline
+    // can find its (long finished) job, and must keep the result.
+    const atDeadline = i % 10 === 9;
     const input: TranscribeMediaInput = {
       media: { object: key },
       recognition: BENCH_RECOGNITION,
-      callback: { format: i % 2 === 0 ? 'XML' : 'JSON' },
-      polling: { firstDelay: '2s', maxInterval: '10s' },
+      callback: atDeadline ? { enabled: false } : { format: i % 2 === 0 ? 'XML' : 'JSON' },
+      polling: atDeadline ? { firstDelay: '1h' } : { firstDelay: '2s', maxInterval: '10s' },
+      ...(atDeadline ? { deadline: DEADLINE_RUN_DEADLINE } : {}),
       activityAttemptTimeout: ACTIVITY_ATTEMPT_TIMEOUT,
       ...(i % 3 === 0 ? { queueId: ctx.queueId } : {}),
     };
@@ -83,9 +90,11 @@ async function restartServerTwice(temporal: ChaosTemporal): Promise<void> {
 
 /** Runs both phases with the faults on and the worker being killed; returns the runs and the supervisor. */
 async function runPhases(ctx: ChaosContext): Promise<{ runs: ClosedRun[]; supervisor: WorkerSupervisor }> {
+  const { client, taskQueue, temporal } = ctx.stack;
   const supervisor = new WorkerSupervisor(
     { ...ctx.stack.workerEnv, WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
     { lifeMs: [1_000, 5_000], downMs: [100, 1_500] },
+    (pid) => waitForPoller(client, temporal.namespace, taskQueue, pid, 60_000),
   );
   ctx.stack.services.emulator.setFaults(CHAOS_FAULTS);
   ctx.rotator.start(ctx.stack.services.emulator);
@@ -108,6 +117,10 @@ function summarize(verdicts: readonly RunVerdict[], scan: HistoryScan) {
     completed: verdicts.length - failed.length,
     duplicateJobs: count((verdict) => Math.max(0, verdict.jobs - 1)),
     cancelledDuplicateJobs: count((verdict) => verdict.cancelledDuplicates),
+    recordedDuplicates: count((verdict) => verdict.recordedDuplicates),
+    unrecordedDuplicateJobs: count((verdict) => verdict.unrecordedDuplicates),
+    orphanedJobs: count((verdict) => verdict.orphanedJobs),
+    resultsKeptAtDeadline: count((verdict) => verdict.keptAtDeadline),
     lostResults: failed.length,
     secretLeaks: scan.leaks.length,
     replayFailures: scan.replayFailures.length,
@@ -121,7 +134,8 @@ function summarize(verdicts: readonly RunVerdict[], scan: HistoryScan) {
   };
   const pass =
     summary.completed === summary.started &&
-    summary.duplicateJobs === 0 &&
+    summary.unrecordedDuplicateJobs === 0 &&
+    summary.orphanedJobs === 0 &&
     summary.lostResults === 0 &&
     summary.secretLeaks === 0 &&
     summary.replayFailures === 0;

@@ -23,9 +23,14 @@ export class WorkerSupervisor {
   /** Processes that exited without being killed by the supervisor. */
   crashes = 0;
 
+  /**
+   * `ready` resolves once a new worker polls: its life is counted from then, so on a loaded machine (a slow tsx start)
+   * kills still hit workers that run tasks rather than only workers that are still booting.
+   */
   constructor(
     private readonly env: Record<string, string>,
     private readonly schedule: KillSchedule,
+    private readonly ready?: (pid: number) => Promise<void>,
   ) {}
 
   /** Starts a worker and the kill loop; `killing` false just keeps one worker up. */
@@ -54,6 +59,7 @@ export class WorkerSupervisor {
     this.killing = killing;
     this.spawn();
     while (!this.stopped) {
+      if (this.current && this.ready) await this.ready(this.current.pid).catch(() => undefined);
       const life = Date.now() + uniform(this.schedule.lifeMs);
       while (!this.stopped && Date.now() < life) {
         await sleep(100);

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import type { TranscriptionResult } from '../../src/activities/types';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { CleanupReport, TranscriptionResult } from '../../src/activities/types';
 import { jobTagFor } from '../../src/activities/job-tag';
 import type { LocalServices } from '../../src/devstack/local-services';
 import type { ClosedRun } from './phase';
@@ -18,6 +19,14 @@ export interface RunVerdict {
   jobs: number;
   /** Extra jobs with its tag that a retried submit cancelled before they ran (never billed). */
   cancelledDuplicates: number;
+  /** Extra live jobs of a completed run that its result records as duplicates (billed, but known). */
+  recordedDuplicates: number;
+  /** Extra live jobs of a completed run that its result does not record. Must be 0. */
+  unrecordedDuplicates: number;
+  /** Live jobs with its tag of a run that ended without a result and whose failure does not record them. Must be 0. */
+  orphanedJobs: number;
+  /** 1 when the result was found by the last check at the run's deadline. */
+  keptAtDeadline: number;
   /** Empty when the run completed correctly. */
   problems: string[];
   completedBy?: 'callback' | 'poll';
@@ -72,8 +81,24 @@ async function resultProblems(
   return problems;
 }
 
+/** Job ids a failed run's failure details record as left in CI (its cleanup's findings). */
+async function recordedByFailure(result: Promise<unknown>): Promise<Set<string>> {
+  const err = await result.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const recorded = new Set<string>();
+  for (let cause: unknown = err instanceof WorkflowFailedError ? err.cause : err; cause instanceof Error;) {
+    const details = (cause as { details?: unknown[] }).details?.[0] as { jobId?: string; cleanup?: CleanupReport };
+    for (const left of details?.cleanup?.uncancelled ?? []) recorded.add(left.jobId);
+    cause = cause.cause;
+  }
+  return recorded;
+}
+
 /**
- * Checks every run: closed as completed, exactly one live (not cancelled) CI job with its tag, the result's job is that job and ended
+ * Checks every run: closed as completed, every live (not cancelled) CI job with its tag but the result's recorded as a
+ * duplicate (a failed run: recorded by its cleanup), the result's job ended
  * `Success` in the emulator, the transcript and the manifest exist, and the manifest names the job.
  * Call with the emulator's faults cleared (the checks read objects through it).
  */
@@ -89,21 +114,39 @@ export async function verifyRuns(
   for (const run of runs) {
     const tag = await tagOf(client, namespace, run.workflowId);
     const tagged = all.filter((job) => job.userData === tag);
-    const cancelled = tagged.filter((job) => job.state === 'Cancel').length;
+    const live = tagged.filter((job) => job.state !== 'Cancel');
     const verdict: RunVerdict = {
       workflowId: run.workflowId,
-      jobs: tagged.length - cancelled,
-      cancelledDuplicates: cancelled,
+      jobs: live.length,
+      cancelledDuplicates: tagged.length - live.length,
+      recordedDuplicates: 0,
+      unrecordedDuplicates: 0,
+      orphanedJobs: 0,
+      keptAtDeadline: 0,
       problems: [],
     };
-    if (verdict.jobs !== 1)
-      verdict.problems.push(`${verdict.jobs} live CI jobs carry its tag (${cancelled} cancelled)`);
+    const handle = client.workflow.getHandle(run.workflowId);
     if (run.status !== 'COMPLETED') {
       verdict.problems.push(`workflow ${run.status}`);
+      // A run still open has not ended: its jobs are not orphaned (yet), and its result would never come.
+      if (run.status !== 'STILL_OPEN') {
+        const recorded = await recordedByFailure(handle.result());
+        verdict.orphanedJobs = live.filter((job) => !recorded.has(job.jobId)).length;
+      }
     } else {
-      const result = (await client.workflow.getHandle(run.workflowId).result()) as TranscriptionResult;
+      const result = (await handle.result()) as TranscriptionResult;
       verdict.completedBy = result.completedBy;
+      verdict.keptAtDeadline = result.keptAtDeadline ? 1 : 0;
+      const recorded = new Set((result.duplicateJobs ?? []).map((duplicate) => duplicate.jobId));
+      const extra = live.filter((job) => job.jobId !== result.jobId);
+      verdict.recordedDuplicates = extra.filter((job) => recorded.has(job.jobId)).length;
+      verdict.unrecordedDuplicates = extra.length - verdict.recordedDuplicates;
       verdict.problems.push(...(await resultProblems(services, jobs, tag, result)));
+    }
+    if (verdict.unrecordedDuplicates > 0 || verdict.orphanedJobs > 0) {
+      verdict.problems.push(
+        `${verdict.unrecordedDuplicates + verdict.orphanedJobs} live CI jobs with its tag unrecorded`,
+      );
     }
     verdicts.push(verdict);
   }

@@ -1,15 +1,21 @@
-import { activityInfo } from '@temporalio/activity';
+import { activityInfo, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AsrJob } from '../ci/types';
 import { cosUri } from '../cos/ref';
 import { FailureType } from '../shared/failure-types';
 import { createBatchActivities } from './batch-activities';
 import type { ActivityDeps } from './deps';
-import { sortingFailures } from './failures';
+import { sortingFailures, toActivityFailure } from './failures';
 import { buildManifest, summarizeResult } from './manifest';
-import { submitStepJob } from './submit';
+import { findTaggedJobs } from './find-tagged-job';
+import { jobTagFor } from './job-tag';
+import { cancelStepJobs, mergeDuplicates, sweepDuplicates } from './step-jobs';
+import { attemptSignal, submitStepJob } from './submit';
 import type {
   CancelJobOutcome,
+  CleanUpJobsInput,
+  CleanupReport,
+  DuplicateJob,
   JobCheck,
   JobRef,
   JobResultSummary,
@@ -43,6 +49,32 @@ export function createActivities(deps: ActivityDeps) {
     });
   }
 
+  /**
+   * The final sweep once the kept job succeeded: a retried submit may have left a duplicate that CI committed after
+   * the last attempt looked. Best effort: the result is stored whatever the sweep meets (an error is logged).
+   */
+  async function finalSweep(input: StoreResultInput): Promise<DuplicateJob[] | undefined> {
+    const { job } = input;
+    if (!job.tag || (job.attempt ?? 1) <= 1) return job.duplicates;
+    const { signal, release } = attemptSignal(activityInfo().startToCloseTimeoutMs);
+    try {
+      const ci = deps.ciFor(job);
+      const tagged = await findTaggedJobs(ci, job.tag, {
+        sinceMs: Date.parse(input.workflowStartedAt),
+        nowMs: now().getTime(),
+        queueId: job.queueId,
+        signal,
+      });
+      const others = tagged.filter((other) => other.JobId !== job.jobId);
+      return mergeDuplicates(job.duplicates, await sweepDuplicates(ci, job.jobId, others, signal));
+    } catch (err) {
+      log.warn('The final duplicate sweep failed; the result is stored anyway', { error: (err as Error).message });
+      return job.duplicates;
+    } finally {
+      release();
+    }
+  }
+
   async function writeManifest(input: StoreResultInput, summary: JobResultSummary) {
     const { output } = input.job;
     const at = (key: string) => ({ ...output, key, uri: cosUri({ Bucket: output.bucket, Key: key }) });
@@ -58,7 +90,10 @@ export function createActivities(deps: ActivityDeps) {
       completedBy: input.completedBy,
       startedAt: summary.startedAt,
       finishedAt: summary.finishedAt,
+      ...(input.atDeadline ? { keptAtDeadline: true } : {}),
     };
+    const duplicates = await finalSweep(input);
+    if (duplicates) transcription.duplicateJobs = duplicates;
     await deps.objects.put(
       { Bucket: output.bucket, Region: output.region, Key: input.manifestKey },
       JSON.stringify(buildManifest(summary, input, transcription), null, 2),
@@ -94,11 +129,44 @@ export function createActivities(deps: ActivityDeps) {
      * job, and CI is asked once.
      */
     async checkTranscriptionJob(input: StoreResultInput): Promise<JobCheck> {
+      // `atDeadline`: the run's last look before it gives up; a success found now is stored, not thrown away.
       return sortingFailures(async () => {
         const snapshot = snapshotOf(await fetchJob(input.job));
         if (!snapshot.result) return { snapshot };
         return { snapshot, result: await writeManifest(input, snapshot.result) };
       });
+    },
+
+    /**
+     * Cancels what CI still allows of a step's jobs (found by tag), except `keepJobId`, and reports what it could not
+     * cancel. A lookup CI refuses for good is reported (`lookupError`), not thrown: the run is failing already and
+     * its failure must say so. Transient errors are thrown, for Temporal to retry within the cleanup's budget.
+     */
+    async cleanUpStepJobs(input: CleanUpJobsInput): Promise<CleanupReport> {
+      const info = activityInfo();
+      const { workflowId = '', runId = '' } = info.workflowExecution ?? {};
+      const tag = input.tag ?? jobTagFor({ namespace: info.namespace, workflowId, runId }, input.step);
+      const ci = deps.ciFor({
+        bucket: input.request.bucket ?? deps.defaults.bucket,
+        region: input.request.region ?? deps.defaults.region,
+      });
+      const queueId = input.request.queueId ?? deps.defaults.queueId;
+      const { signal, release } = attemptSignal(info.startToCloseTimeoutMs);
+      try {
+        const tagged = await findTaggedJobs(ci, tag, {
+          sinceMs: input.sinceMs,
+          nowMs: now().getTime(),
+          queueId,
+          signal,
+        });
+        return await cancelStepJobs(ci, tag, tagged, input.keepJobId, signal);
+      } catch (err) {
+        const failure = toActivityFailure(err);
+        if (!(failure instanceof ApplicationFailure) || !failure.nonRetryable) throw failure;
+        return { tag, cancelled: [], uncancelled: [], lookupError: failure.message };
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -1,14 +1,17 @@
 import type { CiJobState } from '../ci/job-state';
 import type { ListAsrJobsFilter } from '../ci/list-filter';
-import type { AsrJob, SubmitAsrJobRequest } from '../ci/types';
+import type { AsrJob, CiCallOptions, SubmitAsrJobRequest } from '../ci/types';
 import type { JobDefaults } from './build-request';
 
 /** The CI job API the activities use, for one bucket's CI host (satisfied by the package's `CiAsrClient`). */
 export interface CiJobsApi {
-  submit(request: SubmitAsrJobRequest, options?: { signal?: AbortSignal }): Promise<AsrJob>;
-  get(jobIds: readonly string[]): Promise<{ jobs: AsrJob[]; nonExistentJobIds: string[] }>;
-  list(filter: ListAsrJobsFilter): Promise<{ jobs: AsrJob[]; nextToken?: string }>;
-  cancel(jobId: string): Promise<{ outcome: 'cancelled' | 'not-cancellable' | 'not-found'; state?: CiJobState }>;
+  submit(request: SubmitAsrJobRequest, options?: CiCallOptions): Promise<AsrJob>;
+  get(jobIds: readonly string[], options?: CiCallOptions): Promise<{ jobs: AsrJob[]; nonExistentJobIds: string[] }>;
+  list(filter: ListAsrJobsFilter, options?: CiCallOptions): Promise<{ jobs: AsrJob[]; nextToken?: string }>;
+  cancel(
+    jobId: string,
+    options?: CiCallOptions,
+  ): Promise<{ outcome: 'cancelled' | 'not-cancellable' | 'not-found'; state?: CiJobState }>;
 }
 
 /** An object's address in the SDK's parameter names. */

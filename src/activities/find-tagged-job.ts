@@ -1,31 +1,65 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { AsrJob } from '../ci/types';
+import { FailureType } from '../shared/failure-types';
 import type { CiJobsApi } from './deps';
 
 /** Slack around the creation window, for clock skew between the worker and CI. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
+/** Page limit of one lookup: 100 pages of 100 jobs; a step's jobs are found long before. */
+const MAX_PAGES = 100;
+
+/**
+ * The creation-time window of a lookup. A worker clock so far behind the Temporal server that the window would be
+ * empty is the worker's fault, not the input's: a retryable failure that says so (the next attempt may run on a
+ * worker with a good clock), never a non-retryable invalid-input error.
+ */
+export function lookupWindow(sinceMs: number, nowMs: number): { start: Date; end: Date } {
+  if (nowMs + CLOCK_SKEW_MS < sinceMs) {
+    const behind = Math.round((sinceMs - nowMs) / 1000);
+    throw ApplicationFailure.create({
+      type: FailureType.WorkerClockSkew,
+      nonRetryable: false,
+      message: `The worker's clock is ${behind}s behind the Temporal server's; sync it (NTP) so CI jobs can be looked up`,
+      details: [{ behindSeconds: behind }],
+    });
+  }
+  return { start: new Date(sinceMs - CLOCK_SKEW_MS), end: new Date(nowMs + CLOCK_SKEW_MS) };
+}
+
 /**
  * Every job carrying `tag` in its `UserData` created since `sinceMs` (the step's first attempt), oldest first, found by
- * walking the list API page by page. This is how a retried submit adopts the job an earlier attempt created.
+ * walking the list API page by page. This is how a retried submit adopts the job an earlier attempt created. Pages
+ * are deduplicated by `JobId` (overlapping pages must never make the kept job look like its own duplicate), and the
+ * walk stops on an empty page, a missing token, a token seen before, or after {@link MAX_PAGES}.
  */
 export async function findTaggedJobs(
   ci: CiJobsApi,
   tag: string,
-  options: { sinceMs: number; nowMs: number; queueId?: string },
+  options: { sinceMs: number; nowMs: number; queueId?: string; signal?: AbortSignal },
 ): Promise<AsrJob[]> {
-  const found: AsrJob[] = [];
+  const { start, end } = lookupWindow(options.sinceMs, options.nowMs);
+  const found = new Map<string, AsrJob>();
+  const seenTokens = new Set<string>();
   let nextToken: string | undefined;
-  do {
-    const page = await ci.list({
-      queueId: options.queueId,
-      startCreationTime: new Date(options.sinceMs - CLOCK_SKEW_MS),
-      endCreationTime: new Date(options.nowMs + CLOCK_SKEW_MS),
-      orderByTime: 'Asc',
-      size: 100,
-      nextToken,
-    });
-    found.push(...page.jobs.filter((job) => job.Operation.UserData === tag));
-    nextToken = page.jobs.length > 0 ? page.nextToken : undefined;
-  } while (nextToken);
-  return found.sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime() || a.JobId.localeCompare(b.JobId));
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await ci.list(
+      {
+        queueId: options.queueId,
+        startCreationTime: start,
+        endCreationTime: end,
+        orderByTime: 'Asc',
+        size: 100,
+        nextToken,
+      },
+      { signal: options.signal },
+    );
+    for (const job of answer.jobs) if (job.Operation.UserData === tag) found.set(job.JobId, job);
+    nextToken = answer.jobs.length > 0 ? answer.nextToken : undefined;
+    if (nextToken === undefined || seenTokens.has(nextToken)) break;
+    seenTokens.add(nextToken);
+  }
+  return [...found.values()].sort(
+    (a, b) => a.CreationTime.getTime() - b.CreationTime.getTime() || a.JobId.localeCompare(b.JobId),
+  );
 }

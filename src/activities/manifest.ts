@@ -1,5 +1,5 @@
 import type { AsrJob, SpeechRecognitionResult } from '../ci/types';
-import type { JobResultSummary, StoreResultInput, TranscriptionResult } from './types';
+import type { DuplicateJob, JobResultSummary, StoreResultInput, TranscriptionResult } from './types';
 
 /** Version of the manifest format written next to each transcript. */
 export const MANIFEST_VERSION = 1;
@@ -16,6 +16,10 @@ export interface TranscriptionManifest {
   templateId?: string;
   queueId?: string;
   completedBy: 'callback' | 'poll';
+  /** True when the job's success was only found by the run's last check at its deadline. */
+  keptAtDeadline?: boolean;
+  /** Other jobs of the same step (retried submits); those not `cancelled` were billed as well. */
+  duplicateJobs?: DuplicateJob[];
   timestamps: { workflowStarted: string; jobCreated: string; jobStarted?: string; jobFinished?: string };
 }
 
@@ -70,6 +74,8 @@ export function buildManifest(
     templateId: result.templateId,
     queueId: summary.queueId,
     completedBy: result.completedBy,
+    ...(result.keptAtDeadline ? { keptAtDeadline: true } : {}),
+    ...(result.duplicateJobs ? { duplicateJobs: result.duplicateJobs } : {}),
     timestamps: {
       workflowStarted: input.workflowStartedAt,
       jobCreated: summary.createdAt,

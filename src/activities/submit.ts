@@ -1,24 +1,25 @@
 import type { Info } from '@temporalio/activity';
 import { cancellationSignal, log } from '@temporalio/activity';
 import { mintCallbackUrl } from '../callback/token';
-import { countDuplicateJob } from '../observability/activity-metrics';
 import { withTraceContext } from '../observability/callback-trace';
 import type { AsrJob } from '../ci/types';
 import { buildSubmitRequest, placeJob } from './build-request';
-import type { ActivityDeps, CiJobsApi } from './deps';
+import type { ActivityDeps } from './deps';
 import { findTaggedJobs } from './find-tagged-job';
 import { jobTagFor } from './job-tag';
-import type { SubmitJobInput, SubmittedJob } from './types';
+import { keepOldestTaggedJob } from './step-jobs';
+import type { DuplicateJob, SubmitJobInput, SubmittedJob } from './types';
 
 /** Time kept between a submit's own abort and the attempt's timeout, so the retry never overlaps it. */
 const SUBMIT_ABORT_MARGIN_MS = 2_000;
 
 /**
  * Aborts on cancellation, and on its own shortly before the attempt times out: Temporal retries a timed-out attempt
- * without telling it (it does not heartbeat). A plain timer is used, not `AbortSignal.timeout`, whose signal Node 20
+ * without telling it (it does not heartbeat). Created when the attempt starts, it bounds every CI call of the
+ * attempt (lookup, submit, sweep), so no call of this attempt can outlive it and overlap the next. A plain timer is used, not `AbortSignal.timeout`, whose signal Node 20
  * may collect before it fires when only `AbortSignal.any` refers to it. Call `release` when done.
  */
-function attemptSignal(startToCloseTimeoutMs: number): { signal: AbortSignal; release: () => void } {
+export function attemptSignal(startToCloseTimeoutMs: number): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new Error('submit attempt reached its own deadline')),
@@ -37,24 +38,9 @@ function attemptSignal(startToCloseTimeoutMs: number): { signal: AbortSignal; re
 }
 
 /**
- * Keeps the oldest of a step's tagged jobs and cancels the others while CI still allows it. An earlier attempt's
- * request may have created a job after the retry looked (CI answered late, or the response was lost), so every
- * retried attempt sweeps once more before it reports its job.
- */
-async function keepOldestTaggedJob(ci: CiJobsApi, tagged: AsrJob[]): Promise<AsrJob | undefined> {
-  const [oldest, ...duplicates] = tagged;
-  for (const job of duplicates) {
-    const { outcome } = await ci.cancel(job.JobId);
-    countDuplicateJob(outcome);
-    log.warn('Cancelled a duplicate CI job of this step', { jobId: job.JobId, kept: oldest?.JobId, outcome });
-  }
-  return oldest;
-}
-
-/**
  * Submits a workflow step's one CI job, or adopts the one an earlier attempt created. CI has no idempotency key: the
  * job's `UserData` carries a tag hashed from namespace, workflow id, run id and step, and a retried attempt lists
- * the jobs created since the first attempt before it submits, and again after.
+ * the jobs created since the first attempt before it submits; every attempt lists them again after it submitted.
  */
 export async function submitStepJob(
   deps: ActivityDeps,
@@ -80,7 +66,7 @@ export async function submitStepJob(
           }),
         )
       : undefined;
-  const submitted = (job: AsrJob, adopted: boolean): SubmittedJob => ({
+  const submitted = (job: AsrJob, adopted: boolean, duplicates: DuplicateJob[]): SubmittedJob => ({
     jobId: job.JobId,
     bucket: placement.bucket,
     region: placement.region,
@@ -90,27 +76,31 @@ export async function submitStepJob(
     adopted,
     callbackRequested: callbackUrl !== undefined,
     createdAt: job.CreationTime.toISOString(),
+    tag,
+    attempt: info.attempt,
+    ...(duplicates.length > 0 ? { duplicates } : {}),
   });
-  const retried = info.attempt > 1;
-  const lookup = () => findTaggedJobs(ci, tag, { sinceMs: info.scheduledTimestampMs, nowMs: nowMs(), queueId });
-  if (retried) {
-    const existing = await keepOldestTaggedJob(ci, await lookup());
-    if (existing) {
-      log.info('Adopted the CI job an earlier attempt submitted', { jobId: existing.JobId, attempt: info.attempt });
-      return submitted(existing, true);
-    }
-  }
   const { signal, release } = attemptSignal(info.startToCloseTimeoutMs);
-  let job: AsrJob;
   try {
-    job = await ci.submit(buildSubmitRequest(input.request, placement, deps.defaults, tag, callbackUrl), { signal });
+    const lookup = () =>
+      findTaggedJobs(ci, tag, { sinceMs: info.scheduledTimestampMs, nowMs: nowMs(), queueId, signal });
+    if (info.attempt > 1) {
+      const { kept, duplicates } = await keepOldestTaggedJob(ci, await lookup(), signal);
+      if (kept) {
+        log.info('Adopted the CI job an earlier attempt submitted', { jobId: kept.JobId, attempt: info.attempt });
+        return submitted(kept, true, duplicates);
+      }
+    }
+    const request = buildSubmitRequest(input.request, placement, deps.defaults, tag, callbackUrl);
+    const job = await ci.submit(request, { signal });
+    log.info('Submitted CI job', { jobId: job.JobId, bucket: placement.bucket, callback: callbackUrl !== undefined });
+    // Every attempt sweeps, the first included: an attempt CI answered late may have committed a job meanwhile.
+    const tagged = await lookup();
+    if (!tagged.some((other) => other.JobId === job.JobId)) tagged.push(job);
+    tagged.sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime() || a.JobId.localeCompare(b.JobId));
+    const { kept = job, duplicates } = await keepOldestTaggedJob(ci, tagged, signal);
+    return submitted(kept, kept.JobId !== job.JobId, duplicates);
   } finally {
     release();
   }
-  log.info('Submitted CI job', { jobId: job.JobId, bucket: placement.bucket, callback: callbackUrl !== undefined });
-  if (!retried) return submitted(job, false);
-  const tagged = await lookup();
-  if (!tagged.some((other) => other.JobId === job.JobId)) tagged.push(job);
-  const kept = (await keepOldestTaggedJob(ci, tagged)) ?? job;
-  return submitted(kept, kept.JobId !== job.JobId);
 }

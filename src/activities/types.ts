@@ -41,6 +41,47 @@ export interface SubmittedJob extends JobRef {
   callbackRequested: boolean;
   /** CI's `CreationTime` (ISO 8601). */
   createdAt: string;
+  /** The `UserData` tag of the step's jobs (a hash, no secret), so later sweeps find every job of the step. */
+  tag?: string;
+  /** Attempt of the submit activity that reported the job; above 1, a late duplicate may still appear. */
+  attempt?: number;
+  /** Other jobs of the step that attempts created; CI ran or holds those it would not cancel (billed). */
+  duplicates?: DuplicateJob[];
+}
+
+/** A second job of the same step (a retried submit's), and what became of it. */
+export interface DuplicateJob {
+  jobId: string;
+  /** The job's state when last seen. */
+  state?: CiJobState;
+  /** `cancelled`: never billed. Otherwise CI holds or ran it: `not-cancellable` (started), `not-found`, `error`. */
+  cancel: 'cancelled' | 'not-cancellable' | 'not-found' | 'error';
+  /** Why the cancel failed, for `error`. */
+  error?: string;
+}
+
+/** Input of the cleanup activity: where the step's jobs are, and the one to keep (if any). */
+export interface CleanUpJobsInput {
+  step: string;
+  request: Pick<SubmitJobInput['request'], 'bucket' | 'region' | 'queueId'>;
+  /** The step's tag when known (from the submitted job); else derived from this workflow run, which submitted. */
+  tag?: string;
+  /** Jobs created before this (epoch ms, the workflow's start) cannot be the step's. */
+  sinceMs: number;
+  /** A job the run keeps (its result was stored); never cancelled or reported. */
+  keepJobId?: string;
+}
+
+/**
+ * What a cleanup found: which of the step's jobs it cancelled and which CI would not cancel (they run or ran, and
+ * are billed). `lookupError` says the jobs could not be listed: then CI may hold a job with `tag` nobody saw.
+ */
+export interface CleanupReport {
+  /** Absent only when the cleanup never ran and the run had no job id (the tag is derived in the activity). */
+  tag?: string;
+  cancelled: string[];
+  uncancelled: { jobId: string; state?: CiJobState; reason: string }[];
+  lookupError?: string;
 }
 
 /**
@@ -91,6 +132,8 @@ export interface StoreResultInput {
   completedBy: 'callback' | 'poll';
   /** When the workflow started (ISO 8601), recorded in the manifest. */
   workflowStartedAt: string;
+  /** The last check at the run's deadline: a success found now is kept, and the manifest says so. */
+  atDeadline?: boolean;
 }
 
 /** What one check of a waiting job found: its state, and the stored result once it succeeded. */
@@ -122,4 +165,8 @@ export interface TranscriptionResult {
   /** CI's start and end times of the job (ISO 8601). */
   startedAt?: string;
   finishedAt?: string;
+  /** True when the job's success was found by the last check at the run's deadline. */
+  keptAtDeadline?: boolean;
+  /** Other jobs of the step (retried submits); those not `cancelled` were billed too. */
+  duplicateJobs?: DuplicateJob[];
 }

@@ -8,6 +8,8 @@ export interface RouteFaults {
   throttleShare?: number;
   /** Milliseconds added before the request is handled. Default 0. */
   latencyMs?: number;
+  /** Share of requests refused with `403 AccessDenied` (a permanent refusal, e.g. a revoked CAM policy). Default 0. */
+  deniedShare?: number;
 }
 
 /** Forces matching jobs to end `Failed` with the given code and message instead of running. */
@@ -98,7 +100,8 @@ function checkRoutes(routes: unknown): string[] {
   if (routes === undefined) return [];
   if (typeof routes !== 'object' || routes === null) return ['routes must be an object'];
   return Object.entries(routes as Record<string, RouteFaults>).flatMap(([name, f]) => {
-    const ok = isShare(f?.serverErrorShare) && isShare(f?.throttleShare) && isCount(f?.latencyMs);
+    const ok =
+      isShare(f?.serverErrorShare) && isShare(f?.throttleShare) && isShare(f?.deniedShare) && isCount(f?.latencyMs);
     return ok ? [] : [`routes[${name}] needs shares in [0,1] and a whole latencyMs >= 0`];
   });
 }
@@ -145,6 +148,7 @@ export function routeFaults(config: FaultConfig, route: string): Required<RouteF
     serverErrorShare: merged.serverErrorShare ?? 0,
     throttleShare: merged.throttleShare ?? 0,
     latencyMs: merged.latencyMs ?? 0,
+    deniedShare: merged.deniedShare ?? 0,
   };
 }
 

@@ -46,6 +46,10 @@ async function injectRouteFaults(ctx: ServerContext, route: string): Promise<voi
     bump(ctx.counters().faultsInjected, `${route}:5xx`);
     throw new ApiError(500, 'InternalError', 'We encountered an internal error. Please try again. (emulated fault)');
   }
+  if (fires(faults.deniedShare)) {
+    bump(ctx.counters().faultsInjected, `${route}:denied`);
+    throw new ApiError(403, 'AccessDenied', 'Access Denied. (emulated fault)');
+  }
   if (fires(faults.throttleShare)) {
     bump(ctx.counters().faultsInjected, `${route}:throttle`);
     throw new ApiError(503, 'SlowDown', 'Please reduce your request rate. (emulated fault)');

@@ -9,6 +9,7 @@ export const WorkerMetric = {
   jobsAdopted: 'ci_asr_jobs_adopted',
   /** Counter: extra tagged CI jobs of one step found by a retried submit (label `outcome`: the cancel's outcome). */
   duplicateJobs: 'ci_asr_duplicate_jobs',
+  uncancelledJobs: 'ci_asr_uncancelled_jobs',
   /** Counter: finished `transcribeMedia` runs (labels `outcome`, `completed_by`). */
   transcriptionsFinished: 'ci_asr_transcriptions_finished',
   /** Histogram, seconds: from the CI submit to the stored result (label `completed_by`). */

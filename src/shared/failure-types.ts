@@ -14,12 +14,17 @@ export const FailureType = {
   CiJobFailed: 'CiJobFailed',
   /** The CI job was cancelled outside this workflow. Details: `{ jobId }`. */
   CiJobCancelled: 'CiJobCancelled',
-  /** The overall deadline passed before CI finished. Details: `{ jobId, cancelOutcome }`. */
+  /**
+   * The overall deadline passed before CI finished. Details: `{ jobId, cancelOutcome, uncancelledJobs, cleanup }`;
+   * `cancelOutcome: 'unknown'` when the submit never answered (CI may hold the job; the cleanup looked for it).
+   */
   TranscriptionTimedOut: 'TranscriptionTimedOut',
   /** A `transcribeBatch` item failed and the caller asked for the batch to fail with it. */
   BatchItemFailed: 'BatchItemFailed',
   /** CI reported `Success` but gave no recognition result to store. Details: `{ jobId }`. */
   TranscriptionResultUnavailable: 'TranscriptionResultUnavailable',
+  /** The worker's clock is too far behind the Temporal server's for a CI lookup; retryable (another worker may do). */
+  WorkerClockSkew: 'WorkerClockSkew',
 } as const;
 
 /** One of {@link FailureType}'s values. */

@@ -1,9 +1,10 @@
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities/deps';
 import { WORKFLOW_INTERCEPTOR_MODULES, withObservability } from '../observability/worker-options';
 import type { Tracing } from '../observability/tracing';
 import { TencentCiAsrPlugin } from '../plugin/plugin';
+import { assertNamespaceReady } from './namespace-check';
 
 /** The path to give `workflowsPath` / `bundleWorkflowCode` for this package's workflows. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -18,6 +19,11 @@ export interface TranscriptionWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Where workflow and activity spans go (see `startTracing`); default off. */
   tracing?: Tracing;
+  /**
+   * Check at start that the namespace has the `CiJobId`/`CiJobState` search attributes, and refuse to start (a
+   * `ConfigError` naming the `temporal operator search-attribute create` command) when it does not. Default true.
+   */
+  checkNamespace?: boolean;
   /** Any other worker option (concurrency, identity, interceptors, ...). */
   workerOptions?: Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle'>;
 }
@@ -33,14 +39,23 @@ export async function bundleTranscriptionWorkflows(): Promise<{ code: string }> 
   });
 }
 
-/** Creates a worker that runs this package's workflows and activities on `taskQueue`. */
+/**
+ * Creates a worker that runs this package's workflows and activities on `taskQueue`, after checking that the
+ * namespace has the search attributes the workflows set (see `checkNamespace`).
+ */
 export async function createTranscriptionWorker(options: TranscriptionWorkerOptions): Promise<Worker> {
+  const namespace = options.namespace ?? 'default';
+  if (options.checkNamespace !== false) {
+    await assertNamespaceReady(options.connection, namespace, (reason) => {
+      Runtime.instance().logger.warn('Could not check the namespace search attributes', { namespace, reason });
+    });
+  }
   return await Worker.create({
     // In-flight submits and polls get time to finish on SIGTERM, so a deploy does not cut a submit mid-request.
     shutdownGraceTime: '30s',
     ...withObservability(options.workerOptions ?? {}, options.tracing),
     connection: options.connection,
-    namespace: options.namespace ?? 'default',
+    namespace,
     taskQueue: options.taskQueue,
     // The same plugin users add to their own workers (recipe 2), so both paths register the activities one way.
     plugins: [...(options.workerOptions?.plugins ?? []), new TencentCiAsrPlugin({ deps: options.deps })],

@@ -1,7 +1,9 @@
 // The failures the workflows end a run with. Builders only build: recording a failure in a run's status is the
 // caller's job, so they stay pure and unit-testable.
-import { ApplicationFailure } from '@temporalio/common';
-import type { CancelJobOutcome, JobSnapshot } from '../activities/types';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import type { CancelJobOutcome, CleanupReport, JobSnapshot } from '../activities/types';
+import type { CiJobState } from '../ci/job-state';
+import { isTerminalCiJobState } from '../ci/job-state';
 import type { FailureTypeName } from '../shared/failure-types';
 import { FailureType } from '../shared/failure-types';
 import { actionForJobState } from './transcribe-media/decide';
@@ -21,10 +23,17 @@ export function invalidInputFailure(workflow: string, problems: readonly string[
   return workflowFailure(FailureType.InvalidTranscriptionInput, message, { problems });
 }
 
-/** The run's deadline passed while the submit activity was still being retried: no job exists. */
-export function submitDeadlineFailure(reason: string): ApplicationFailure {
+/**
+ * The run's deadline passed while the submit activity was still being retried. Whether CI holds a job is `unknown`
+ * (a lost response may have hidden one; the cleanup then looks for it by tag); histories of runs started before
+ * that cleanup existed say `never-submitted`.
+ */
+export function submitDeadlineFailure(
+  reason: string,
+  cancelOutcome: 'unknown' | 'never-submitted' = 'unknown',
+): ApplicationFailure {
   const message = `Deadline passed while CI kept refusing the submit: ${reason}`;
-  return workflowFailure(FailureType.TranscriptionTimedOut, message, { cancelOutcome: 'never-submitted' });
+  return workflowFailure(FailureType.TranscriptionTimedOut, message, { cancelOutcome });
 }
 
 /** The run's deadline passed while job `jobId` ran; `cancel` is what CI said to the cancel (undefined: it failed). */
@@ -33,6 +42,86 @@ export function deadlineFailure(jobId: string, cancel: CancelJobOutcome | undefi
   return workflowFailure(FailureType.TranscriptionTimedOut, message, {
     jobId,
     cancelOutcome: cancel?.outcome ?? 'error',
+  });
+}
+
+/** What a cleanup did to job `jobId`, in the terms of {@link CancelJobOutcome} (undefined: the lookup failed). */
+export function cancelOutcomeIn(report: CleanupReport, jobId: string): CancelJobOutcome | undefined {
+  if (report.lookupError !== undefined) return undefined;
+  if (report.cancelled.includes(jobId)) return { jobId, outcome: 'cancelled', state: 'Cancel' };
+  const left = report.uncancelled.find((job) => job.jobId === jobId);
+  if (!left) return { jobId, outcome: 'not-found' };
+  return { jobId, outcome: left.reason === 'not-found' ? 'not-found' : 'not-cancellable', state: left.state };
+}
+
+/** A cleanup that could not even run (its activity ran out of time): nothing is known about the step's jobs. */
+export function cleanupNotDone(tag: string | undefined, reason: string): CleanupReport {
+  return { tag, cancelled: [], uncancelled: [], lookupError: `cleanup did not finish: ${reason}` };
+}
+
+/** One line for messages, the status and logs: what CI may still bill that the run will never use. */
+export function cleanupSummary(report: CleanupReport): string | undefined {
+  const left = report.uncancelled.map((job) => `${job.jobId} (${job.state ?? job.reason})`);
+  if (report.lookupError !== undefined) {
+    return `CI jobs tagged ${report.tag ?? 'for this step'} could not be looked up (${report.lookupError}); CI may hold one`;
+  }
+  return left.length > 0 ? `CI would not cancel ${left.join(', ')}; it may bill them` : undefined;
+}
+
+function firstApplicationFailure(err: unknown): ApplicationFailure | undefined {
+  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure) return cause;
+  }
+  return undefined;
+}
+
+/** The type of the first `ApplicationFailure` in `err`'s cause chain. */
+export function failureTypeOf(err: unknown): string | undefined {
+  return firstApplicationFailure(err)?.type ?? undefined;
+}
+
+/**
+ * Whether a failing run must clean up, and which job it keeps. Invalid input never reached CI (skip). A job the run
+ * saw finish (failed, cancelled, empty success) is not news and is kept out of the report; any other job of the step,
+ * the run's own included, is cancelled if CI allows or reported.
+ */
+export function cleanupPlan(
+  err: unknown,
+  jobId: string | undefined,
+  jobState: CiJobState | undefined,
+): { skip: boolean; keepJobId?: string } {
+  if (failureTypeOf(err) === FailureType.InvalidTranscriptionInput) return { skip: true };
+  const ended = jobId !== undefined && jobState !== undefined && isTerminalCiJobState(jobState);
+  return ended ? { skip: false, keepJobId: jobId } : { skip: false };
+}
+
+/** A non-retryable activity failure (job unknown, access revoked...): waiting for the next poll cannot fix it. */
+export function isPermanentActivityFailure(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
+}
+
+/**
+ * `err` (the run's own failure, or an activity's permanent one) with the cleanup's findings added to its details
+ * (`uncancelledJobs`, `cleanup`) and, when CI may bill something, to its message. The type is kept.
+ */
+export function withCleanup(err: unknown, report: CleanupReport, jobId: string | undefined): ApplicationFailure {
+  const inner = firstApplicationFailure(err);
+  const own = err instanceof ApplicationFailure;
+  const [details] = own ? (err.details ?? []) : [];
+  const summary = cleanupSummary(report);
+  const base = inner?.message ?? (err instanceof Error ? err.message : String(err));
+  return ApplicationFailure.create({
+    type: inner?.type ?? FailureType.CiRequestRejected,
+    nonRetryable: true,
+    message: summary ? `${base}; ${summary}` : base,
+    details: [
+      {
+        ...(own && typeof details === 'object' ? details : { jobId }),
+        uncancelledJobs: report.uncancelled,
+        cleanup: report,
+      },
+    ],
+    cause: own ? err.cause : err instanceof Error ? err : undefined,
   });
 }
 

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CleanupReport, DuplicateJob } from '../activities/types';
 import type { CiJobState } from '../ci/job-state';
 import type { BatchProgress } from './transcribe-batch/types';
 
@@ -62,6 +63,12 @@ export interface TranscriptionStatus {
   completedBy?: 'callback' | 'poll';
   /** When the next poll is due (ISO 8601), while waiting. */
   nextPollAt?: string;
+  /** Other jobs of the step that retried submits created; those not `cancelled` are billed too. */
+  duplicateJobs?: DuplicateJob[];
+  /** Jobs of a failed run that CI would not cancel (it may bill them), from the run's cleanup. */
+  uncancelledJobs?: CleanupReport['uncancelled'];
+  /** Set when the cleanup could not look for the step's jobs: CI may hold one nobody saw. */
+  cleanupError?: string;
 }
 
 /** Query returning the run's {@link TranscriptionStatus}. */

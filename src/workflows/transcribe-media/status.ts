@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { JobSnapshot } from '../../activities/types';
+import type { CleanupReport, DuplicateJob, JobSnapshot } from '../../activities/types';
 import { FailureType } from '../../shared/failure-types';
 import type { TranscriptionPhase, TranscriptionStatus } from '../messages';
 
@@ -98,6 +98,17 @@ export class RunStatus {
   /** A step failed in a way the run survives (a check to be retried, a cancel CI refused). */
   noteError(message: string): void {
     this.status.lastError = message;
+  }
+
+  /** Other jobs of the step (retried submits), as the submit or the final sweep found them. */
+  duplicatesFound(duplicates: readonly DuplicateJob[] | undefined): void {
+    if (duplicates && duplicates.length > 0) this.status.duplicateJobs = [...duplicates];
+  }
+
+  /** What the failing run's cleanup could not cancel, or that it could not look. */
+  cleanedUp(report: CleanupReport): void {
+    if (report.uncancelled.length > 0) this.status.uncancelledJobs = [...report.uncancelled];
+    if (report.lookupError !== undefined) this.status.cleanupError = report.lookupError;
   }
 
   /** The result is stored; `by` is what told the run the job had finished. */

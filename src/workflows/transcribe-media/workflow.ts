@@ -1,30 +1,36 @@
 import {
   ActivityFailure,
-  ApplicationFailure,
   TimeoutFailure,
   CancellationScope,
   condition,
+  ContinueAsNew,
   continueAsNew,
   isCancellation,
   log,
   patched,
-  proxyActivities,
   setHandler,
-  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
 import type {
   CancelJobOutcome,
+  CleanupReport,
   JobCheck,
   JobSnapshot,
   SubmittedJob,
   TranscriptionResult,
 } from '../../activities/types';
 import { CI_JOB_ID, CI_JOB_STATE } from '../../shared/search-attributes';
-import { deadlineFailure, finishedJobFailure, invalidInputFailure, submitDeadlineFailure } from '../failures';
-import type { CiCallbackSignal } from '../messages';
+import {
+  cancelOutcomeIn,
+  cleanupPlan,
+  deadlineFailure,
+  isPermanentActivityFailure,
+  finishedJobFailure,
+  invalidInputFailure,
+  submitDeadlineFailure,
+  withCleanup,
+} from '../failures';
 import { transcriptionStatusQuery } from '../messages';
 import { pollDelayMs } from './backoff';
 import { registerCallbackHandlers } from './callback-handlers';
@@ -32,29 +38,18 @@ import { CallbackInbox } from './decide';
 import { historyBudgetSpent } from './history-budget';
 import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input';
 import { resolveTranscribeMediaInput } from './input';
+import { cancelAfterWorkflowCancel, cleanUpStep, recordDuplicates } from './cleanup';
+import { activitiesFor } from './proxies';
 import { RunStatus } from './status';
+import type { TranscribeMediaContinuation } from './continuation';
 
-type Activities = ReturnType<typeof createActivities>;
+export type { TranscribeMediaContinuation } from './continuation';
 
 /**
- * Activity stubs with this run's attempt timeout; retry policies are fixed by what each activity does. Submit retries
- * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it.
+ * Marks runs that check once more at the deadline, keep the check-and-store non-cancellable, record duplicates and
+ * clean up after every failure. Decided once per run, so histories of older runs replay unchanged.
  */
-function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) {
-  const startToCloseTimeout = attemptTimeoutMs;
-  const { submitTranscriptionJob } = proxyActivities<Activities>({
-    startToCloseTimeout,
-    scheduleToCloseTimeout: Math.max(attemptTimeoutMs, submitBudgetMs),
-    // Retries are safe: a retried attempt adopts the job an earlier attempt created (see the submit activity).
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
-  // A check that keeps failing is waited out until the next poll rather than failing the run.
-  const { checkTranscriptionJob, cancelTranscriptionJob } = proxyActivities<Activities>({
-    startToCloseTimeout,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
-  });
-  return { submitTranscriptionJob, checkTranscriptionJob, cancelTranscriptionJob };
-}
+export const NO_BILLED_JOB_LEFT_BEHIND = 'no-billed-job-left-behind';
 
 /** The step name that owns this workflow's single CI job. */
 const SUBMIT_STEP = 'transcribe';
@@ -64,17 +59,6 @@ const HISTORY_BUDGET_PATCH = 'history-budget-every-wake';
 
 /** Extra validity of a callback URL beyond the deadline, so a late but genuine notification is still accepted. */
 const CALLBACK_TOKEN_MARGIN_MS = 24 * 60 * 60_000;
-
-/** State carried across continue-as-new so a long wait never re-submits. */
-export interface TranscribeMediaContinuation {
-  job: SubmittedJob;
-  deadlineAt: number;
-  workflowStartedAt: string;
-  polls: number;
-  callbacksReceived: number;
-  /** Callbacks for the job that arrived but were not yet confirmed when the previous run continued as new. */
-  pendingCallbacks: CiCallbackSignal[];
-}
 
 /**
  * Transcribes one media file with Tencent CI: submits exactly one ASR job, waits for CI's callback (a signal) or,
@@ -109,6 +93,9 @@ class TranscriptionRun {
   private readonly startedAt: number;
   private readonly deadlineAt: number;
   private readonly workflowStartedAt: string;
+  /** False only while replaying a history from before {@link NO_BILLED_JOB_LEFT_BEHIND}. */
+  private readonly guarded: boolean;
+  private cleanup?: CleanupReport;
 
   constructor(
     private readonly originalInput: TranscribeMediaInput,
@@ -117,12 +104,14 @@ class TranscriptionRun {
     private readonly inbox: CallbackInbox,
     continuation: TranscribeMediaContinuation | undefined,
   ) {
+    this.guarded = patched(NO_BILLED_JOB_LEFT_BEHIND);
     this.startedAt = workflowInfo().startTime.getTime();
     this.workflowStartedAt = continuation?.workflowStartedAt ?? new Date(this.startedAt).toISOString();
     this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
     this.job = continuation?.job;
     // A continued run shows the job it carries over, in the status query and in search attributes alike.
     if (this.job) this.status.carryOver(this.job);
+    this.status.duplicatesFound(this.job?.duplicates);
     this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now());
   }
 
@@ -132,9 +121,16 @@ class TranscriptionRun {
       this.status.waiting();
       return await this.waitForResult(job);
     } catch (err) {
-      if (isCancellation(err) && this.job) await this.cancelCiJobAfterWorkflowCancel(this.job);
-      else if (!isCancellation(err)) this.status.failed(err);
-      throw err;
+      // Continuing as new is how a long wait goes on, not an end of the run.
+      if (err instanceof ContinueAsNew) throw err;
+      if (isCancellation(err)) {
+        const { job } = this;
+        if (job) await cancelAfterWorkflowCancel(job, this.status, () => this.tryCancel(job));
+        throw err;
+      }
+      const failure = this.guarded ? await this.cleanUpAfter(err) : err;
+      this.status.failed(failure);
+      throw failure;
     }
   }
 
@@ -148,14 +144,16 @@ class TranscriptionRun {
         callbackExpiresAt: new Date(this.deadlineAt + CALLBACK_TOKEN_MARGIN_MS).toISOString(),
       }),
     ).catch((err: unknown) => {
-      if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
-        throw submitDeadlineFailure(err.cause.message);
+      // Out of budget: timed out, or a retryable failure the server would not retry past the schedule-to-close.
+      if (err instanceof ActivityFailure && (err.cause instanceof TimeoutFailure || !isPermanentActivityFailure(err))) {
+        throw submitDeadlineFailure(err.cause?.message ?? err.message, this.guarded ? 'unknown' : 'never-submitted');
       }
       throw err;
     });
     this.job = job;
     this.status.submitted(job.jobId);
     this.noteState(job.state);
+    if (this.guarded) recordDuplicates(job.duplicates, this.status);
     return job;
   }
 
@@ -171,7 +169,7 @@ class TranscriptionRun {
     let listenForCallbacks = true;
     for (;;) {
       const remaining = this.deadlineAt - Date.now();
-      if (remaining <= 0) return await this.failOnDeadline(job);
+      if (remaining <= 0) return await this.atDeadline(job, check);
       const delay = Math.min(pollDelayMs(this.input.polling, this.status.polls, Math.random()), remaining);
       this.status.nextPollAt(new Date(Date.now() + delay));
       // Every wake (a message, a timer) re-evaluates the budget, so a flood is cut off by continue-as-new in time.
@@ -183,15 +181,12 @@ class TranscriptionRun {
       );
       this.status.nextPollAt(undefined);
       if (budgetSpent()) await this.continueAsNew(job);
-      if (!callbackArrived && Date.now() >= this.deadlineAt) return await this.failOnDeadline(job);
+      if (!callbackArrived && Date.now() >= this.deadlineAt) return await this.atDeadline(job, check);
       this.inbox.takeFor(job.jobId); // this check answers every callback received so far
       if (!callbackArrived) this.status.polled();
       const completedBy = callbackArrived ? 'callback' : 'poll';
       check = await this.check(job, check, completedBy);
-      if (check.result) {
-        this.status.completed(completedBy);
-        return check.result;
-      }
+      if (check.result) return this.completed(check.result, completedBy);
       const failure = finishedJobFailure(job.jobId, check.snapshot);
       if (failure) throw failure;
       listenForCallbacks = !callbackArrived;
@@ -199,16 +194,28 @@ class TranscriptionRun {
     }
   }
 
-  /** Asks CI for the job once (storing its result if it succeeded); a failed check is waited out, not fatal. */
-  private async check(job: SubmittedJob, previous: JobCheck, completedBy: 'callback' | 'poll'): Promise<JobCheck> {
-    try {
-      const check = await this.activities.checkTranscriptionJob({
+  /**
+   * Asks CI for the job once (storing its result if it succeeded); a failed check is waited out, not fatal. Once a
+   * success is seen the result is stored whatever happens to the run: the check is non-cancellable, so a workflow
+   * cancel arriving meanwhile cannot report a job "that may still be billed" while its manifest gets written.
+   */
+  private async check(
+    job: SubmittedJob,
+    previous: JobCheck,
+    completedBy: 'callback' | 'poll',
+    atDeadline = false,
+  ): Promise<JobCheck> {
+    const ask = () =>
+      (atDeadline ? this.activities.checkAtDeadline : this.activities.checkTranscriptionJob)({
         job,
         media: this.input.media,
         manifestKey: this.input.manifestKey,
         completedBy,
         workflowStartedAt: this.workflowStartedAt,
+        ...(atDeadline ? { atDeadline } : {}),
       });
+    try {
+      const check = await (this.guarded ? CancellationScope.nonCancellable(ask) : ask());
       this.noteState(check.snapshot.state);
       return check;
     } catch (err) {
@@ -220,38 +227,53 @@ class TranscriptionRun {
     }
   }
 
-  /** The deadline passed with the job still on its way: cancel it if CI still allows that, then fail the run. */
-  private async failOnDeadline(job: SubmittedJob): Promise<never> {
-    this.status.deadlinePassed();
-    throw deadlineFailure(job.jobId, await this.tryCancel(job));
+  private completed(result: TranscriptionResult, by: 'callback' | 'poll'): TranscriptionResult {
+    if (this.guarded) recordDuplicates(result.duplicateJobs, this.status);
+    this.status.completed(by);
+    return result;
   }
 
-  /** After the workflow itself was cancelled: cancel the CI job and record honestly whether CI allowed it. */
-  private async cancelCiJobAfterWorkflowCancel(job: SubmittedJob): Promise<void> {
-    if (this.status.phase === 'completed') return;
-    this.status.cancelling();
-    const cancel = await CancellationScope.nonCancellable(() => this.tryCancel(job));
-    const report = {
-      jobId: job.jobId,
-      ciCancelOutcome: cancel?.outcome ?? 'error',
-      ciJobState: cancel?.state ?? this.status.jobState,
-      note:
-        cancel?.outcome === 'cancelled'
-          ? 'CI job cancelled'
-          : 'CI could not cancel the job (CI only cancels jobs that have not started); it may still run and be billed',
-    };
-    this.status.cancelled(report.note);
-    upsertMemo({ cancellation: report });
-    log.info('transcribeMedia cancelled', report);
+  /**
+   * The deadline passed. One last look first: a job that succeeded meanwhile (no callback, the next poll was due
+   * later) is paid for, so its result is stored and returned. Only a job still on its way is cancelled (if CI
+   * allows) by the cleanup, and reported.
+   */
+  private async atDeadline(job: SubmittedJob, previous: JobCheck): Promise<TranscriptionResult> {
+    if (!this.guarded) {
+      // Runs started before the cleanup existed: cancel the job if CI still allows that, then fail.
+      this.status.deadlinePassed();
+      throw deadlineFailure(job.jobId, await this.tryCancel(job));
+    }
+    this.status.polled();
+    const check = await this.check(job, previous, 'poll', true);
+    if (check.result) return this.completed(check.result, 'poll');
+    const failure = finishedJobFailure(job.jobId, check.snapshot);
+    if (failure) throw failure;
+    this.status.deadlinePassed();
+    const report = await this.cleanUp(undefined);
+    throw withCleanup(deadlineFailure(job.jobId, cancelOutcomeIn(report, job.jobId)), report, job.jobId);
+  }
+
+  /**
+   * The run is failing after it may have submitted: cancel what CI still allows of the step's jobs and add what it
+   * would not to the failure. Invalid input never reached CI, and the deadline path has cleaned up already.
+   */
+  private async cleanUpAfter(err: unknown): Promise<unknown> {
+    const plan = cleanupPlan(err, this.job?.jobId, this.status.jobState);
+    if (this.cleanup || plan.skip) return err;
+    return withCleanup(err, await this.cleanUp(plan.keepJobId), this.job?.jobId);
+  }
+
+  private async cleanUp(keepJobId: string | undefined): Promise<CleanupReport> {
+    const { input, workflowStartedAt } = this;
+    const target = { step: SUBMIT_STEP, input, tag: this.job?.tag, workflowStartedAt, keepJobId };
+    return (this.cleanup = await cleanUpStep(this.activities, target, this.status));
   }
 
   private async tryCancel(job: SubmittedJob): Promise<CancelJobOutcome | undefined> {
     try {
-      const outcome = await this.activities.cancelTranscriptionJob({
-        jobId: job.jobId,
-        bucket: job.bucket,
-        region: job.region,
-      });
+      const { jobId, bucket, region } = job;
+      const outcome = await this.activities.cancelTranscriptionJob({ jobId, bucket, region });
       if (outcome.state) this.noteState(outcome.state);
       return outcome;
     } catch (err) {
@@ -280,9 +302,4 @@ class TranscriptionRun {
       pendingCallbacks: this.inbox.pendingFor(job.jobId),
     });
   }
-}
-
-/** A non-retryable activity failure (job unknown, access revoked...): waiting for the next poll cannot fix it. */
-function isPermanentActivityFailure(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
 }

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CiJobsApi } from '../src/activities/deps';
+import { findTaggedJobs, lookupWindow } from '../src/activities/find-tagged-job';
+import type { CleanupReport } from '../src/activities/types';
+import type { ListAsrJobsFilter } from '../src/ci/list-filter';
+import type { AsrJob } from '../src/ci/types';
+import { FailureType } from '../src/shared/failure-types';
+import { searchAttributeCommands } from '../src/worker-setup/namespace-check';
+import {
+  cancelOutcomeIn,
+  cleanupPlan,
+  cleanupSummary,
+  deadlineFailure,
+  submitDeadlineFailure,
+  withCleanup,
+} from '../src/workflows/failures';
+
+const TAG = 'temporal-asr:v1:abc';
+
+function job(id: string, at: number, userData = TAG): AsrJob {
+  return { JobId: id, State: 'Running', CreationTime: new Date(at), Operation: { UserData: userData } } as AsrJob;
+}
+
+/** Pages served in order; the list API is the unit's only collaborator, so a table of pages stands in for it. */
+function pagedCi(pages: { jobs: AsrJob[]; nextToken?: string }[]): { ci: CiJobsApi; calls: ListAsrJobsFilter[] } {
+  const calls: ListAsrJobsFilter[] = [];
+  const list = (filter: ListAsrJobsFilter) => {
+    calls.push(filter);
+    return Promise.resolve(pages[calls.length - 1] ?? { jobs: [] });
+  };
+  const unused = () => Promise.reject(new Error('not used'));
+  return { ci: { list, submit: unused, get: unused, cancel: unused }, calls };
+}
+
+describe('finding a step’s jobs', () => {
+  it('stops at a repeated NextToken and counts a job seen on two pages once', async () => {
+    const { ci, calls } = pagedCi([
+      { jobs: [job('b', 2), job('x', 1, 'other')], nextToken: 't1' },
+      { jobs: [job('b', 2), job('a', 1)], nextToken: 't2' },
+      { jobs: [job('a', 1)], nextToken: 't1' },
+      { jobs: [job('never', 3)] },
+    ]);
+    const found = await findTaggedJobs(ci, TAG, { sinceMs: 10_000, nowMs: 10_000 });
+    assert.deepEqual(
+      found.map((j) => j.JobId),
+      ['a', 'b'],
+    );
+    assert.equal(calls.length, 3, 'the page after the repeated token is never asked for');
+    assert.deepEqual(
+      calls.map((c) => c.nextToken),
+      [undefined, 't1', 't2'],
+    );
+  });
+
+  it('calls a worker clock far behind the server a retryable skew, never invalid input', () => {
+    const err = (() => {
+      try {
+        lookupWindow(Date.parse('2026-01-01T01:00:00Z'), Date.parse('2026-01-01T00:00:00Z'));
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    assert.ok(err instanceof ApplicationFailure);
+    assert.equal(err.type, FailureType.WorkerClockSkew);
+    assert.equal(err.nonRetryable, false);
+    assert.match(err.message, /3600s behind the Temporal server/);
+    const { start, end } = lookupWindow(1_000_000, 1_000_000 - 60_000);
+    assert.ok(start.getTime() < end.getTime(), 'a small skew still gives a window');
+  });
+});
+
+describe('cleanup after a failing run', () => {
+  const report: CleanupReport = {
+    tag: TAG,
+    cancelled: ['dup'],
+    uncancelled: [{ jobId: 'j', state: 'Running', reason: 'not-cancellable' }],
+  };
+
+  it('keeps a job the run saw finish, and skips runs whose input never reached CI', () => {
+    assert.deepEqual(cleanupPlan(new Error('x'), 'j', 'Failed'), { skip: false, keepJobId: 'j' });
+    assert.deepEqual(cleanupPlan(new Error('x'), 'j', 'Running'), { skip: false });
+    const invalid = ApplicationFailure.create({ type: FailureType.InvalidTranscriptionInput, nonRetryable: true });
+    assert.deepEqual(cleanupPlan(invalid, undefined, undefined), { skip: true });
+  });
+
+  it('says what happened to the run’s job in the terms of a cancel', () => {
+    assert.equal(cancelOutcomeIn(report, 'dup')?.outcome, 'cancelled');
+    assert.equal(cancelOutcomeIn(report, 'j')?.outcome, 'not-cancellable');
+    assert.equal(cancelOutcomeIn(report, 'gone')?.outcome, 'not-found');
+    assert.equal(cancelOutcomeIn({ ...report, lookupError: 'AccessDenied' }, 'j'), undefined);
+  });
+
+  it('adds what CI may bill to the failure’s details and message, keeping its type', () => {
+    const deadline = withCleanup(deadlineFailure('j', cancelOutcomeIn(report, 'j')), report, 'j');
+    assert.equal(deadline.type, FailureType.TranscriptionTimedOut);
+    assert.equal(deadline.nonRetryable, true);
+    assert.match(deadline.message, /cancel: not-cancellable.*CI would not cancel j \(Running\); it may bill them/);
+    assert.deepEqual(deadline.details, [
+      { jobId: 'j', cancelOutcome: 'not-cancellable', uncancelledJobs: report.uncancelled, cleanup: report },
+    ]);
+    const submit = withCleanup(
+      submitDeadlineFailure('timed out'),
+      { tag: TAG, cancelled: ['j'], uncancelled: [] },
+      undefined,
+    );
+    assert.deepEqual((submit.details?.[0] as { cancelOutcome: string }).cancelOutcome, 'unknown');
+    assert.equal(submit.message, 'Deadline passed while CI kept refusing the submit: timed out');
+    const rejected = ApplicationFailure.create({ type: FailureType.CiRequestRejected, message: 'AccessDenied: no' });
+    const wrapped = withCleanup(new Error('activity failed', { cause: rejected }), report, 'j');
+    assert.equal(wrapped.type, FailureType.CiRequestRejected);
+    assert.deepEqual((wrapped.details?.[0] as { jobId: string }).jobId, 'j');
+    assert.match(
+      cleanupSummary({ tag: TAG, cancelled: [], uncancelled: [], lookupError: 'denied' }) ?? '',
+      /CI may hold one/,
+    );
+  });
+});
+
+describe('namespace check', () => {
+  it('names one create command per attribute type', () => {
+    assert.deepEqual(
+      searchAttributeCommands('prod', [
+        { name: 'CiJobId', type: 'KEYWORD' },
+        { name: 'CiJobState', type: 'KEYWORD' },
+      ]),
+      ['temporal operator search-attribute create --namespace prod --name CiJobId --name CiJobState --type Keyword'],
+    );
+  });
+});
