@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { getBatchHandle, TRANSCRIBE_BATCH_WORKFLOW } from '../../client/batch';
 import { getTranscriptionHandle, TRANSCRIBE_MEDIA_WORKFLOW } from '../../client/transcription';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../../shared/search-attributes';
 import type { TranscribeBatchResult } from '../../workflows/transcribe-batch/types';
 import type { FailedItems } from '../batch-failures';
 import { failedItemLines, readFailedItems } from '../batch-failures';
@@ -112,7 +113,8 @@ function liveLine(report: WorkflowReport): string | undefined {
   return formatProgress(report.live as Parameters<typeof formatProgress>[0]);
 }
 
-function formatValue(value: unknown): string {
+function formatValue(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
   if (value instanceof Date) return value.toISOString();
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -148,7 +150,7 @@ export async function runStatus(cmd: StatusCommand, ctx: CliContext): Promise<nu
         ['Started', report.startTime.toISOString()],
         ['Closed', report.closeTime?.toISOString()],
         ['Live', liveLine(report) ?? report.liveUnavailable],
-        ...Object.entries(report.searchAttributes).map(([k, v]) => [k, formatValue(v)] as const),
+        ...PROJECT_SEARCH_ATTRIBUTES.map((key) => [key.name, formatValue(report.searchAttributes[key.name])] as const),
         ...Object.entries(report.memo ?? {}).map(([k, v]) => [`Memo ${k}`, formatValue(v)] as const),
         ['Result', resultLocation(report.result)],
         ['Failure', report.error?.map((l) => (l.type ? `${l.type}: ${l.message}` : l.message)).join(' <- ')],
