@@ -20,6 +20,9 @@ import { runChild } from './helpers/child';
 import { TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
+/** The escape character that starts terminal control sequences. */
+const ESC = String.fromCharCode(27);
+
 const TSX = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
 const MAIN = join(__dirname, '..', 'src', 'cli', 'main.ts');
 
@@ -243,7 +246,7 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
     const command = [TSX, MAIN, 'batch', `${folder}/`, '--max-in-flight', '1', '--wait'].join(' ');
     const run = await runChild('script', ['-qfec', command, '/dev/null'], { ...binaryEnv(), TERM: 'xterm' });
     assert.equal(run.status, 0, run.output);
-    assert.match(run.output, /\r\u001b\[2K\[[#-]{20}\] \d\/3/, 'the bar is redrawn in place');
+    assert.match(run.output, new RegExp(`\r${ESC}\\[2K\\[[#-]{20}\\] \\d/3`), 'the bar is redrawn in place');
     const seen = screen(run.output.replace(/\r\n/g, '\n'));
     const bars = seen.filter((line) => line.startsWith('['));
     assert.deepEqual(bars, ['[####################] 3/3 ok=3 failed=0 running=0'], 'one bar line remains on screen');

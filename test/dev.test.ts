@@ -26,7 +26,7 @@ describe('npm run dev, driven by the CLI from another process', () => {
   const running: DevProcess[] = [];
   let ports: string[] = [];
 
-  after(async () => {
+  after(() => {
     for (const dev of running) {
       try {
         process.kill(-dev.child.pid!, 'SIGKILL');

@@ -45,7 +45,9 @@ describe('the packed package, installed in a scratch project outside the reposit
   it('ships dist/ only (no sources, tests or dev tooling), plus package.json, README, CHANGELOG and LICENSE', () => {
     const paths = scratch.pack.files.map((f) => f.path);
     const stray = paths.filter(
-      (p) => !/^dist\/.+\.(js|js\.map|d\.ts)$/.test(p) && !['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(p),
+      (p) =>
+        !/^dist\/.+\.(js|js\.map|d\.ts)$/.test(p) &&
+        !['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(p),
     );
     assert.deepEqual(stray, []);
     assert.deepEqual(
