@@ -1,5 +1,6 @@
 /**
- * `npm run dev`: the local stack on fixed ports, for driving with the CLI from another terminal, until Ctrl-C.
+ * `npm run dev` (run by `node --import tsx`, not the `tsx` launcher: under load its signal relay kills a child that
+ * takes more than a few ms to acknowledge Ctrl-C, and stopping the stack takes longer): the local stack on fixed ports, for driving with the CLI from another terminal, until Ctrl-C.
  * See {@link startDevStack} and the README's "Your own files, locally".
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
