@@ -51,7 +51,7 @@ describe('npm run dev, driven by the CLI from another process', () => {
     running.push(dev);
     await waitFor(
       'the printed settings',
-      () => (/In another terminal:[\s\S]*--format text\n/.test(output) ? true : undefined),
+      () => (/In another terminal[\s\S]*--format text\n/.test(output) ? true : undefined),
       120_000,
     );
     return dev;

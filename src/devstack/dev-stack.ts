@@ -126,9 +126,9 @@ export function describeDevStack(dev: DevStack): string {
     `  Receiver      ${receiver}`,
     `  CLI settings  ${dev.envFile}  (read by transcribe-asr in this folder)`,
     '',
-    'In another terminal:',
-    '  npx transcribe-asr upload ./my.wav',
-    '  npx transcribe-asr transcribe my.wav --wait --format text',
+    'In another terminal, in this folder (`npx transcribe-asr` where the package is installed):',
+    '  npm run cli -- upload ./my.wav',
+    '  npm run cli -- transcribe my.wav --wait --format text',
     '',
   ].join('\n');
 }
