@@ -287,13 +287,13 @@ describe('CLI configuration', () => {
     const stderr = recorder();
     const ctx = createCliContext(loadCliConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1' }), { stdout, stderr });
     try {
-      assert.equal(await runCli(['status', 'wf-1', '--json'], ctx), 1);
+      assert.equal(await runCli(['status', 'wf-1', '--json'], ctx), 3, 'unreachable is exit code 3');
     } finally {
       await ctx.close();
     }
     assert.match(
       stderr.text(),
-      /^error: TemporalUnreachableError: Cannot reach Temporal at 127\.0\.0\.1:1\.\nSet TEMPORAL_ADDRESS/,
+      /^error: TemporalUnreachableError: Cannot reach Temporal at 127\.0\.0\.1:1\. Start the local stack with `npm run dev`, or set TEMPORAL_ADDRESS .*\n$/,
     );
     const body = JSON.parse(stdout.text()) as { error: { name: string }[] };
     assert.equal(body.error[0]?.name, 'TemporalUnreachableError');

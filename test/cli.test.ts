@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TranscriptionResult } from '../src/activities/types';
 import type { CliContext, CliStream } from '../src/cli/context';
 import { runCli } from '../src/cli/run';
+import { parseSrt } from '../src/ci/result';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { noFaults } from '../src/emulator';
 import { TEST_BUCKET, useTestStack } from './helpers/stack';
@@ -50,21 +52,25 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     return key;
   }
 
-  it('transcribe --wait --format srt prints the cos:// URI, the status lines and the SRT', async () => {
+  it('transcribe --wait --format srt prints exactly the SRT on stdout, the summary and status lines on stderr', async () => {
     const key = seedMedia(['hello world', 'second line']);
     const { code, out, err } = await cli(['transcribe', key, '--wait', '--format', 'srt']);
     assert.equal(code, 0, err);
-    assert.match(out, new RegExp(`^Transcript +cos://${TEST_BUCKET}/asr/${key}\\.txt$`, 'm'));
-    assert.match(out, new RegExp(`^Manifest +cos://${TEST_BUCKET}/asr/${key}\\.txt\\.manifest\\.json$`, 'm'));
-    assert.match(out, /^Audio +3 s, 2 segments$/m);
+    assert.match(err, new RegExp(`^Transcript +cos://${TEST_BUCKET}/asr/${key}\\.txt$`, 'm'));
+    assert.match(err, new RegExp(`^Manifest +cos://${TEST_BUCKET}/asr/${key}\\.txt\\.manifest\\.json$`, 'm'));
+    assert.match(err, /^Audio +3 s, 2 segments$/m);
     assert.match(
       out,
-      /\n1\n00:00:00,000 --> 00:00:0\d,\d{3}\nhello world\n\n2\n00:00:0\d,\d{3} --> 00:00:03,000\nsecond line\n$/,
+      /^1\n00:00:00,000 --> 00:00:0\d,\d{3}\nhello world\n\n2\n00:00:0\d,\d{3} --> 00:00:03,000\nsecond line\n$/,
+    );
+    assert.deepEqual(
+      parseSrt(out).map((s) => s.text),
+      ['hello world', 'second line'],
     );
     assert.match(err, /^Started transcribe-[0-9a-f-]+ on task queue /);
-    // Plain lines (not a terminal): one per change, ending with the completed status.
+    // Plain lines (not a terminal): one per change, the last of them the completed status.
     assert.doesNotMatch(err, /\r/);
-    const last = err.trimEnd().split('\n').at(-1) ?? '';
+    const last = err.split('\n').find((l) => l.startsWith('phase=completed')) ?? '';
     assert.match(last, /^phase=completed job=s[0-9a-f]{32} state=Success polls=\d+ callbacks=\d+ completedBy=\w+$/);
     jobIds.push(/job=(s[0-9a-f]{32})/.exec(last)![1]!);
   });
@@ -95,7 +101,8 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     assert.equal(code, 0, err);
     const clearLine = '\r\u001b[2K';
     const lastLine = err.slice(err.lastIndexOf(clearLine));
-    assert.match(lastLine.slice(clearLine.length), /^phase=completed [^\n\r]*\n$/);
+    // The live line ends on a fresh line; the summary follows it (stdout holds only the transcript).
+    assert.match(lastLine.slice(clearLine.length), /^phase=completed [^\n\r]*\nTranscript +cos:/);
   });
 
   it('status reports a finished workflow with its live status and result', async () => {
@@ -183,7 +190,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     assert.deepEqual(body.nonExistentJobIds, [unknown]);
   });
 
-  it('batch --wait draws progress and prints the manifest location', async () => {
+  it('batch --wait draws progress, prints the manifest location and each failed item with its reason', async () => {
     const folder = `cli-batch/${randomUUID()}`;
     for (const n of [1, 2, 3]) suite.stack.emulator.putObject(TEST_BUCKET, `${folder}/clip-${n}.wav`, silentWav(1));
     const { code, out, err } = await cli(['batch', `${folder}/`, '--max-in-flight', '2', '--wait']);
@@ -191,10 +198,37 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     assert.match(out, /^Items +3\nSucceeded +3\nFailed +0\nManifest +cos:\/\/\S+\.json\n$/);
     assert.match(err, /^\[#{20}\] 3\/3 ok=3 failed=0 running=0$/m);
 
-    const json = await cli(['batch', '--keys', `${folder}/clip-1.wav,${folder}/missing.wav`, '--wait', '--json']);
-    assert.equal(json.code, 1, 'a failed item makes the exit code 1');
-    const body = JSON.parse(json.out) as { result: { total: number; succeeded: number; failed: number } };
-    assert.deepEqual([body.result.total, body.result.succeeded, body.result.failed], [2, 1, 1]);
+    const doomed = `${folder}/clip-2.wav`;
+    suite.stack.emulator.setFaults({
+      failJobs: [{ code: 'AudioDecodeFailed', message: 'cannot decode', inputPattern: doomed }],
+    });
+    try {
+      const batchId = `cli-batch-${randomUUID()}`;
+      const keys = `${folder}/clip-1.wav,${doomed}`;
+      const text = await cli(['batch', '--keys', keys, '--wait', '--workflow-id', batchId]);
+      assert.equal(text.code, 1, 'a failed item makes the exit code 1');
+      assert.match(text.out, /^Failed +1$/m);
+      assert.match(text.out, new RegExp(`^Failed items:\\n  ${doomed}  CiJobFailed: .*AudioDecodeFailed.*$`, 'm'));
+
+      const status = await cli(['status', batchId]);
+      assert.equal(status.code, 0, status.err);
+      assert.match(status.out, new RegExp(`^Failed items:\\n  ${doomed}  CiJobFailed: .*AudioDecodeFailed.*$`, 'm'));
+
+      const json = await cli(['batch', '--keys', keys, '--wait', '--json']);
+      assert.equal(json.code, 1);
+      const body = JSON.parse(json.out) as {
+        result: { total: number; succeeded: number; failed: number };
+        failedItems: { key: string; error: { type: string; message: string } }[];
+      };
+      assert.deepEqual([body.result.total, body.result.succeeded, body.result.failed], [2, 1, 1]);
+      assert.deepEqual(
+        body.failedItems.map((i) => [i.key, i.error.type]),
+        [[doomed, 'CiJobFailed']],
+      );
+      assert.match(body.failedItems[0]!.error.message, /AudioDecodeFailed/);
+    } finally {
+      suite.stack.emulator.setFaults(noFaults());
+    }
   });
 
   /** Runs the real executable with the stack's settings in its environment. */
@@ -203,7 +237,8 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
       execFile(
         TSX,
         [MAIN, ...args],
-        { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+        // A scratch folder as the working directory: no .dev/cli.env of a developer's `npm run dev` is read.
+        { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000, cwd: tmpdir() },
         (error, out, err) => {
           resolve({ code: error ? Number(error.code ?? 1) : 0, out, err });
         },
@@ -229,8 +264,8 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     };
     const run = await runBinary(['transcribe', key, '--wait', '--format', 'text'], env);
     assert.equal(run.code, 0, run.err);
-    assert.match(run.out, new RegExp(`^Transcript +cos://${TEST_BUCKET}/asr/${key}\\.txt$`, 'm'));
-    assert.match(run.out, /\n\nfrom the binary\n$/);
+    assert.match(run.err, new RegExp(`^Transcript +cos://${TEST_BUCKET}/asr/${key}\\.txt$`, 'm'));
+    assert.equal(run.out, 'from the binary\n');
     assert.match(run.err, /phase=completed/);
 
     const usage = await runBinary(['jobs', 'list', '--sice', 'x'], env);
@@ -258,6 +293,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     // Without callbacks the first poll is 10 s away: the command is surely still waiting when interrupted.
     const child = spawn(TSX, [MAIN, 'transcribe', key, '--wait', '--no-callback', '--workflow-id', workflowId], {
       env,
+      cwd: tmpdir(),
     });
     let err = '';
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));

@@ -42,10 +42,12 @@ describe('the packed package, installed in a scratch project outside the reposit
     }
   });
 
-  it('ships dist/ only (no sources, tests or dev tooling), plus package.json, README and CHANGELOG', () => {
+  it('ships dist/ only (no sources, tests or dev tooling), plus package.json, README, CHANGELOG and LICENSE', () => {
     const paths = scratch.pack.files.map((f) => f.path);
     const stray = paths.filter(
-      (p) => !/^dist\/.+\.(js|js\.map|d\.ts)$/.test(p) && !['package.json', 'README.md', 'CHANGELOG.md'].includes(p),
+      (p) =>
+        !/^dist\/.+\.(js|js\.map|d\.ts)$/.test(p) &&
+        !['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(p),
     );
     assert.deepEqual(stray, []);
     assert.deepEqual(
@@ -56,6 +58,7 @@ describe('the packed package, installed in a scratch project outside the reposit
       assert.ok(paths.includes(required), `${required} is in the tarball`);
     }
     assert.ok(paths.includes('CHANGELOG.md'), 'CHANGELOG.md is in the tarball');
+    assert.ok(paths.includes('LICENSE'), 'LICENSE (MIT, as package.json says) is in the tarball');
   });
 
   it('installs as a real directory with working bins whose shebang survived the build', async () => {

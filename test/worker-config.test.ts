@@ -24,6 +24,12 @@ describe('worker configuration', () => {
     assert.equal(config.maxCachedWorkflows, undefined);
   });
 
+  it('runs poll-only without a callback secret: no public URL, no callbacks, nothing demanded', () => {
+    assert.equal(loadWorkerConfig(valid).callbacks, undefined);
+    // A secret left over from a callback setup does not turn callbacks on without a URL.
+    assert.equal(loadWorkerConfig({ ...valid, CALLBACK_SECRET: 'x'.repeat(40) }).callbacks, undefined);
+  });
+
   it('enables callbacks with a public URL and a secret, trimming a trailing slash', () => {
     const config = loadWorkerConfig({
       ...valid,

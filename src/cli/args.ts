@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ENGINE_MODEL_TYPES } from '../ci/types';
 import { parseWholeNumber } from '../config/reader';
+import { isBucketName } from '../config/tencent-settings';
 import type { MediaSource, RecognitionSettings, TranscribeMediaInput } from '../workflows/transcribe-media/input';
 import { UsageError } from './errors';
 import type { CommandSpec } from './help';
@@ -182,16 +183,35 @@ export class Flags {
 /** Engine used when neither --engine nor --template is given. */
 const DEFAULT_ENGINE = '16k_zh';
 
+/** The bucket of --bucket or a `cos://` URI, refused unless it has COS's `name-appid` form. */
+function checkedBucket(bucket: string | undefined, flags: Flags, where: string): string | undefined {
+  if (bucket !== undefined && !isBucketName(bucket)) {
+    throw flags.error(`${where}: bucket '${bucket}' must look like name-appid, e.g. media-1250000000.`);
+  }
+  return bucket;
+}
+
+/** --region, refused unless it looks like `ap-guangzhou`. */
+export function regionFlag(flags: Flags): string | undefined {
+  const region = flags.string('region');
+  if (region !== undefined && !/^[a-z]+(?:-[a-z0-9]+)+$/.test(region)) {
+    throw flags.error(`--region must look like ap-guangzhou (got '${region}').`);
+  }
+  return region;
+}
+
 /**
  * The media argument: an http(s) URL, `cos://bucket/key` (the bucket becomes the job's bucket), or a plain object
  * key in the default bucket. Also returns the bucket from --bucket, checked against a `cos://` bucket.
  */
 export function mediaSource(target: string, flags: Flags): { media: MediaSource; bucket?: string } {
-  const bucketFlag = flags.string('bucket');
+  const bucketFlag = checkedBucket(flags.string('bucket'), flags, '--bucket');
   if (/^https?:\/\//i.test(target)) return { media: { url: target }, bucket: bucketFlag };
-  const cos = /^cos:\/\/([^/]+)\/(.*)$/.exec(target);
-  if (cos === null) return { media: { object: target.replace(/^\/+/, '') }, bucket: bucketFlag };
+  if (!/^cos:\/\//i.test(target)) return { media: { object: target.replace(/^\/+/, '') }, bucket: bucketFlag };
+  const cos = /^cos:\/\/([^/]+)\/(.+)$/.exec(target);
+  if (cos === null) throw flags.error(`'${target}' is not a COS URI: use cos://<name-appid>/<key>.`);
   const [, bucket, key] = cos as unknown as [string, string, string];
+  checkedBucket(bucket, flags, target);
   if (bucketFlag !== undefined && bucketFlag !== bucket) {
     throw flags.error(`--bucket ${bucketFlag} contradicts the bucket of ${target}.`);
   }

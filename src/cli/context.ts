@@ -54,6 +54,8 @@ export interface CliContext {
   tencent(): TencentClients;
   /** Milliseconds between status or progress queries while waiting; default 500. */
   refreshMs?: number;
+  /** Milliseconds between checks for a worker on the task queue while none polls it; default 5000. */
+  pollerCheckMs?: number;
 }
 
 /** Seconds a CLI waits for Temporal before saying it is unreachable (the SDK's default is 10). */

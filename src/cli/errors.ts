@@ -24,9 +24,8 @@ export class TemporalUnreachableError extends TencentCiAsrError {
     options?: { cause?: unknown },
   ) {
     super(
-      `Cannot reach Temporal at ${address}.\n` +
-        'Set TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or TEMPORAL_TLS_* when needed), ' +
-        'or start a dev server with `temporal server start-dev`.',
+      `Cannot reach Temporal at ${address}. Start the local stack with \`npm run dev\`, or set TEMPORAL_ADDRESS ` +
+        '(and TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or TEMPORAL_TLS_* when needed).',
       options,
     );
   }
@@ -57,12 +56,36 @@ export function errorChain(err: unknown): ErrorLink[] {
   return links;
 }
 
-/** A multi-line text form of {@link errorChain}: the error, then `caused by:` lines. */
+/** The chain without links that only repeat the message of the link before them (wrappers often do). */
+function distinctLinks(err: unknown): ErrorLink[] {
+  const links = errorChain(err);
+  return links.filter((link, i) => i === 0 || !(links[i - 1]?.message ?? '').includes(link.message));
+}
+
+/** A multi-line text form of {@link errorChain}: the error, then `caused by:` lines (repeats left out). */
 export function formatErrorChain(err: unknown): string {
-  return errorChain(err)
+  return distinctLinks(err)
     .map((link, i) => {
       const type = link.type === undefined ? '' : ` [${link.type}]`;
       return `${i === 0 ? 'error' : '  caused by'}: ${link.name}${type}: ${link.message}`;
     })
     .join('\n');
+}
+
+/** The first line of a message. */
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? '';
+}
+
+/**
+ * One line for an error the CLI did not expect: the error and, when it adds something, its innermost cause. Never a
+ * stack trace.
+ */
+export function formatOneLine(err: unknown): string {
+  const links = distinctLinks(err);
+  const [first] = links;
+  const last = links.at(-1);
+  if (first === undefined) return 'error: unknown error';
+  const head = `error: ${first.name}: ${firstLine(first.message)}`;
+  return last === undefined || last === first ? head : `${head} (caused by ${last.name}: ${firstLine(last.message)})`;
 }

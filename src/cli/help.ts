@@ -74,10 +74,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     notes: [`Example: ${CLI_NAME} batch podcasts/2026/ --max-in-flight 5 --wait`],
   },
   {
+    path: ['upload'],
+    args: '<file> [key]',
+    positionals: { min: 1, max: 2 },
+    summary: 'Upload a local media file to COS (or the local emulator); the key defaults to the file name',
+    options: {
+      bucket: recognition.bucket!,
+      region: recognition.region!,
+      'content-type': { type: 'string', value: '<type>', description: 'Content type (default: by file extension)' },
+      json,
+      help,
+    },
+    notes: [`Example: ${CLI_NAME} upload ./meeting.wav audio/meeting.wav`],
+  },
+  {
     path: ['status'],
     args: '<workflowId>',
     positionals: { min: 1, max: 1 },
-    summary: 'Show the state of a transcribeMedia or transcribeBatch workflow',
+    summary: 'Show the state of a transcribeMedia or transcribeBatch workflow (and failed batch items)',
     options: { json, help },
   },
   {
@@ -112,7 +126,9 @@ export const ENVIRONMENT_HELP: readonly string[] = [
   'TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*  Temporal connection (default localhost:7233)',
   'TEMPORAL_TASK_QUEUE  Task queue of the worker (default tencent-ci-asr)',
   'TENCENT_SECRET_ID, TENCENT_SECRET_KEY, TENCENT_SECURITY_TOKEN, CI_BUCKET, CI_REGION, CI_ENDPOINT',
-  '    Tencent Cloud access, for `jobs` and for printing transcripts (--format)',
+  '    Tencent Cloud access, for `upload`, `jobs`, printing transcripts (--format) and checking media exists',
+  'TRANSCRIBE_ASR_ENV_FILE  Settings file to read (default: the nearest .dev/cli.env, written by `npm run dev`)',
+  '    Precedence: flags > environment > settings file.',
 ];
 
 function optionLines(spec: CommandSpec): string[] {
@@ -155,7 +171,8 @@ export function mainHelp(): string {
     'Environment (the same variables as the worker):',
     ...ENVIRONMENT_HELP.map((l) => `  ${l}`),
     '',
-    'Exit codes: 0 success, 1 failure, 2 usage or configuration error.',
+    'Exit codes: 0 success, 1 the work failed, 2 usage, configuration or media error (nothing started),',
+    '            3 Temporal or Tencent Cloud unreachable or too slow, 130 interrupted (docs/cli.md).',
     '',
   ].join('\n');
 }

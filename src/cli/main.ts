@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 /**
  * The `transcribe-asr` command: `npm run cli -- <command>` or, installed, `transcribe-asr <command>`. Reads the same
- * environment variables as the worker; see `transcribe-asr --help` and docs/cli.md.
+ * environment variables as the worker, over the settings file `npm run dev` writes (`.dev/cli.env`); see
+ * `transcribe-asr --help` and docs/cli.md.
  */
 import { exitOnStartFailure } from '../config/process-entry';
+import { ConfigError } from '../config/reader';
 import { createCliContext, loadCliConfig } from './context';
-import { runCli } from './run';
+import { withEnvFile } from './env-file';
+import { formatOneLine } from './errors';
+import { ExitCode, runCli } from './run';
 
 /** Exit code of a process ended by Ctrl-C (128 + SIGINT). */
 const INTERRUPTED = 130;
@@ -18,7 +22,13 @@ async function main(): Promise<void> {
     );
     process.exit(INTERRUPTED);
   });
-  const context = createCliContext(loadCliConfig(process.env), { stdout: process.stdout, stderr: process.stderr });
+  // A late failure of a connection (e.g. a gRPC channel closing under a call) must not end in a stack trace.
+  process.on('unhandledRejection', (err) => {
+    process.stderr.write(`${formatOneLine(err)}\n`);
+    process.exit(ExitCode.failure);
+  });
+  const { env } = withEnvFile(process.env, process.cwd());
+  const context = createCliContext(loadCliConfig(env), { stdout: process.stdout, stderr: process.stderr });
   try {
     process.exitCode = await runCli(process.argv.slice(2), context);
   } finally {
@@ -26,4 +36,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch(exitOnStartFailure);
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) exitOnStartFailure(err);
+  process.stderr.write(`${formatOneLine(err)}\n`);
+  process.exit(ExitCode.failure);
+});

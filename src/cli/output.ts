@@ -1,6 +1,9 @@
 import type { BatchProgress } from '../workflows/transcribe-batch/types';
 import type { TranscriptionStatus } from '../workflows/messages';
+import type { Client } from '@temporalio/client';
 import type { CliContext, CliStream } from './context';
+import { QUERY_TIMEOUT_MS, withDeadline } from './deadline';
+import { watchPollers } from './pollers';
 
 /** Writes `value` as one line of JSON (Dates become ISO strings). */
 export function writeJson(stream: CliStream, value: unknown): void {
@@ -113,7 +116,7 @@ export interface StartedWorkflow {
   taskQueue: string;
 }
 
-/** A just-started workflow's handle: what {@link followStarted} needs of the client helpers' handles. */
+/** A just-started workflow's handle: what {@link startAndFollow} needs of the client helpers' handles. */
 export interface StartedHandle<T> {
   readonly workflowId: string;
   readonly firstExecutionRunId?: string;
@@ -121,30 +124,42 @@ export interface StartedHandle<T> {
 }
 
 /**
- * Reports a workflow a command started. Without `wait`: JSON or a short field list, and no result. With `wait`: waits
- * for the result, redrawing a live line from `probe` meanwhile. Live status is progress, not output: it goes to stderr
- * so stdout stays the result (or JSON) alone; with `--json` on a non-terminal stderr there is no live line.
+ * Starts a workflow (within the CLI's deadline) and reports it. Without `wait`: JSON or a short field list, and no
+ * result. With `wait`: first checks that a worker polls the task queue (warning, and checking again, while none does),
+ * then waits for the result, redrawing a live line from `probe` meanwhile. Live status is progress, not output: it
+ * goes to stderr so stdout stays the result (or JSON) alone; with `--json` on a non-terminal stderr there is no live
+ * line.
  */
-export async function followStarted<T, S>(
+export async function startAndFollow<H extends StartedHandle<unknown>, S>(
   ctx: CliContext,
   cmd: { wait: boolean; json: boolean },
-  handle: StartedHandle<T>,
-  watch: { probe: () => Promise<S>; render: (report: S) => string },
-): Promise<{ started: StartedWorkflow; result?: T }> {
-  const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue: ctx.taskQueue };
-  if (!cmd.wait) {
-    if (cmd.json) writeJson(ctx.stdout, started);
-    else
-      ctx.stdout.write(
-        formatFields([
-          ['Started', started.workflowId],
-          ['Task queue', started.taskQueue],
-        ]),
-      );
-    return { started };
+  start: (client: Client) => Promise<H>,
+  watch: { probe: (handle: H) => Promise<S>; render: (report: S) => string },
+): Promise<{ started: StartedWorkflow; result?: Awaited<ReturnType<H['result']>> }> {
+  const client = await ctx.temporal();
+  const pollers = cmd.wait ? watchPollers(client, ctx.taskQueue, ctx.stderr, ctx.pollerCheckMs) : undefined;
+  try {
+    await pollers?.first;
+    const handle = await withDeadline(client, 'the workflow start', () => start(client));
+    const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue: ctx.taskQueue };
+    if (!cmd.wait) {
+      if (cmd.json) writeJson(ctx.stdout, started);
+      else
+        ctx.stdout.write(
+          formatFields([
+            ['Started', started.workflowId],
+            ['Task queue', started.taskQueue],
+          ]),
+        );
+      return { started };
+    }
+    ctx.stderr.write(`Started ${started.workflowId} on task queue ${started.taskQueue}\n`);
+    const line = cmd.json && !ctx.stderr.isTTY ? undefined : new LiveLine(ctx.stderr);
+    const refreshMs = ctx.refreshMs ?? DEFAULT_REFRESH_MS;
+    const probe = () => withDeadline(client, 'the status query', () => watch.probe(handle), QUERY_TIMEOUT_MS);
+    const done = handle.result() as Promise<Awaited<ReturnType<H['result']>>>;
+    return { started, result: await watchUntilSettled(done, probe, watch.render, line, refreshMs) };
+  } finally {
+    pollers?.stop();
   }
-  ctx.stderr.write(`Started ${started.workflowId} on task queue ${started.taskQueue}\n`);
-  const line = cmd.json && !ctx.stderr.isTTY ? undefined : new LiveLine(ctx.stderr);
-  const refreshMs = ctx.refreshMs ?? DEFAULT_REFRESH_MS;
-  return { started, result: await watchUntilSettled(handle.result(), watch.probe, watch.render, line, refreshMs) };
 }

@@ -1,4 +1,6 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { CiError } from '../ci/errors';
 import { ConfigError } from '../config/reader';
 import { Flags, helpHint, splitCommandLine } from './args';
 import type { BatchCommand } from './commands/batch';
@@ -8,17 +10,30 @@ import { parseJobsGet, parseJobsList, runJobsGet, runJobsList } from './commands
 import type { StatusCommand } from './commands/status';
 import { runStatus } from './commands/status';
 import type { TranscribeCommand } from './commands/transcribe';
+import type { UploadCommand } from './commands/upload';
+import { parseUpload, runUpload } from './commands/upload';
 import { parseTranscribe, runTranscribe } from './commands/transcribe';
 import type { CliContext } from './context';
-import { errorChain, formatErrorChain, UsageError } from './errors';
+import { isDeadlineExceeded, isUnavailable, TemporalTimeoutError } from './deadline';
+import { errorChain, formatErrorChain, formatOneLine, TemporalUnreachableError, UsageError } from './errors';
+import { PreflightError } from './preflight';
 import { writeJson } from './output';
 
-/** Exit codes of the CLI: 2 is a bad command line or configuration, which the user fixes before trying again. */
-export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
+/**
+ * Exit codes of the CLI (docs/cli.md): 1 the work failed (a workflow, a batch item, an unknown id); 2 a bad command
+ * line, configuration or media, refused before anything started; 3 Temporal or CI could not be reached in time.
+ */
+export const ExitCode = { ok: 0, failure: 1, usage: 2, unavailable: 3 } as const;
 
 /** A fully parsed and checked command line. */
 export type CliCommand =
-  { kind: 'help'; text: string } | TranscribeCommand | BatchCommand | StatusCommand | JobsListCommand | JobsGetCommand;
+  | { kind: 'help'; text: string }
+  | TranscribeCommand
+  | BatchCommand
+  | UploadCommand
+  | StatusCommand
+  | JobsListCommand
+  | JobsGetCommand;
 
 /** Parses argv (without `node` and the script) into a checked command. Pure; throws `UsageError`. */
 export function parseCommandLine(argv: readonly string[]): CliCommand {
@@ -32,6 +47,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       return parseTranscribe(first!, flags);
     case 'batch':
       return parseBatch(first, flags);
+    case 'upload':
+      return parseUpload(raw.positionals, flags);
     case 'status':
       return { kind: 'status', workflowId: first!, json: flags.bool('json') };
     case 'jobs list':
@@ -47,6 +64,8 @@ async function dispatch(cmd: Exclude<CliCommand, { kind: 'help' }>, ctx: CliCont
       return await runTranscribe(cmd, ctx);
     case 'batch':
       return await runBatch(cmd, ctx);
+    case 'upload':
+      return await runUpload(cmd, ctx);
     case 'status':
       return await runStatus(cmd, ctx);
     case 'jobs-list':
@@ -56,25 +75,37 @@ async function dispatch(cmd: Exclude<CliCommand, { kind: 'help' }>, ctx: CliCont
   }
 }
 
+/** Errors that mean a service did not answer: the command may work when tried again. */
+function isUnavailableError(err: unknown): boolean {
+  if (err instanceof TemporalUnreachableError || err instanceof TemporalTimeoutError) return true;
+  // CI or COS never answered (connection refused, timeout): a network code and no HTTP status.
+  if (err instanceof CiError && err.statusCode === undefined) return true;
+  return isUnavailable(err) || isDeadlineExceeded(err);
+}
+
 function reportFailure(err: unknown, json: boolean, ctx: CliContext): number {
-  if (err instanceof ConfigError) {
-    // The user's to fix, like a usage error: the list of problems once, no cause chain.
+  if (err instanceof ConfigError || err instanceof PreflightError) {
+    // The user's to fix, like a usage error: the problems once, no cause chain.
     ctx.stderr.write(`error: ${err.message}\n`);
     if (json) writeJson(ctx.stdout, { error: [{ name: err.name, message: err.message }] });
     return ExitCode.usage;
+  }
+  if (json) writeJson(ctx.stdout, { error: errorChain(err) });
+  if (err instanceof WorkflowFailedError) {
+    // The outcome of the work: why it failed is the cause chain, so it is shown whole.
+    ctx.stderr.write(`${formatErrorChain(err)}\n`);
+    return ExitCode.failure;
   }
   const hint =
     err instanceof WorkflowExecutionAlreadyStartedError
       ? '\nhint: that workflow id is taken; pick another --workflow-id or omit it for a fresh one.'
       : '';
-  ctx.stderr.write(`${formatErrorChain(err)}${hint}\n`);
-  if (json) writeJson(ctx.stdout, { error: errorChain(err) });
-  return ExitCode.failure;
+  ctx.stderr.write(`${formatOneLine(err)}${hint}\n`);
+  return isUnavailableError(err) ? ExitCode.unavailable : ExitCode.failure;
 }
 
 /**
- * Runs one command line (argv without `node` and the script) and returns the exit code: 0 ok, 1 failure, 2 usage or
- * configuration error. Every outcome is written to `ctx.stdout` / `ctx.stderr`; nothing throws.
+ * Runs one command line (argv without `node` and the script) and returns the exit code ({@link ExitCode}). Every outcome is written to `ctx.stdout` / `ctx.stderr`; nothing throws.
  */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   const json = argv.includes('--json');

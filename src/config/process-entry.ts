@@ -21,14 +21,24 @@ export function exitOnStartFailure(err: unknown): never {
   process.exit(1);
 }
 
-/** Resolves with the first SIGINT or SIGTERM; a second one ends the process at once (exit 1) in case closing hangs. */
+/**
+ * Milliseconds in which repeated signals count as the first: one Ctrl-C reaches a process several times when it runs
+ * under `npm run` and `tsx` (the terminal signals the whole process group, and both relay the signal to their child).
+ */
+const REPEATED_SIGNAL_MS = 2_000;
+
+/**
+ * Resolves with the first SIGINT or SIGTERM; a later one (after {@link REPEATED_SIGNAL_MS}) ends the process at once
+ * (exit 1) in case closing hangs.
+ */
 export function shutdownSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const force = (): never => process.exit(1);
+    let first: number | undefined;
     const onSignal = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      process.once('SIGINT', force).once('SIGTERM', force);
-      resolve(signal);
+      if (first === undefined) {
+        first = Date.now();
+        resolve(signal);
+      } else if (Date.now() - first > REPEATED_SIGNAL_MS) process.exit(1);
     };
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   });

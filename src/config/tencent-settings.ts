@@ -28,6 +28,11 @@ export interface TencentSettings {
 /** COS bucket names are `<name>-<appid>`; CI rejects anything else, so say so before the first request. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]*-\d+$/;
 
+/** Whether `bucket` has COS's `name-appid` form, e.g. `media-1250000000`. */
+export function isBucketName(bucket: string): boolean {
+  return BUCKET_NAME.test(bucket);
+}
+
 /**
  * Reads the Tencent settings (`TENCENT_*`, `CI_*`) into `read`'s problems; the one reader of these variables, shared by
  * the worker and the CLI so both accept and reject the same values.
@@ -54,7 +59,7 @@ export function readTencentSettings(read: ConfigReader): TencentSettings {
     endpoint: read.url('CI_ENDPOINT'),
     requestTimeoutMs: read.integer('CI_REQUEST_TIMEOUT_MS', 20_000, 1_000, 600_000),
   };
-  if (settings.bucket && !BUCKET_NAME.test(settings.bucket)) {
+  if (settings.bucket && !isBucketName(settings.bucket)) {
     read.problems.push(
       `CI_BUCKET must look like name-appid, e.g. media-1250000000 (got ${JSON.stringify(settings.bucket)})`,
     );

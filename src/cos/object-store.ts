@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type COS from 'cos-nodejs-sdk-v5';
 import { CiError } from '../ci/errors';
 import type { CiAction } from '../ci/errors';
@@ -78,6 +80,35 @@ export class CosObjectStore {
     const { Bucket, Region, Key } = ref;
     await callSdk(
       () => this.cos.putObject({ Bucket, Region, Key, Body: body, ContentType: contentType }),
+      this.ctx('putObject', cosUri(ref)),
+      options.signal,
+    );
+  }
+
+  /**
+   * Uploads a local file as one object, streamed from disk (one PUT, so up to COS's 5 GB single-upload limit), calling
+   * `onProgress` with the bytes sent so far.
+   */
+  async putFile(
+    ref: CosObjectRef,
+    path: string,
+    contentType: string,
+    options: CosCallOptions & { onProgress?: (sent: number, total: number) => void } = {},
+  ): Promise<void> {
+    validateObjectRef(ref, { contentType });
+    const { Bucket, Region, Key } = ref;
+    const { size } = await stat(path);
+    await callSdk(
+      () =>
+        this.cos.putObject({
+          Bucket,
+          Region,
+          Key,
+          Body: createReadStream(path),
+          ContentLength: size,
+          ContentType: contentType,
+          onProgress: (p) => options.onProgress?.(p.loaded, p.total || size),
+        }),
       this.ctx('putObject', cosUri(ref)),
       options.signal,
     );

@@ -40,6 +40,8 @@ export interface LocalServicesOptions {
   region?: string;
   /** Start the callback receiver and hand CI callback URLs to jobs; default true. */
   callbacks?: boolean;
+  /** Port of the receiver; default an ephemeral port. */
+  receiverPort?: number;
   emulator?: Partial<EmulatorOptions>;
   receiverLogger?: ReceiverLogger;
   /**
@@ -83,6 +85,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   try {
     if (options.callbacks !== false) {
       receiver = await startReceiver({
+        port: options.receiverPort,
         secrets: [secrets.callbackSecret],
         temporal: createTemporalClientFactory({
           connectionOptions: { address: options.temporal.address },

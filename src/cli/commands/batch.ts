@@ -1,10 +1,12 @@
 import { startBatch } from '../../client/batch';
-import type { TranscribeBatchInput } from '../../workflows/transcribe-batch/types';
+import type { TranscribeBatchInput, TranscribeBatchResult } from '../../workflows/transcribe-batch/types';
 import { batchInputProblems } from '../../workflows/transcribe-batch/validate';
 import type { Flags } from '../args';
-import { itemOptions, mediaSource, problemsError, recognitionFrom } from '../args';
+import { itemOptions, mediaSource, problemsError, recognitionFrom, regionFlag } from '../args';
 import type { CliContext } from '../context';
-import { followStarted, formatFields, formatProgress, writeJson } from '../output';
+import { failedItemLines, readFailedItems } from '../batch-failures';
+import { formatFields, formatProgress, startAndFollow, writeJson } from '../output';
+import { checkMediaExists } from '../preflight';
 
 /** A checked `batch` command line. */
 export interface BatchCommand {
@@ -22,7 +24,7 @@ export function parseBatch(prefix: string | undefined, flags: Flags): BatchComma
   const { bucket } = mediaSource(prefix ?? keys?.[0] ?? '', flags);
   const template = flags.string('output-template');
   const maxInFlight = flags.integer('max-in-flight', 1, 100);
-  const region = flags.string('region');
+  const region = regionFlag(flags);
   const input: TranscribeBatchInput = {
     source: keys !== undefined ? { keys } : { prefix: prefix ?? '' },
     recognition: recognitionFrom(flags),
@@ -45,27 +47,32 @@ export function parseBatch(prefix: string | undefined, flags: Flags): BatchComma
 }
 
 /**
- * `batch`: starts `transcribeBatch`; with `--wait`, draws a progress bar from the progress query and prints the
- * counts and the manifest location. Exit code 1 when any item failed (the manifest says which).
+ * `batch`: checks that explicit `--keys` exist, starts `transcribeBatch`; with `--wait`, draws a progress bar from the
+ * progress query and prints the counts, the manifest location and each failed item with its reason. Exit code 1 when
+ * any item failed.
  */
 export async function runBatch(cmd: BatchCommand, ctx: CliContext): Promise<number> {
+  const { source, bucket, region } = cmd.input;
+  if ('keys' in source) await checkMediaExists(ctx, { bucket, region, keys: source.keys });
   const options = { taskQueue: ctx.taskQueue, workflowId: cmd.workflowId };
-  const handle = await startBatch(await ctx.temporal(), cmd.input, options);
-  const { started, result } = await followStarted(ctx, cmd, handle, {
-    probe: () => handle.progress(),
+  const { started, result } = await startAndFollow(ctx, cmd, (client) => startBatch(client, cmd.input, options), {
+    probe: (handle) => handle.progress(),
     render: formatProgress,
   });
   if (result === undefined) return 0;
-  if (cmd.json) writeJson(ctx.stdout, { ...started, result });
-  else {
-    ctx.stdout.write(
-      formatFields([
-        ['Items', result.total],
-        ['Succeeded', result.succeeded],
-        ['Failed', result.failed],
-        ['Manifest', result.manifestObject.uri],
-      ]),
-    );
-  }
+  const failures = await readFailedItems(ctx, result);
+  if (cmd.json)
+    writeJson(ctx.stdout, { ...started, result, ...(failures.items ? { failedItems: failures.items } : {}) });
+  else ctx.stdout.write(formatBatchResult(result) + failedItemLines(failures));
   return result.failed > 0 ? 1 : 0;
+}
+
+/** The counts and the manifest of a finished batch, as `key  value` lines. */
+export function formatBatchResult(result: TranscribeBatchResult): string {
+  return formatFields([
+    ['Items', result.total],
+    ['Succeeded', result.succeeded],
+    ['Failed', result.failed],
+    ['Manifest', result.manifestObject.uri],
+  ]);
 }

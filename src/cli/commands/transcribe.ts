@@ -7,9 +7,10 @@ import { startTranscription } from '../../client/transcription';
 import type { TranscribeMediaInput } from '../../workflows/transcribe-media/input';
 import { resolveTranscribeMediaInput } from '../../workflows/transcribe-media/input';
 import type { Flags } from '../args';
-import { itemOptions, mediaSource, problemsError, recognitionFrom } from '../args';
+import { itemOptions, mediaSource, problemsError, recognitionFrom, regionFlag } from '../args';
 import type { CliContext } from '../context';
-import { followStarted, formatFields, formatStatus, writeJson } from '../output';
+import { formatFields, formatStatus, startAndFollow, writeJson } from '../output';
+import { checkMediaExists, tencentClientsFor } from '../preflight';
 
 /** How `transcribe --format` prints the transcript. */
 export type TranscriptFormat = 'text' | 'srt' | 'vtt';
@@ -28,7 +29,7 @@ export interface TranscribeCommand {
 export function parseTranscribe(target: string, flags: Flags): TranscribeCommand {
   const { media, bucket } = mediaSource(target, flags);
   const output = flags.string('output');
-  const region = flags.string('region');
+  const region = regionFlag(flags);
   const input: TranscribeMediaInput = {
     media,
     recognition: recognitionFrom(flags),
@@ -46,33 +47,49 @@ export function parseTranscribe(target: string, flags: Flags): TranscribeCommand
 }
 
 /**
- * `transcribe`: starts `transcribeMedia`; with `--wait`, shows live status on stderr, then prints where the transcript
- * is and, with `--format`, the transcript itself. Returns the exit code (a failed workflow throws).
+ * `transcribe`: checks what it can first (Tencent settings for --format, the media object's existence), starts
+ * `transcribeMedia`; with `--wait`, shows live status on stderr, then prints where the transcript is and, with
+ * `--format`, the transcript itself. With `--format` (and no `--json`), stdout is exactly the transcript file and the
+ * summary goes to stderr. Returns the exit code (a failed workflow throws).
  */
 export async function runTranscribe(cmd: TranscribeCommand, ctx: CliContext): Promise<number> {
+  // Printing the transcript reads it from COS: without the settings to do so, refuse before the job is billed.
+  const clients = tencentClientsFor(
+    ctx,
+    cmd.format === undefined ? undefined : '--format reads the transcript from COS',
+  );
+  const { media } = cmd.input;
+  if ('object' in media && media.object !== undefined) {
+    await checkMediaExists(ctx, { bucket: cmd.input.bucket, region: cmd.input.region, keys: [media.object] }, clients);
+  }
   const options = { taskQueue: ctx.taskQueue, workflowId: cmd.workflowId };
-  const handle = await startTranscription(await ctx.temporal(), cmd.input, options);
-  const { started, result } = await followStarted(ctx, cmd, handle, {
-    probe: () => handle.status(),
-    render: formatStatus,
-  });
+  const { started, result } = await startAndFollow(
+    ctx,
+    cmd,
+    (client) => startTranscription(client, cmd.input, options),
+    { probe: (handle) => handle.status(), render: formatStatus },
+  );
   if (result === undefined) return 0;
   const transcript =
-    cmd.format === undefined ? undefined : renderTranscript(await loadTranscript(result, ctx.tencent()), cmd.format);
+    cmd.format === undefined || clients === undefined
+      ? undefined
+      : renderTranscript(await loadTranscript(result, clients), cmd.format);
   if (cmd.json) {
     writeJson(ctx.stdout, { ...started, result, ...(transcript !== undefined ? { transcript } : {}) });
     return 0;
   }
-  ctx.stdout.write(
-    formatFields([
-      ['Transcript', result.resultObject.uri],
-      ['Manifest', result.manifestObject.uri],
-      ['CI job', result.jobId],
-      ['Audio', `${result.audioTimeSeconds} s, ${result.segments} segments`],
-      ['Completed by', result.completedBy],
-    ]),
-  );
-  if (transcript !== undefined) ctx.stdout.write(`\n${transcript}`);
+  const summary = formatFields([
+    ['Transcript', result.resultObject.uri],
+    ['Manifest', result.manifestObject.uri],
+    ['CI job', result.jobId],
+    ['Audio', `${result.audioTimeSeconds} s, ${result.segments} segments`],
+    ['Completed by', result.completedBy],
+  ]);
+  if (transcript === undefined) ctx.stdout.write(summary);
+  else {
+    ctx.stderr.write(summary);
+    ctx.stdout.write(transcript);
+  }
   return 0;
 }
 

@@ -1,0 +1,134 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../config/reader';
+import { DEFAULT_TASK_QUEUE } from '../shared/constants';
+import type { LocalSecrets } from './local-services';
+import { LOCAL_BUCKET, LOCAL_REGION } from './local-services';
+import type { LocalStack } from './local-stack';
+import { startLocalStack } from './local-stack';
+
+/** Ports and folder of `npm run dev`; fixed by default so the printed settings stay the same across restarts. */
+export interface DevStackOptions {
+  /** @default 7233 (the Temporal CLI's and SDKs' default) */
+  temporalPort: number;
+  /** Temporal Web UI. @default 8233 */
+  uiPort: number;
+  /** CI emulator. @default 9100 */
+  emulatorPort: number;
+  /** Callback receiver. @default 8787 */
+  receiverPort: number;
+  /** Git-ignored folder for the Temporal database, the emulator state and the CLI settings file. @default .dev */
+  dir: string;
+}
+
+/** The defaults of {@link DevStackOptions}. */
+export const DEV_DEFAULTS: DevStackOptions = {
+  temporalPort: 7233,
+  uiPort: 8233,
+  emulatorPort: 9100,
+  receiverPort: 8787,
+  dir: '.dev',
+};
+
+/**
+ * Fixed keys of the local emulator. They are printed and written to a file on purpose: they open nothing but the
+ * emulator on this machine, and fixed keys keep the settings file valid across restarts.
+ */
+export const DEV_SECRETS: LocalSecrets = {
+  secretId: 'AKIDlocaldevonly0000000000000000',
+  secretKey: 'localdevonly-emulator-secret-key',
+  callbackSecret: 'localdevonly-callback-secret-0123456789abcdef',
+};
+
+/** A running `npm run dev` stack and the settings it printed and wrote. */
+export interface DevStack {
+  stack: LocalStack;
+  /** The CLI's settings (`KEY=value`), as written to {@link DevStack.envFile}. */
+  settings: Record<string, string>;
+  envFile: string;
+  stop(): Promise<void>;
+}
+
+async function assertPortFree(port: number, what: string, flag: string): Promise<void> {
+  const free = await new Promise<boolean>((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+  if (!free) {
+    throw new ConfigError('dev stack', [
+      `port ${port} (${what}) is in use: stop what holds it (another \`npm run dev\`? a \`temporal server start-dev\`?) or pass --${flag} <port>`,
+    ]);
+  }
+}
+
+/** The CLI's view of the stack: what `transcribe-asr` needs to drive it, and nothing the worker alone needs. */
+function cliSettings(stack: LocalStack, options: DevStackOptions): Record<string, string> {
+  const { tencent } = stack.services.workerSettings;
+  return {
+    TEMPORAL_ADDRESS: stack.temporal.address,
+    TEMPORAL_NAMESPACE: stack.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    TENCENT_SECRET_ID: tencent.secretId,
+    TENCENT_SECRET_KEY: tencent.secretKey,
+    CI_BUCKET: tencent.bucket,
+    CI_REGION: tencent.region,
+    CI_ENDPOINT: tencent.endpoint ?? '',
+    TEMPORAL_UI_URL: stack.temporal.uiUrl ?? `http://127.0.0.1:${options.uiPort}`,
+  };
+}
+
+/**
+ * Starts the local stack of `npm run dev` on fixed ports: a Temporal dev server with the search attributes and its
+ * database in `dir` (so workflows survive a restart), the emulator with its state file in `dir`, the receiver, and a
+ * worker on the default task queue; then writes the CLI's settings to `dir/cli.env`, which the CLI reads by itself.
+ */
+export async function startDevStack(partial: Partial<DevStackOptions> = {}): Promise<DevStack> {
+  const options = { ...DEV_DEFAULTS, ...partial };
+  const dir = resolve(options.dir);
+  await assertPortFree(options.temporalPort, 'Temporal', 'temporal-port');
+  await assertPortFree(options.uiPort, 'Temporal UI', 'ui-port');
+  await assertPortFree(options.emulatorPort, 'CI emulator', 'emulator-port');
+  await assertPortFree(options.receiverPort, 'receiver', 'receiver-port');
+  mkdirSync(dir, { recursive: true });
+  const stack = await startLocalStack({
+    temporal: { port: options.temporalPort, uiPort: options.uiPort, dbFilename: join(dir, 'temporal.db') },
+    services: {
+      secrets: DEV_SECRETS,
+      bucket: LOCAL_BUCKET,
+      region: LOCAL_REGION,
+      receiverPort: options.receiverPort,
+      emulator: { port: options.emulatorPort, stateFile: join(dir, 'emulator-state.json') },
+    },
+    taskQueue: DEFAULT_TASK_QUEUE,
+  });
+  const settings = cliSettings(stack, options);
+  const envFile = join(dir, 'cli.env');
+  const lines = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
+  const header =
+    '# Written by `npm run dev`: the local stack. Read by transcribe-asr (flags > environment > this file).';
+  writeFileSync(envFile, `${header}\n${lines.join('\n')}\n`, { mode: 0o600 });
+  return { stack, settings, envFile, stop: () => stack.stop() };
+}
+
+/** The block `npm run dev` prints: every setting, where it is written, and what to run next. */
+export function describeDevStack(dev: DevStack): string {
+  const s = dev.settings;
+  const receiver = dev.stack.services.receiver?.url ?? 'off';
+  return [
+    'Local stack running (Ctrl-C stops it; state is kept in the .dev folder across restarts):',
+    `  Temporal      ${s.TEMPORAL_ADDRESS}  namespace ${s.TEMPORAL_NAMESPACE}`,
+    `  Temporal UI   ${s.TEMPORAL_UI_URL}`,
+    `  Task queue    ${s.TEMPORAL_TASK_QUEUE}  (worker running)`,
+    `  CI emulator   ${s.CI_ENDPOINT}  bucket ${s.CI_BUCKET} (${s.CI_REGION})`,
+    `  Emulator keys TENCENT_SECRET_ID=${s.TENCENT_SECRET_ID} TENCENT_SECRET_KEY=${s.TENCENT_SECRET_KEY}`,
+    `  Receiver      ${receiver}`,
+    `  CLI settings  ${dev.envFile}  (read by transcribe-asr in this folder)`,
+    '',
+    'In another terminal, in this folder (`npx transcribe-asr` where the package is installed):',
+    '  npm run cli -- upload ./my.wav',
+    '  npm run cli -- transcribe my.wav --wait --format text',
+    '',
+  ].join('\n');
+}

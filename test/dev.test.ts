@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseSrt } from '../src/ci/result';
+import { findFreePort } from '../src/devstack/free-port';
+import { sampleWav } from '../src/devstack/sample-media';
+import { waitFor } from './helpers/wait';
+
+const ROOT = join(__dirname, '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+/** A running `npm run dev` and everything it printed so far. */
+interface DevProcess {
+  child: ChildProcessWithoutNullStreams;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+describe('npm run dev, driven by the CLI from another process', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'dev-stack-'));
+  const running: DevProcess[] = [];
+  let ports: string[] = [];
+
+  after(() => {
+    for (const dev of running) {
+      try {
+        process.kill(-dev.child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone: the test stopped it.
+      }
+    }
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  /** Starts `npm run dev` as a person does (its own process group, so Ctrl-C can be sent to all of it). */
+  async function startDev(): Promise<DevProcess> {
+    const child = spawn('npm', ['run', 'dev', '--', ...ports, '--dir', join(folder, '.dev')], {
+      cwd: ROOT,
+      detached: true,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? folder },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const dev = { child, output: () => output, exited: new Promise<number | null>((r) => child.once('close', r)) };
+    running.push(dev);
+    await waitFor(
+      'the printed settings',
+      () => (/In another terminal[\s\S]*--format text\n/.test(output) ? true : undefined),
+      120_000,
+    );
+    return dev;
+  }
+
+  /** Ctrl-C in the terminal: SIGINT to the whole process group. */
+  async function interrupt(dev: DevProcess): Promise<void> {
+    process.kill(-dev.child.pid!, 'SIGINT');
+    await dev.exited;
+    assert.match(dev.output(), /Stopping the local stack…\nStopped\.\n/);
+  }
+
+  /** The CLI in the user's folder with nothing in its environment but PATH: its settings come from .dev/cli.env. */
+  function cliSplit(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+    const child = spawn(TSX, [MAIN, ...args], { cwd: folder, env: { PATH: process.env.PATH ?? '' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+  }
+
+  it('starts, prints fixed settings, and the CLI uploads and transcribes through it; it survives a restart', async () => {
+    const [temporal, ui, emulator, receiver] = await Promise.all([1, 2, 3, 4].map(() => findFreePort()));
+    ports = ['--temporal-port', `${temporal}`, '--ui-port', `${ui}`, '--emulator-port', `${emulator}`];
+    ports.push('--receiver-port', `${receiver}`);
+    const first = await startDev();
+    const printed = first.output();
+    assert.match(printed, new RegExp(`^  Temporal +127\\.0\\.0\\.1:${temporal} +namespace default$`, 'm'));
+    assert.match(printed, new RegExp(`^  Temporal UI +http://127\\.0\\.0\\.1:${ui}$`, 'm'));
+    assert.match(printed, /^ {2}Task queue +tencent-ci-asr +\(worker running\)$/m);
+    assert.match(
+      printed,
+      new RegExp(`^  CI emulator +http://127\\.0\\.0\\.1:${emulator} +bucket demo-1250000000 \\(ap-guangzhou\\)$`, 'm'),
+    );
+    assert.match(printed, /^ {2}Emulator keys TENCENT_SECRET_ID=AKID\w+ TENCENT_SECRET_KEY=\S+$/m);
+    const envFile = join(folder, '.dev', 'cli.env');
+    assert.match(readFileSync(envFile, 'utf8'), new RegExp(`^TEMPORAL_ADDRESS=127\\.0\\.0\\.1:${temporal}$`, 'm'));
+
+    writeFileSync(join(folder, 'my.wav'), sampleWav(3));
+    const upload = await cliSplit(['upload', './my.wav']);
+    assert.equal(upload.code, 0, upload.err);
+    assert.match(
+      upload.out,
+      /^Uploaded +cos:\/\/demo-1250000000\/my\.wav\nSize +\d+ bytes\nContent type +audio\/wav\n$/,
+    );
+    assert.match(upload.err, /^Next: transcribe-asr transcribe my\.wav --wait$/m);
+
+    const workflowId = `dev-${Date.now()}`;
+    const srt = await cliSplit(['transcribe', 'my.wav', '--wait', '--format', 'srt', '--workflow-id', workflowId]);
+    assert.equal(srt.code, 0, srt.err);
+    const cues = parseSrt(srt.out);
+    assert.ok(cues.length >= 1);
+    assert.match(cues[0]!.text, /emulated transcript/);
+    assert.match(srt.err, /^Transcript +cos:\/\/demo-1250000000\/asr\/my\.wav\.txt$/m);
+
+    await interrupt(first);
+    assert.ok(existsSync(join(folder, '.dev', 'temporal.db')));
+
+    const second = await startDev();
+    const status = await cliSplit(['status', workflowId, '--json']);
+    assert.equal(status.code, 0, status.err);
+    const report = JSON.parse(status.out) as { status: string; result: { resultObject: { uri: string } } };
+    assert.equal(report.status, 'COMPLETED', 'the workflow survived the restart');
+    assert.equal(report.result.resultObject.uri, 'cos://demo-1250000000/asr/my.wav.txt');
+    const again = await cliSplit(['transcribe', 'my.wav', '--format', 'text']);
+    assert.equal(again.code, 0, `the uploaded object survived the restart: ${again.err}`);
+    assert.match(again.out, /emulated transcript/);
+    await interrupt(second);
+  });
+});
