@@ -66,6 +66,8 @@ async function assertPortFree(port: number, what: string, flag: string): Promise
 /** The CLI's view of the stack: what `transcribe-asr` needs to drive it, and nothing the worker alone needs. */
 function cliSettings(stack: LocalStack, options: DevStackOptions): Record<string, string> {
   const { tencent } = stack.services.workerSettings;
+  // The local stack always signs with the emulator's fixed keys, never a rotating credentials file.
+  if (!tencent.secretId || !tencent.secretKey) throw new Error('the local stack has no fixed emulator keys');
   return {
     TEMPORAL_ADDRESS: stack.temporal.address,
     TEMPORAL_NAMESPACE: stack.temporal.namespace,
