@@ -40,22 +40,14 @@ import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input
 import { resolveTranscribeMediaInput } from './input';
 import { cancelAfterWorkflowCancel, cleanUpStep, recordDuplicates } from './cleanup';
 import { activitiesFor } from './proxies';
+import { HISTORY_BUDGET_PATCH, NO_BILLED_JOB_LEFT_BEHIND } from './patches';
 import { RunStatus } from './status';
 import type { TranscribeMediaContinuation } from './continuation';
 
 export type { TranscribeMediaContinuation } from './continuation';
 
-/**
- * Marks runs that check once more at the deadline, keep the check-and-store non-cancellable, record duplicates and
- * clean up after every failure. Decided once per run, so histories of older runs replay unchanged.
- */
-export const NO_BILLED_JOB_LEFT_BEHIND = 'no-billed-job-left-behind';
-
 /** The step name that owns this workflow's single CI job. */
 const SUBMIT_STEP = 'transcribe';
-
-/** Patch id of the history-budget check on every wake (histories recorded before it never had that wake-up). */
-const HISTORY_BUDGET_PATCH = 'history-budget-every-wake';
 
 /** Extra validity of a callback URL beyond the deadline, so a late but genuine notification is still accepted. */
 const CALLBACK_TOKEN_MARGIN_MS = 24 * 60 * 60_000;
