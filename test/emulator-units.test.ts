@@ -390,8 +390,18 @@ describe('faults', () => {
     const merged = mergeFaults(noFaults(), {
       routes: { '*': { latencyMs: 5 }, 'POST /asr_jobs': { serverErrorShare: 1 } },
     });
-    assert.deepEqual(routeFaults(merged, 'POST /asr_jobs'), { serverErrorShare: 1, throttleShare: 0, latencyMs: 5 });
-    assert.deepEqual(routeFaults(merged, 'GET object'), { serverErrorShare: 0, throttleShare: 0, latencyMs: 5 });
+    assert.deepEqual(routeFaults(merged, 'POST /asr_jobs'), {
+      serverErrorShare: 1,
+      throttleShare: 0,
+      deniedShare: 0,
+      latencyMs: 5,
+    });
+    assert.deepEqual(routeFaults(merged, 'GET object'), {
+      serverErrorShare: 0,
+      throttleShare: 0,
+      deniedShare: 0,
+      latencyMs: 5,
+    });
     assert.throws(
       () =>
         mergeFaults(noFaults(), { callbackDropShare: 2, failJobs: [{ code: 'X', message: 'y', inputPattern: '(' }] }),

@@ -10,7 +10,7 @@ import { tracingClientInterceptors } from '../src/observability/client-tracing';
 import type { Tracing } from '../src/observability/tracing';
 import { startTracing } from '../src/observability/tracing';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
-import { ciCallbackSignal, transcribeMedia } from '../src/workflows';
+import { ciCallbackSignal, ciCallbackUpdate, transcribeMedia } from '../src/workflows';
 import type { TestStack } from './helpers/stack';
 import { startStack, TEST_BUCKET } from './helpers/stack';
 import type { TemporalTestServer } from './helpers/temporal';
@@ -139,14 +139,16 @@ describe('one trace per transcription, on a real Temporal server, the emulator a
     assert.equal(submit.attributes['http.response.status_code'], 200);
     assert.match(String(submit.attributes['tencent.request_id']), /\S/);
 
-    // CI's callback joins the trace through the traceparent of its URL, then the signal carries it into the workflow.
+    // CI's callback joins the trace through the traceparent of its URL, then the update carries it into the workflow
+    // (its validator first: a refused update writes nothing to history).
     const callback = one('POST /ci/callback/{workflowId}');
     assert.equal(callback.kind, SpanKind.SERVER);
     assert.equal(parentOf(spans, callback), runSubmit);
     assert.equal(callback.attributes['http.response.status_code'], 200);
-    const signal = one(`SignalWorkflow:${ciCallbackSignal.name}`);
-    assert.equal(parentOf(spans, signal), callback);
-    assert.equal(parentOf(spans, one(`HandleSignal:${ciCallbackSignal.name}`)), signal);
+    const update = one(`StartWorkflowUpdate:${ciCallbackUpdate.name}`);
+    assert.equal(parentOf(spans, update), callback);
+    assert.equal(parentOf(spans, one(`ValidateUpdate:${ciCallbackUpdate.name}`)), update);
+    assert.equal(parentOf(spans, one(`HandleUpdate:${ciCallbackUpdate.name}`)), update);
 
     const runCheck = one('RunActivity:checkTranscriptionJob');
     assert.equal(parentOf(spans, parentOf(spans, runCheck)!), run);
@@ -168,6 +170,7 @@ describe('one trace per transcription, on a real Temporal server, the emulator a
     const names = spans.map((s) => s.name);
     assert.equal(names.filter((n) => n === 'CI submit').length, 1, tree.join('\n'));
     assert.ok(!names.includes('POST /ci/callback/{workflowId}'), tree.join('\n'));
+    assert.ok(!names.includes(`StartWorkflowUpdate:${ciCallbackUpdate.name}`), tree.join('\n'));
     assert.ok(!names.includes(`SignalWorkflow:${ciCallbackSignal.name}`), tree.join('\n'));
     const run = spans.find((s) => s.name === 'RunWorkflow:transcribeMedia')!;
     const checks = spans.filter((s) => s.name === 'RunActivity:checkTranscriptionJob');
