@@ -14,6 +14,7 @@ import { DebouncedWriter, decodeObject, encodeObjects, loadState, saveState } fr
 import type { ServerContext } from './server';
 import { createRequestHandler } from './server';
 import { SetupState } from './setup/state';
+import { ApiRateLimiter } from './rate-limit';
 
 const STATE_WRITE_DELAY_MS = 50;
 const VIRTUAL_COS_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.cos\.[a-z0-9-]+\.myqcloud\.com(?::\d+)?$/i;
@@ -49,7 +50,11 @@ class Emulator {
   readonly setup: SetupState;
   private readonly writer: DebouncedWriter | undefined;
 
+  private readonly rateLimiter: ApiRateLimiter | undefined;
+
   constructor(private readonly options: EmulatorOptions) {
+    const limit = options.apiRateLimit;
+    this.rateLimiter = limit ? new ApiRateLimiter(limit.requestsPerSecond, limit.burst) : undefined;
     this.defaults = {
       bucket: options.defaultBucket ?? 'emulator-1250000000',
       region: options.defaultRegion ?? 'ap-guangzhou',
@@ -129,6 +134,7 @@ class Emulator {
       credentials: this.options.credentials,
       defaults: this.defaults,
       clock: Date.now,
+      rateLimiter: this.rateLimiter,
     };
   }
 

@@ -13,6 +13,7 @@ import { errorResponse, newRequestId, readBody, sendResponse } from './http-util
 import type { ObjectStore } from './object-store';
 import type { RequestTarget } from './routing';
 import { ciRouteName, cosRouteName, resolveTarget } from './routing';
+import type { ApiRateLimiter } from './rate-limit';
 
 /** Everything a request may touch. */
 export interface ServerContext extends CiContext, AdminContext {
@@ -20,6 +21,8 @@ export interface ServerContext extends CiContext, AdminContext {
   credentials: { secretId: string; secretKey: string };
   defaults: { bucket: string; region: string };
   clock: () => number;
+  /** CI's API rate limit, when the emulator plays one. */
+  rateLimiter?: ApiRateLimiter;
 }
 
 function serviceHeaders(service: RequestTarget['service'] | undefined, requestId: string): Record<string, string> {
@@ -54,6 +57,10 @@ async function handleService(ctx: ServerContext, req: IncomingMessage, target: R
   const route = target.service === 'ci' ? (ciRoute ?? `${method} ci:unknown`) : cosRouteName(method, target.pathname);
   bump(ctx.counters().requests, route);
   const body = await readBody(req);
+  if (target.service === 'ci' && ctx.rateLimiter && !ctx.rateLimiter.take()) {
+    bump(ctx.counters().throttled, route);
+    throw new ApiError(503, 'SlowDown', 'Please reduce your request rate.');
+  }
   await injectRouteFaults(ctx, route);
   const request = { method, pathname: target.pathname, query: target.query, headers: req.headers };
   const rejection = verifyCosRequest(request, ctx.credentials, ctx.clock());
