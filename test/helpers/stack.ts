@@ -5,6 +5,7 @@ import type { LocalServices, LocalServicesOptions } from '../../src/devstack/loc
 import { startLocalServices } from '../../src/devstack/local-services';
 import type { RunningWorker } from '../../src/devstack/running-worker';
 import { runWorker } from '../../src/devstack/running-worker';
+import { createQuotaWorker } from '../../src/worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import type { TemporalTestServer } from './temporal';
 import { startTemporalForTests } from './temporal';
@@ -50,6 +51,11 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         taskQueue,
         deps: services.deps,
         workflowBundle: options.workflowBundle,
+      }),
+      await createQuotaWorker({
+        connection: temporal.env.nativeConnection,
+        namespace: temporal.env.namespace,
+        taskQueue,
       }),
     );
   const worker: RunningWorker =
