@@ -119,9 +119,13 @@ export class SlidingBatchRun {
     return this.inFlight.size + this.starting;
   }
 
+  /** Whether this run has started its share of items (or its history is long enough) and should continue as new. */
+  private runIsFull(): boolean {
+    return this.startedThisRun >= (this.input.itemsPerRun ?? 200) || workflowInfo().continueAsNewSuggested;
+  }
+
   private canStartMore(): boolean {
-    const runIsFull = this.startedThisRun >= (this.input.itemsPerRun ?? 200) || workflowInfo().continueAsNewSuggested;
-    return !this.firstFailure && !runIsFull && this.state.pendingKeys.length > 0;
+    return !this.firstFailure && !this.runIsFull() && this.state.pendingKeys.length > 0;
   }
 
   /** Caps the window by the CI queue's `MaxConcurrent` (or `ciConcurrency`), once per batch. */
@@ -157,7 +161,8 @@ export class SlidingBatchRun {
         return batchOutcome(this.state, await this.manifest.write(), undefined);
       }
       const moreToStart = this.state.pendingKeys.length > 0 || !this.state.listingComplete;
-      if (this.starting === 0 && moreToStart && !this.canStartMore()) await this.continueAsNew();
+      // Items still running travel with the continuation; starts in progress must be confirmed first.
+      if (!this.firstFailure && this.starting === 0 && moreToStart && this.runIsFull()) await this.continueAsNew();
       const seen = this.changes;
       await condition(() => this.changes > seen);
     }
