@@ -131,6 +131,31 @@ describe('transcribeBatch window', () => {
     emulator().setFaults({ pausedQueues: [] });
   });
 
+  it('backs off throttled submits without failing items or submitting twice', async () => {
+    const folder = `throttle/${randomUUID()}`;
+    const keys = seed(folder, 4);
+    // Every submit answered 503 SlowDown until the SDK has given up at least once (4 attempts each): the submit
+    // activity must back off and try again, and no item may fail.
+    const throttled = () => emulator().counters().faultsInjected['POST /asr_jobs:throttle'] ?? 0;
+    const before = throttled();
+    emulator().setFaults({ routes: { 'POST /asr_jobs': { throttleShare: 1 } } });
+    try {
+      const handle = await start({
+        source: { keys },
+        recognition,
+        maxInFlight: 4,
+        item: { polling: { firstDelay: '100ms', maxInterval: '200ms' } },
+      });
+      await waitFor('an SDK call to give up on throttling', () => (throttled() - before >= 4 ? true : undefined));
+      emulator().setFaults({ routes: {} });
+      const result = await handle.result();
+      assert.deepEqual([result.succeeded, result.failed], [4, 0]);
+    } finally {
+      emulator().setFaults({ routes: {} });
+    }
+    assert.deepEqual(jobsPerKey(folder), [1, 1, 1, 1]);
+  });
+
   it('never has more CI jobs unfinished than the queue runs at once', async () => {
     await fetch(`${emulator().url}/_emulator/reset-counters`, { method: 'POST' });
     const folder = `cap/${randomUUID()}`;

@@ -166,6 +166,7 @@ export async function runBatchBench(
     );
     progress(`batch of ${smallItems}`);
     const small = await runOneBatch(bench, taskQueue, workers, smallItems, settings);
+    progress(`batch of ${smallItems}: ${JSON.stringify(small)}`);
     progress(`batch of ${largeItems}`);
     const large = await runOneBatch(bench, taskQueue, workers, largeItems, settings);
     return { settings, small, large };

@@ -30,13 +30,19 @@ export interface QuotaFacts {
   cap: number;
   /** Whether the cap comes from the CI queue (not just the batch's own `maxInFlight`). */
   capIsQuota: boolean;
-  /** Submit admissions requested and not granted yet. */
-  awaitingAdmission: number;
+  /** Milliseconds the oldest admission not granted yet has been waiting (0 when none is). */
+  oldestAdmissionWaitMs: number;
 }
+
+/**
+ * An admission outstanding longer than this means the rate limit holds it back; shorter is the round trip every
+ * admission takes (activity task, completion, workflow task).
+ */
+export const ADMISSION_WAIT_MS = 2_000;
 
 /** What the batch waits for, if it waits for a CI quota. */
 export function quotaWait(facts: QuotaFacts): 'ci-concurrency' | 'submit-rate' | undefined {
-  if (facts.awaitingAdmission > 0) return 'submit-rate';
+  if (facts.oldestAdmissionWaitMs > ADMISSION_WAIT_MS) return 'submit-rate';
   if (facts.canStartMore && facts.capIsQuota && facts.occupied >= facts.cap) return 'ci-concurrency';
   return undefined;
 }

@@ -57,7 +57,8 @@ export class SlidingBatchRun {
   private readonly admit = admission();
   /** Admissions and child starts not yet confirmed; a run continues as new only when none are left. */
   private starting = 0;
-  private awaitingAdmission = 0;
+  /** Workflow time (epoch ms) each admission not granted yet was asked for, by item workflow id. */
+  private readonly admissionsAsked = new Map<string, number>();
   private startedThisRun = 0;
   private changes = 0;
   private firstFailure?: BatchItemOutcome;
@@ -90,7 +91,8 @@ export class SlidingBatchRun {
         occupied: this.occupied(),
         cap,
         capIsQuota: this.capIsQuota,
-        awaitingAdmission: this.awaitingAdmission,
+        // In a query, Date.now() is the time of the latest workflow task: good enough for "longer than 2 s".
+        oldestAdmissionWaitMs: Math.max(0, ...[...this.admissionsAsked.values()].map((at) => Date.now() - at)),
       }),
     };
   }
@@ -173,7 +175,7 @@ export class SlidingBatchRun {
     const workflowId = `${workflowInfo().workflowId}/item-${this.state.nextItemIndex++}`;
     this.startedThisRun += 1;
     this.starting += 1;
-    this.awaitingAdmission += 1;
+    this.admissionsAsked.set(workflowId, Date.now());
     this.admitThenStart(key, workflowId)
       .catch((err: unknown) => {
         // Only a cancelled batch gets here (the admission was cancelled): the item was never started.
@@ -189,7 +191,7 @@ export class SlidingBatchRun {
     try {
       await this.admit();
     } finally {
-      this.awaitingAdmission -= 1;
+      this.admissionsAsked.delete(workflowId);
     }
     if (this.firstFailure) return void this.state.pendingKeys.unshift(key);
     // Known before the start resolves: the item's report can arrive in the same activation as its start.
