@@ -28,12 +28,12 @@ describe('batch progress', () => {
   });
 
   it('says which quota the batch waits for', () => {
-    const base = { canStartMore: true, occupied: 2, cap: 2, capIsQuota: true, oldestAdmissionWaitMs: 0 };
+    const base = { canStartMore: true, running: 2, cap: 2, capIsQuota: true, oldestAdmissionWaitMs: 0 };
     assert.equal(quotaWait(base), 'ci-concurrency');
     assert.equal(quotaWait({ ...base, capIsQuota: false }), undefined, 'its own maxInFlight is not a quota');
     assert.equal(quotaWait({ ...base, canStartMore: false }), undefined);
-    assert.equal(quotaWait({ ...base, occupied: 1 }), undefined);
-    assert.equal(quotaWait({ ...base, occupied: 1, oldestAdmissionWaitMs: 500 }), undefined, 'a round trip');
-    assert.equal(quotaWait({ ...base, occupied: 1, oldestAdmissionWaitMs: 2_500 }), 'submit-rate');
+    assert.equal(quotaWait({ ...base, running: 1 }), undefined);
+    assert.equal(quotaWait({ ...base, running: 1, oldestAdmissionWaitMs: 500 }), undefined, 'a round trip');
+    assert.equal(quotaWait({ ...base, running: 1, oldestAdmissionWaitMs: 2_500 }), 'submit-rate');
   });
 });

@@ -25,8 +25,8 @@ export function etaSeconds(remaining: number | undefined, perMinute: number | un
 export interface QuotaFacts {
   /** Items that could start now (pending, and this run may start more). */
   canStartMore: boolean;
-  /** Items running or starting. */
-  occupied: number;
+  /** Items started and not ended (admissions in progress do not count: they are not at CI yet). */
+  running: number;
   cap: number;
   /** Whether the cap comes from the CI queue (not just the batch's own `maxInFlight`). */
   capIsQuota: boolean;
@@ -43,6 +43,6 @@ export const ADMISSION_WAIT_MS = 2_000;
 /** What the batch waits for, if it waits for a CI quota. */
 export function quotaWait(facts: QuotaFacts): 'ci-concurrency' | 'submit-rate' | undefined {
   if (facts.oldestAdmissionWaitMs > ADMISSION_WAIT_MS) return 'submit-rate';
-  if (facts.canStartMore && facts.capIsQuota && facts.occupied >= facts.cap) return 'ci-concurrency';
+  if (facts.canStartMore && facts.capIsQuota && facts.running >= facts.cap) return 'ci-concurrency';
   return undefined;
 }

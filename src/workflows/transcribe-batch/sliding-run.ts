@@ -88,7 +88,7 @@ export class SlidingBatchRun {
       concurrencyCap: cap,
       waitingForQuota: quotaWait({
         canStartMore: this.canStartMore(),
-        occupied: this.occupied(),
+        running: this.inFlight.size,
         cap,
         capIsQuota: this.capIsQuota,
         // In a query, Date.now() is the time of the latest workflow task: good enough for "longer than 2 s".
