@@ -5,14 +5,18 @@
  * BENCH_POLL_WORKFLOWS (20), BENCH_POLL_SCALE (time compression of the 10-minute job, 30), BENCH_RSS_WORKFLOWS
  * (waiting runs actually started, 3000, in four steps; RSS at 10,000 is extrapolated unless this is 10000),
  * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4), BENCH_FLOOD_SECONDS (receiverFlood, 10),
- * BENCH_FLOOD_CONCURRENCY (flooding clients, 16), BENCH_FLOOD_GENUINE (runs completing by callback meanwhile, 40).
- * `npm run bench -- receiverFlood` runs that scenario alone.
+ * BENCH_FLOOD_CONCURRENCY (flooding clients, 16), BENCH_FLOOD_GENUINE (runs completing by callback meanwhile, 40),
+ * BENCH_BATCH_ITEMS (10000) and BENCH_BATCH_SMALL (1000), BENCH_BATCH_CONCURRENCY (the batch's CI concurrency cap, 50),
+ * BENCH_BATCH_SUBMITS_PER_SECOND (100). `npm run bench -- receiverFlood` or `npm run bench -- batch10k` runs that
+ * scenario alone.
  */
 import { startBenchStack } from './lib/bench-stack';
 import type { BenchWorkerOptions } from './lib/bench-stack';
 import { installQuietRuntime, progress } from './lib/runtime';
+import { batchFigures } from './batch-figures';
 import { buildReport } from './report-figures';
 import { printTable } from './lib/report';
+import { runBatchBench } from './scenarios/batch10k';
 import { runCallbackPath } from './scenarios/callback-latency';
 import { runPolling } from './scenarios/polling';
 import { receiverFloodReport, runReceiverFlood } from './scenarios/receiver-flood';
@@ -44,8 +48,14 @@ const RSS_WORKER_TUNING: RssWorkerTuning = {
 /** Waiting runs the RSS figure is about. */
 const RSS_TARGET = 10_000;
 
+/** Scenarios `npm run bench -- <name>` can run alone. */
+const ALONE = ['receiverFlood', 'batch10k'] as const;
+
 async function main(): Promise<void> {
   const started = performance.now();
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !(ALONE as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (known: ${ALONE.join(', ')})`);
   const sizes = {
     workflows: sizeFromEnv('BENCH_WORKFLOWS', 500),
     jobMs: sizeFromEnv('BENCH_JOB_MS', 200),
@@ -57,10 +67,17 @@ async function main(): Promise<void> {
     floodSeconds: sizeFromEnv('BENCH_FLOOD_SECONDS', 10),
     floodConcurrency: sizeFromEnv('BENCH_FLOOD_CONCURRENCY', 16),
     floodGenuine: sizeFromEnv('BENCH_FLOOD_GENUINE', 40),
+    batchItems: sizeFromEnv('BENCH_BATCH_ITEMS', 10_000),
+    batchSmall: sizeFromEnv('BENCH_BATCH_SMALL', 1_000),
+    batchConcurrency: sizeFromEnv('BENCH_BATCH_CONCURRENCY', 50),
+    batchSubmitsPerSecond: sizeFromEnv('BENCH_BATCH_SUBMITS_PER_SECOND', 100),
   };
-  const only = process.argv.slice(2);
-  const unknown = only.filter((name) => name !== 'receiverFlood');
-  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (known alone: receiverFlood)`);
+  const runBatch = () =>
+    runBatchBench(bench, sizes.batchSmall, sizes.batchItems, {
+      ciConcurrency: sizes.batchConcurrency,
+      submitsPerSecond: sizes.batchSubmitsPerSecond,
+      throttleShare: 0.02,
+    }).then(batchFigures);
   installQuietRuntime();
   progress('starting dev server, emulator, receiver');
   const bench = await startBenchStack(
@@ -85,6 +102,12 @@ async function main(): Promise<void> {
       );
       return;
     }
+    if (only.includes('batch10k')) {
+      const batch = await runBatch();
+      printTable(batch.rows);
+      console.log(JSON.stringify({ ...batch.json, wallSeconds: Math.round((performance.now() - started) / 1000) }));
+      return;
+    }
     progress('throughput');
     const throughput = await runThroughput(bench, sizes.workflows, sizes.jobMs);
     progress('callback path, one at a time');
@@ -97,10 +120,12 @@ async function main(): Promise<void> {
     const steps = [1, 2, 3, 4].map((quarter) => Math.round((sizes.rssWorkflows * quarter) / 4));
     const rss = await runWorkerRss(bench, steps, RSS_TARGET, RSS_WORKER_TUNING);
     const receiverFlood = await flood();
+    progress(`batches of ${sizes.batchSmall} and ${sizes.batchItems} items`);
+    const batch = await runBatch();
     const report = buildReport({ sizes, callbackPath, sequential, throughput, polling, rss });
-    printTable([...report.rows, ...receiverFlood.rows]);
+    printTable([...report.rows, ...receiverFlood.rows, ...batch.rows]);
     const wallSeconds = Math.round((performance.now() - started) / 1000);
-    console.log(JSON.stringify({ ...report.json, receiverFlood: receiverFlood.json, wallSeconds }));
+    console.log(JSON.stringify({ ...report.json, receiverFlood: receiverFlood.json, ...batch.json, wallSeconds }));
   } finally {
     await bench.stop();
   }

@@ -20,6 +20,8 @@ import { startLocalServices } from '../src/devstack/local-services';
 import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../src/devstack/temporal-cli';
 import { startTemporalDevServer } from '../src/devstack/temporal-dev-server';
 import { silentWav } from '../src/emulator';
+import { runWorker } from '../src/devstack/running-worker';
+import { createQuotaWorker } from '../src/worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { transcribeBatch, transcribeMedia } from '../src/workflows';
 import type { HistoryFixtureFile } from '../test/helpers/history-fixtures';
@@ -94,7 +96,10 @@ async function main(): Promise<void> {
     deps: services.deps,
     workflowBundle: await bundleTranscriptionWorkflows(),
   });
-  const running = worker.run();
+  const running = runWorker(
+    worker,
+    await createQuotaWorker({ connection: nativeConnection, namespace: server.namespace, taskQueue }),
+  );
   const recorded: { file: string; scenario: string; workflowType: string; workflowId: string; history: History }[] = [];
   const media = (name: string): string => {
     const key = `fixtures/${name}.wav`;
@@ -202,8 +207,7 @@ async function main(): Promise<void> {
       history: await client.workflow.getHandle(child).fetchHistory(),
     });
   } finally {
-    worker.shutdown();
-    await running;
+    await running.stop();
     await nativeConnection.close();
     await connection.close();
     await services.stop();

@@ -20,6 +20,8 @@ export {
 } from './worker-setup/transcription-worker';
 export type { TranscriptionWorkerOptions } from './worker-setup/transcription-worker';
 export { activityDepsFromConfig } from './worker-setup/activity-deps';
+export { createQuotaWorker, DEFAULT_CI_SUBMITS_PER_SECOND } from './worker-setup/quota-worker';
+export type { QuotaWorkerOptions } from './worker-setup/quota-worker';
 
 // Observability: OTLP tracing from the OTEL_* variables, the client's trace start, the worker's business metrics.
 export { startTracing, TRACING_OFF } from './observability/tracing';
@@ -55,4 +57,4 @@ export { TencentCiAsrError } from './shared/errors';
 export { FailureType } from './shared/failure-types';
 export type { FailureTypeName } from './shared/failure-types';
 export { CI_JOB_ID, CI_JOB_STATE, PROJECT_SEARCH_ATTRIBUTES } from './shared/search-attributes';
-export { DEFAULT_TASK_QUEUE } from './shared/constants';
+export { ciQuotaTaskQueue, DEFAULT_TASK_QUEUE } from './shared/constants';

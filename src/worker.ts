@@ -13,6 +13,7 @@ import { loadWorkerConfig, WORKER_HELP } from './config/worker-config';
 import { WORKER_HISTOGRAM_BUCKETS } from './observability/metric-names';
 import { startTracing } from './observability/tracing';
 import { activityDepsFromConfig } from './worker-setup/activity-deps';
+import { createQuotaWorker } from './worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from './worker-setup/transcription-worker';
 
 /** One JSON object per line, for log collectors. */
@@ -71,14 +72,25 @@ async function main(): Promise<void> {
         ...(config.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.maxCachedWorkflows }),
       },
     });
+    // Batches take one admission per item from the quota queue; Temporal enforces its rate across all workers.
+    const quota =
+      config.ciSubmitsPerSecond > 0
+        ? await createQuotaWorker({
+            connection,
+            namespace: config.temporal.namespace,
+            taskQueue: config.taskQueue,
+            submitsPerSecond: config.ciSubmitsPerSecond,
+          })
+        : undefined;
     Runtime.instance().logger.info('Worker started', {
       taskQueue: config.taskQueue,
       namespace: config.temporal.namespace,
       ciEndpoint: config.tencent.endpoint ?? 'tencent-cloud',
       callbacks: config.callbacks ? 'on' : 'off (polling only)',
+      ciSubmitsPerSecond: quota ? config.ciSubmitsPerSecond : 'not polled here',
     });
-    // Resolves after SIGINT/SIGTERM once in-flight tasks have drained.
-    await worker.run();
+    // Resolve after SIGINT/SIGTERM once in-flight tasks have drained.
+    await Promise.all([worker.run(), quota?.run()]);
   } finally {
     await connection.close();
     await tracing.shutdown();

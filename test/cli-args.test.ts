@@ -206,6 +206,11 @@ describe('CLI output helpers', () => {
       formatProgress({ ...progress, total: 0, listingComplete: false, succeeded: 0, failed: 0, running: 0 }, 4),
       '[----] 0/0+ ok=0 failed=0 running=0',
     );
+    const watched = { ...progress, itemsPerMinute: 12.5, etaSeconds: 185, waitingForQuota: 'ci-concurrency' as const };
+    assert.equal(
+      formatProgress(watched, 10),
+      '[#####-----] 5/10 ok=3 failed=2 running=4 12.5/min eta 3m05s waiting: ci-concurrency',
+    );
     assert.equal(formatTable(['A', 'BB'], [['xyz', '1']]), 'A    BB\nxyz  1\n');
   });
 

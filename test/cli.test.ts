@@ -196,7 +196,8 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     const { code, out, err } = await cli(['batch', `${folder}/`, '--max-in-flight', '2', '--wait']);
     assert.equal(code, 0, err);
     assert.match(out, /^Items +3\nSucceeded +3\nFailed +0\nManifest +cos:\/\/\S+\.json\n$/);
-    assert.match(err, /^\[#{20}\] 3\/3 ok=3 failed=0 running=0$/m);
+    // The last line: done, with the rate once two items have ended.
+    assert.match(err, /^\[#{20}\] 3\/3 ok=3 failed=0 running=0( [\d.]+\/min)?$/m);
 
     const doomed = `${folder}/clip-2.wav`;
     suite.stack.emulator.setFaults({

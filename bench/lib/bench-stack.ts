@@ -4,6 +4,7 @@ import { startLocalStack } from '../../src/devstack/local-stack';
 import type { RunningWorker } from '../../src/devstack/running-worker';
 import { runWorker } from '../../src/devstack/running-worker';
 import { silentWav } from '../../src/emulator';
+import { createQuotaWorker } from '../../src/worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import type { TranscribeMediaInput } from '../../src/workflows';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -73,7 +74,13 @@ export async function startBenchStack(
           workflowBundle: transcriptionBundle,
           workerOptions,
         });
-        return track(runWorker(worker));
+        const quota = await createQuotaWorker({
+          connection: stack.connection,
+          namespace: stack.temporal.namespace,
+          taskQueue,
+          submitsPerSecond: 1000,
+        });
+        return track(runWorker(worker, quota));
       },
       startBaselineWorker: async (taskQueue) => {
         const worker = await Worker.create({

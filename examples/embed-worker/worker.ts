@@ -2,7 +2,7 @@
 // the same environment variables as `transcribe-asr-worker` (TEMPORAL_*, TENCENT_*, CI_*, CALLBACK_*);
 // TEMPORAL_TASK_QUEUE is your queue.
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadWorkerConfig, TencentCiAsrPlugin } from 'temporal-tencent-ci-asr';
+import { createQuotaWorker, loadWorkerConfig, TencentCiAsrPlugin } from 'temporal-tencent-ci-asr';
 import { notifyUploader } from './activities';
 
 async function main(): Promise<void> {
@@ -21,7 +21,14 @@ async function main(): Promise<void> {
       // ...because a workflow bundle is built from one module: yours re-exports this package's workflows.
       workflowsPath: require.resolve('./workflows'),
     });
-    await worker.run(); // Until SIGINT or SIGTERM, after in-flight tasks drain.
+    // Batches take one admission per item from the CI quota queue; its rate limit is shared by every worker.
+    const quota = await createQuotaWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+      submitsPerSecond: config.ciSubmitsPerSecond,
+    });
+    await Promise.all([worker.run(), quota.run()]); // Until SIGINT or SIGTERM, after in-flight tasks drain.
   } finally {
     await connection.close();
   }

@@ -40,6 +40,18 @@ export interface BatchSummary {
 }
 
 /**
+ * The activity of the CI quota task queue: it does nothing, and that is the point. The queue's worker sets Temporal's
+ * task-queue activity rate limit, so these complete no faster than the shared CI submit rate; a batch takes one per
+ * item before it starts the item. Register it alone on the quota queue's worker (see `createQuotaWorker`).
+ */
+export const quotaActivities = {
+  /** Returns once the shared submit rate limit lets one more CI job be submitted. */
+  async admitCiSubmit(): Promise<void> {
+    return Promise.resolve();
+  },
+};
+
+/**
  * Activities of `transcribeBatch`: listing media page by page and writing the per-item manifest in parts, so
  * thousands of items never sit in workflow history.
  */
@@ -73,6 +85,23 @@ export function createBatchActivities(deps: ActivityDeps) {
         return Key;
       });
     },
+
+    /**
+     * The `MaxConcurrent` of the CI queue a batch's jobs go to (`queueId`, else the worker's queue, else the
+     * bucket's first queue); undefined when the worker cannot read queues.
+     */
+    async readQueueConcurrency(input: {
+      bucket?: string;
+      region?: string;
+      queueId?: string;
+    }): Promise<number | undefined> {
+      if (!deps.queueConcurrency) return undefined;
+      const where = locate(input);
+      const queueId = input.queueId ?? deps.defaults.queueId;
+      return sortingFailures(() => deps.queueConcurrency!({ bucket: where.Bucket, region: where.Region, queueId }));
+    },
+
+    ...quotaActivities,
 
     /** Merges the parts into the final manifest `{ summary, items }` and returns its location. */
     async finalizeBatchManifest(

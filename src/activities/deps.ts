@@ -42,6 +42,8 @@ export interface ActivityDeps {
   defaults: JobDefaults;
   /** Where CI should post callbacks, and the secret that signs their URLs; absent → poll only. */
   callbacks?: { publicBaseUrl: string; secret: string };
+  /** A CI queue's `MaxConcurrent` (the bucket's first queue when `queueId` is absent); absent → not capped. */
+  queueConcurrency?(target: { bucket: string; region: string; queueId?: string }): Promise<number | undefined>;
   /** Current time; injectable for tests. */
   now?: () => Date;
 }

@@ -21,14 +21,30 @@ export function formatStatus(status: TranscriptionStatus): string {
   return parts.join(' ');
 }
 
-/** A text progress bar with counts, e.g. `[######--------------] 3/10 ok=2 failed=1 running=4`. */
+/** A duration in seconds as `1h02m`, `3m05s` or `42s`. */
+function formatEta(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+}
+
+/**
+ * A text progress bar with counts, rate, ETA and any quota wait, e.g.
+ * `[######--------------] 3/10 ok=2 failed=1 running=4 12.5/min eta 34s waiting: ci-concurrency`.
+ */
 export function formatProgress(progress: BatchProgress, width = 20): string {
   const done = progress.succeeded + progress.failed;
   const total = Math.max(progress.total, done);
   const filled = total === 0 ? 0 : Math.round((width * done) / total);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
   const of = progress.listingComplete ? `${total}` : `${total}+`;
-  return `${bar} ${done}/${of} ok=${progress.succeeded} failed=${progress.failed} running=${progress.running}`;
+  const parts = [`${bar} ${done}/${of} ok=${progress.succeeded} failed=${progress.failed} running=${progress.running}`];
+  if (progress.itemsPerMinute !== undefined) parts.push(`${progress.itemsPerMinute}/min`);
+  if (progress.etaSeconds !== undefined && done < total) parts.push(`eta ${formatEta(progress.etaSeconds)}`);
+  if (progress.waitingForQuota) parts.push(`waiting: ${progress.waitingForQuota}`);
+  return parts.join(' ');
 }
 
 /**

@@ -22,6 +22,11 @@ export interface WorkerConfig {
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** @default 100 */
   maxConcurrentActivities: number;
+  /**
+   * CI submits per second allowed across every worker of the task queue (the quota queue's rate limit, 0 = polls no
+   * quota queue: another process serves it). @default 10
+   */
+  ciSubmitsPerSecond: number;
   /** Workflow runs kept in the worker's cache; SDK default (sized from the heap) when unset. */
   maxCachedWorkflows?: number;
   /** A workflow bundle prebuilt at image build time; the worker bundles its workflows at start when unset. */
@@ -55,6 +60,7 @@ export function loadWorkerConfig(env: Env, argv?: readonly string[]): WorkerConf
     metricsBindAddress: read.optional('WORKER_METRICS_BIND_ADDRESS'),
     logLevel: read.oneOf('LOG_LEVEL', ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'INFO'),
     maxConcurrentActivities: read.integer('WORKER_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
+    ciSubmitsPerSecond: read.integer('CI_SUBMITS_PER_SECOND', 10, 0, 10_000),
     maxCachedWorkflows: read.integer('WORKER_MAX_CACHED_WORKFLOWS', undefined, 0, 100_000),
     workflowBundlePath: read.optional('WORKFLOW_BUNDLE_PATH'),
   };
@@ -76,6 +82,7 @@ export const WORKER_HELP = [
     'CALLBACK_PUBLIC_BASE_URL, CALLBACK_SECRET  Ask CI for callbacks to the receiver (secret >= 32 characters)',
     'WORKER_METRICS_BIND_ADDRESS            host:port of Prometheus /metrics (default off)',
     'WORKER_MAX_CONCURRENT_ACTIVITIES       1-10000 (default 100)',
+    'CI_SUBMITS_PER_SECOND                  Batch submits/s across all workers; 0 = no quota poller here (default 10)',
     'WORKER_MAX_CACHED_WORKFLOWS            0-100000 (default: sized by the SDK)',
     'WORKFLOW_BUNDLE_PATH                   Prebuilt workflow bundle (default: bundle at start)',
     'LOG_LEVEL                              TRACE, DEBUG, INFO, WARN or ERROR (default INFO)',

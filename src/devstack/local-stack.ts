@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { TranscriptionWorkerOptions } from '../worker-setup/transcription-worker';
+import { createQuotaWorker } from '../worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../worker-setup/transcription-worker';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import type { LocalServices, LocalServicesOptions } from './local-services';
@@ -181,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           workflowBundle: bundle,
           workerOptions: options.workerOptions,
         }),
+        await createQuotaWorker({ connection, namespace: temporal.namespace, taskQueue }),
       );
       workers.push(local);
       cleanups.push(() => local.stop());

@@ -1,25 +1,26 @@
 import type { Worker } from '@temporalio/worker';
 
-/** A worker running in this process, and how to stop it. */
+/** A worker running in this process (with its companions, e.g. the CI quota worker), and how to stop them. */
 export interface RunningWorker {
   worker: Worker;
-  /** Shuts the worker down (unless it already stopped) and waits for it to drain; rejects if the worker failed. */
+  /** Shuts the workers down (unless they already stopped) and waits for them to drain; rejects if one failed. */
   stop(): Promise<void>;
 }
 
 /**
- * Runs `worker` in the background and returns its stop handle: the one way the local stack, the tests and the bench
- * run in-process workers.
+ * Runs `worker` and its `companions` in the background and returns one stop handle: the one way the local stack,
+ * the tests and the bench run in-process workers.
  */
-export function runWorker(worker: Worker): RunningWorker {
-  const running = worker.run();
+export function runWorker(worker: Worker, ...companions: Worker[]): RunningWorker {
+  const all = [worker, ...companions];
+  const running = all.map((w) => w.run());
   // Observed here so a worker that dies early is not an unhandled rejection; `stop()` still reports it.
-  running.catch(() => undefined);
+  for (const run of running) run.catch(() => undefined);
   return {
     worker,
     stop: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
+      for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.all(running);
     },
   };
 }

@@ -14,6 +14,8 @@ const SETTINGS = {
   'queued-ms': 'EMULATOR_QUEUED_MS',
   'running-ms': 'EMULATOR_RUNNING_MS',
   'clock-skew-seconds': 'EMULATOR_CLOCK_SKEW_SECONDS',
+  'queue-concurrency': 'EMULATOR_QUEUE_CONCURRENCY',
+  'api-rate-limit': 'EMULATOR_API_RATE_LIMIT',
 } as const;
 
 /** A day: longer job phases are a typo, and would hold a test or a demo forever. */
@@ -39,7 +41,10 @@ export function loadEmulatorConfig(env: Env, argv: readonly string[]): EmulatorO
       queuedMs: read.integer(setting('queued-ms'), undefined, 0, MAX_PHASE_MS),
       runningMs: read.integer(setting('running-ms'), undefined, 0, MAX_PHASE_MS),
     },
+    queueConcurrency: read.integer(setting('queue-concurrency'), undefined, 1, 10_000),
   };
+  const rate = read.integer(setting('api-rate-limit'), undefined, 1, 1_000_000);
+  if (rate !== undefined) config.apiRateLimit = { requestsPerSecond: rate };
   read.throwIfProblems('emulator');
   return config;
 }
@@ -62,6 +67,8 @@ export const EMULATOR_HELP = [
   '  --queued-ms <n>      EMULATOR_QUEUED_MS   Time a job stays Submitted (default 200)',
   '  --running-ms <n>     EMULATOR_RUNNING_MS  Time a job stays Running (default 500)',
   '  --clock-skew-seconds <n>  EMULATOR_CLOCK_SKEW_SECONDS  Signature clock skew allowed, 0-86400 (default 900)',
+  '  --queue-concurrency <n> EMULATOR_QUEUE_CONCURRENCY  Jobs Running at once per queue, MaxConcurrent (default 10)',
+  '  --api-rate-limit <n>  EMULATOR_API_RATE_LIMIT  CI API requests/s before 503 SlowDown (default: no limit)',
   '  --help                                    Show this help',
   '',
   'Exit codes: 0 stopped by a signal, 1 failure, 2 configuration error.',

@@ -12,6 +12,13 @@ export interface EmulatorCounters {
   callbacksSent: number;
   /** Callback attempts the receiver answered with 2xx. */
   callbacksDelivered: number;
+  /** CI API requests answered `503 SlowDown` by the API rate limit (`apiRateLimit`), by route. */
+  throttled: Record<string, number>;
+  /**
+   * Most jobs unfinished at once (`Submitted`, `Pause` or `Running`, every queue): what a client's concurrency cap
+   * bounds. A counter reset starts it again from the jobs unfinished at the time.
+   */
+  peakActiveJobs: number;
   /** Faults injected by kind, e.g. `POST /asr_jobs:5xx`, `POST /asr_jobs:throttle`, `submit:lostResponse`. */
   faultsInjected: Record<string, number>;
   /** Requests refused by signature or token checks, by error code (e.g. `ExpiredToken`, `SignatureDoesNotMatch`). */
@@ -29,6 +36,8 @@ export function emptyCounters(): EmulatorCounters {
     jobsByUserData: {},
     callbacksSent: 0,
     callbacksDelivered: 0,
+    peakActiveJobs: 0,
+    throttled: {},
     faultsInjected: {},
     authRejections: {},
     bodiesRead: 0,

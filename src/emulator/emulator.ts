@@ -16,6 +16,7 @@ import { createRequestHandler } from './server';
 import { SetupState } from './setup/state';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from './cos-signature';
 import { TokenStore } from './sts';
+import { ApiRateLimiter } from './rate-limit';
 
 const STATE_WRITE_DELAY_MS = 50;
 const VIRTUAL_COS_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.cos\.[a-z0-9-]+\.myqcloud\.com(?::\d+)?$/i;
@@ -52,7 +53,11 @@ class Emulator {
   readonly tokens: TokenStore;
   private readonly writer: DebouncedWriter | undefined;
 
+  private readonly rateLimiter: ApiRateLimiter | undefined;
+
   constructor(private readonly options: EmulatorOptions) {
+    const limit = options.apiRateLimit;
+    this.rateLimiter = limit ? new ApiRateLimiter(limit.requestsPerSecond, limit.burst) : undefined;
     this.defaults = {
       bucket: options.defaultBucket ?? 'emulator-1250000000',
       region: options.defaultRegion ?? 'ap-guangzhou',
@@ -140,6 +145,7 @@ class Emulator {
       addQueue: (bucket, queueId) => this.setup.addQueue(bucket ?? this.defaults.bucket, queueId).queueId,
       defaults: this.defaults,
       clock: Date.now,
+      rateLimiter: this.rateLimiter,
     };
   }
 

@@ -46,6 +46,11 @@ export interface FaultConfig {
   callbackReorderWindow: number;
   /** Jobs matching a rule (first match wins) end `Failed` with its code and message after their running time. */
   failJobs: ForcedFailure[];
+  /**
+   * Regular expressions (source text) matched against the input object key or URL: a matching job stays `Running`
+   * past its running time until its pattern is removed (one slow recording among quick ones).
+   */
+  holdJobs: string[];
   /** Queue ids whose waiting jobs are held in state `Pause` (a paused CI queue) until the id is removed. */
   pausedQueues: string[];
   /** New jobs start `Running` as they are submitted (queue time skipped), so CI refuses to cancel them. */
@@ -67,6 +72,7 @@ export function noFaults(): FaultConfig {
     callbackEarlyShare: 0,
     callbackReorderWindow: 0,
     failJobs: [],
+    holdJobs: [],
     pausedQueues: [],
     startJobsAtOnce: false,
     expireTokensIssuedBefore: 0,
@@ -106,6 +112,21 @@ function checkRoutes(routes: unknown): string[] {
   });
 }
 
+function patternProblem(pattern: unknown, where: string): string[] {
+  try {
+    new RegExp(pattern as string);
+    return typeof pattern === 'string' ? [] : [`${where} must be a string`];
+  } catch {
+    return [`${where} is not a valid regular expression`];
+  }
+}
+
+function checkHoldJobs(patterns: unknown): string[] {
+  if (patterns === undefined) return [];
+  if (!Array.isArray(patterns)) return ['holdJobs must be an array of regular expressions'];
+  return patterns.flatMap((pattern, i) => patternProblem(pattern, `holdJobs[${i}]`));
+}
+
 function checkFailJobs(rules: unknown): string[] {
   if (rules === undefined) return [];
   if (!Array.isArray(rules)) return ['failJobs must be an array'];
@@ -128,6 +149,7 @@ export function mergeFaults(current: FaultConfig, patch: Partial<FaultConfig>): 
     ...COUNTS.filter((k) => !isCount(patch[k])).map((k) => `${k} must be a whole number >= 0`),
     ...checkRoutes(patch.routes),
     ...checkFailJobs(patch.failJobs),
+    ...checkHoldJobs(patch.holdJobs),
     ...(patch.pausedQueues === undefined ||
     (Array.isArray(patch.pausedQueues) && patch.pausedQueues.every((q) => typeof q === 'string'))
       ? []
@@ -162,4 +184,9 @@ export function fires(share: number, random: () => number = Math.random): boolea
 /** The first forced-failure rule matching an input key or URL. */
 export function forcedFailureFor(config: FaultConfig, input: string): ForcedFailure | undefined {
   return config.failJobs.find((rule) => rule.inputPattern === undefined || new RegExp(rule.inputPattern).test(input));
+}
+
+/** Whether a `holdJobs` pattern keeps the job with this input key or URL running. */
+export function isHeld(config: FaultConfig, input: string): boolean {
+  return config.holdJobs.some((pattern) => new RegExp(pattern).test(input));
 }

@@ -57,6 +57,11 @@ export interface EmulatorOptions {
    * fresh Tencent account. Jobs and setup calls on an unbound bucket are refused (see docs/emulator.md).
    */
   asrBuckets?: readonly string[];
+  /**
+   * CI's API rate limit: CI API requests (jobs, queues, templates...) above `requestsPerSecond` (with `burst` at once
+   * from idle, default one second's worth) are answered `503 SlowDown`, as CI does. Default: no limit.
+   */
+  apiRateLimit?: { requestsPerSecond: number; burst?: number };
   /** Faults injected from the start; see {@link FaultConfig}. */
   faults?: Partial<FaultConfig>;
   /** JSON file the state (jobs and objects) is persisted to and reloaded from; default none (memory only). */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EmulatorCounters } from './counters';
 import { bump } from './counters';
 import type { FaultConfig } from './faults';
-import { forcedFailureFor } from './faults';
+import { forcedFailureFor, isHeld } from './faults';
 import type { CancelOutcome } from './job-lifecycle';
 import {
   applyQueuePause,
@@ -40,11 +40,16 @@ export function defaultQueueId(bucket: string): string {
   return `p${createHash('md5').update(`asr-queue:${bucket}`).digest('hex')}`;
 }
 
+/** How often a held job (fault `holdJobs`) looks whether it was released. */
+const HOLD_RECHECK_MS = 100;
+
 /** Holds the jobs and drives them `Submitted → Running → Success | Failed` on timers. */
 export class JobEngine {
   private readonly jobs = new Map<string, EmulatedJob>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly finishing = new Set<string>();
+  /** Ids of the unfinished jobs, kept as jobs change so the peak costs nothing per request. */
+  private readonly active = new Set<string>();
   /** The one pending pump per queue (epoch ms it fires at), so waiting jobs never multiply timers. */
   private readonly pumps = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private nextSeq = 1;
@@ -130,7 +135,7 @@ export class JobEngine {
     const now = this.deps.clock();
     for (const job of jobs.filter((j) => j.state === 'Running')) {
       const left = (job.startMs ?? now) + this.deps.timings.runningMs - now;
-      this.later(Math.max(0, left), () => void this.finish(job.jobId, true));
+      this.later(Math.max(0, left), () => this.finishUnlessHeld(job.jobId));
     }
     for (const queueId of new Set(jobs.map((j) => j.queueId))) this.schedulePump(queueId, 0);
   }
@@ -144,6 +149,10 @@ export class JobEngine {
 
   private save(job: EmulatedJob): void {
     this.jobs.set(job.jobId, job);
+    if (['Submitted', 'Pause', 'Running'].includes(job.state)) this.active.add(job.jobId);
+    else this.active.delete(job.jobId);
+    const counters = this.deps.counters();
+    counters.peakActiveJobs = Math.max(counters.peakActiveJobs, this.active.size);
     this.deps.onChange();
   }
 
@@ -177,10 +186,18 @@ export class JobEngine {
     const { queuedMs, runningMs } = this.deps.timings;
     for (const jobId of jobsToStart(this.jobs.values(), queueId, this.deps.concurrency, now, queuedMs)) {
       this.save(startJob(this.jobs.get(jobId)!, now));
-      this.later(runningMs, () => void this.finish(jobId, true));
+      this.later(runningMs, () => this.finishUnlessHeld(jobId));
     }
     const wait = msUntilNextEligible(this.jobs.values(), queueId, now, queuedMs);
     if (wait !== undefined) this.schedulePump(queueId, wait + 1);
+  }
+
+  /** Finishes a job whose running time is up, or looks again shortly while a `holdJobs` pattern holds it. */
+  private finishUnlessHeld(jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (job && isHeld(this.deps.faults(), inputLabel(job)))
+      this.later(HOLD_RECHECK_MS, () => this.finishUnlessHeld(jobId));
+    else void this.finish(jobId, true);
   }
 
   private async finish(jobId: string, thenPump: boolean): Promise<EmulatedJob | undefined> {

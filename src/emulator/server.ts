@@ -14,6 +14,7 @@ import type { ObjectStore } from './object-store';
 import type { RequestTarget } from './routing';
 import type { TokenStore } from './sts';
 import { ciRouteName, cosRouteName, resolveTarget } from './routing';
+import type { ApiRateLimiter } from './rate-limit';
 
 /** Everything a request may touch. */
 export interface ServerContext extends CiContext, AdminContext {
@@ -24,6 +25,8 @@ export interface ServerContext extends CiContext, AdminContext {
   skewSeconds: number;
   defaults: { bucket: string; region: string };
   clock: () => number;
+  /** CI's API rate limit, when the emulator plays one. */
+  rateLimiter?: ApiRateLimiter;
 }
 
 function serviceHeaders(service: RequestTarget['service'] | undefined, requestId: string): Record<string, string> {
@@ -70,6 +73,11 @@ async function handleService(ctx: ServerContext, req: IncomingMessage, target: R
   if (rejection) {
     bump(ctx.counters().authRejections, rejection.code);
     throw new ApiError(rejection.status, rejection.code, rejection.message);
+  }
+  // CI's API rate limit, counted for signed requests only (an unsigned flood is refused above, as COS does).
+  if (target.service === 'ci' && ctx.rateLimiter && !ctx.rateLimiter.take()) {
+    bump(ctx.counters().throttled, route);
+    throw new ApiError(503, 'SlowDown', 'Please reduce your request rate.');
   }
   const body = await readBody(req);
   ctx.counters().bodiesRead++;

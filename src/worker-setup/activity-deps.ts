@@ -31,6 +31,10 @@ export function activityDepsFromConfig(config: Pick<WorkerConfig, 'tencent' | 'c
     objects: clients.objects,
     defaults: { bucket: tencent.bucket, region: tencent.region, queueId: tencent.queueId },
     callbacks: config.callbacks,
+    queueConcurrency: async ({ queueId, ...target }) => {
+      const page = await clients.setupFor(target).describeQueues(queueId ? { queueIds: [queueId] } : {});
+      return (queueId ? page.queues.find((q) => q.queueId === queueId) : page.queues[0])?.maxConcurrent;
+    },
   };
   return { deps, clients };
 }

@@ -4,7 +4,8 @@
  */
 export { transcribeMedia } from './transcribe-media/workflow';
 export { transcribeBatch } from './transcribe-batch/workflow';
-export type { BatchContinuation } from './transcribe-batch/workflow';
+export { transcribeBatchItem } from './transcribe-batch/item';
+export type { TranscribeBatchItemInput } from './transcribe-batch/item';
 export type { TranscribeMediaContinuation } from './transcribe-media/workflow';
 export type { TranscribeMediaInput, MediaSource, RecognitionSettings } from './transcribe-media/input';
 export { ciCallbackSignal, ciCallbackUpdate, transcriptionStatusQuery } from './messages';
@@ -15,11 +16,13 @@ export type {
   TranscriptionStatus,
   TranscriptionPhase,
 } from './messages';
-export { batchProgressQuery } from './messages';
+export { batchItemDoneSignal, batchProgressQuery } from './messages';
 export type {
   TranscribeBatchInput,
   TranscribeBatchResult,
   BatchProgress,
   BatchSource,
   BatchItemOutcome,
+  BatchItemRef,
+  BatchContinuation,
 } from './transcribe-batch/types';

@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CleanupReport, DuplicateJob } from '../activities/types';
 import type { CiJobState } from '../ci/job-state';
-import type { BatchProgress } from './transcribe-batch/types';
+import type { BatchItemOutcome, BatchProgress } from './transcribe-batch/types';
 
 /**
  * What the callback receiver tells a `transcribeMedia` run when CI posts a job notification. It is a hint only: the
@@ -76,3 +76,9 @@ export const transcriptionStatusQuery = defineQuery<TranscriptionStatus>('transc
 
 /** Query returning a `transcribeBatch` run's progress. */
 export const batchProgressQuery = defineQuery<BatchProgress>('batchProgress');
+
+/**
+ * Signal a batch item sends to its batch's workflow id when it ends. Sent by workflow id (no run id), so it reaches
+ * whichever run of the batch is current, also after the batch continued as new.
+ */
+export const batchItemDoneSignal = defineSignal<[BatchItemOutcome]>('batchItemDone');

@@ -6,6 +6,7 @@ import type { Tracing } from '../../src/observability/tracing';
 import { startLocalServices } from '../../src/devstack/local-services';
 import type { RunningWorker } from '../../src/devstack/running-worker';
 import { runWorker } from '../../src/devstack/running-worker';
+import { createQuotaWorker } from '../../src/worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import type { TemporalTestServer } from './temporal';
 import { startTemporalForTests } from './temporal';
@@ -57,6 +58,11 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         deps: services.deps,
         workflowBundle: options.workflowBundle,
         tracing: options.tracing,
+      }),
+      await createQuotaWorker({
+        connection: temporal.env.nativeConnection,
+        namespace: temporal.env.namespace,
+        taskQueue,
       }),
     );
   const worker: RunningWorker =
