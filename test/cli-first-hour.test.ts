@@ -251,7 +251,9 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
     assert.match(run.output, new RegExp(`\r${ESC}\\[2K\\[[#-]{20}\\] \\d/3`), 'the bar is redrawn in place');
     const seen = screen(run.output.replace(/\r\n/g, '\n'));
     const bars = seen.filter((line) => line.startsWith('['));
-    assert.deepEqual(bars, ['[####################] 3/3 ok=3 failed=0 running=0'], 'one bar line remains on screen');
+    assert.equal(bars.length, 1, `one bar line remains on screen: ${JSON.stringify(bars)}`);
+    // The rate appears once a completion is known; nothing is left to estimate at 3/3.
+    assert.match(bars[0]!, /^\[#{20}\] 3\/3 ok=3 failed=0 running=0( \d+(\.\d+)?\/min)?$/);
     const at = seen.indexOf(bars[0]!);
     assert.match(seen[at - 1] ?? '', /^Started transcribe-batch-\S+ on task queue /);
     assert.deepEqual(seen.slice(at + 1, at + 4), ['Items      3', 'Succeeded  3', 'Failed     0']);

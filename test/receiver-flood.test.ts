@@ -40,7 +40,8 @@ describe('a leaked callback URL flooded with forged and replayed entries', () =>
   }
 
   it('keeps the run and its history unharmed, answers 429 with Retry-After, and still completes by callback', async () => {
-    const [held, heldToo] = [`p${randomUUID().replace(/-/g, '')}`, `p${randomUUID().replace(/-/g, '')}`];
+    // Two queues of the emulator's (it refuses unknown ones, as CI does), paused so the jobs wait for the callback.
+    const [held, heldToo] = [suite.stack.emulator.addQueue(), suite.stack.emulator.addQueue()];
     suite.stack.emulator.setFaults({ pausedQueues: [held, heldToo] });
     const target = await startHeld(held);
     const bystander = await startHeld(heldToo);

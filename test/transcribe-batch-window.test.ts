@@ -97,7 +97,8 @@ describe('transcribeBatch window', () => {
   });
 
   it('failOnItemFailure cancels the running items and their CI jobs, and writes the manifest', async () => {
-    const queueId = `p${randomUUID().replace(/-/g, '')}`;
+    // A queue of the emulator's (it refuses unknown ones, as CI does), paused so the items' jobs wait there.
+    const queueId = emulator().addQueue();
     emulator().setFaults({ pausedQueues: [queueId] });
     const folder = `fail/${randomUUID()}`;
     const keys = seed(folder, 4);
