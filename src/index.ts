@@ -43,13 +43,8 @@ export type { BatchItemOutcome, BatchSource } from './workflows';
 // Tencent clients the activities run on (CI jobs, COS objects), for building `ActivityDeps` by hand.
 export { createTencentClients } from './ci/factory';
 export type { TencentClients, TencentClientsConfig } from './ci/factory';
-export {
-  CredentialsUnavailableError,
-  fileCredentials,
-  refreshingCredentials,
-  staticCredentials,
-} from './ci/credentials';
-export type { CredentialProvider, RefreshOptions, TencentCredentials } from './ci/credentials';
+// Where the keys come from: static, a token file the platform rewrites, or your own STS call.
+export * from './ci/credentials';
 export { CiError, CiResponseError, CiValidationError } from './ci/errors';
 export { TencentCiAsrError } from './shared/errors';
 

@@ -4,14 +4,12 @@ import { TencentCiAsrError } from '../shared/errors';
 /** Bad command line: unknown command or flag, missing argument, invalid value. Exit code 2. */
 export class UsageError extends TencentCiAsrError {
   override readonly name = 'UsageError';
+  /** The command whose `--help` to point at, e.g. `jobs list`; undefined for the top level. */
+  readonly command: string | undefined;
 
-  constructor(
-    message: string,
-    /** The command whose `--help` to point at, e.g. `jobs list`; undefined for the top level. */
-    readonly command?: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, command?: string, options?: ErrorOptions) {
     super(message, options);
+    this.command = command;
   }
 }
 

@@ -58,21 +58,24 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   }
 }
 
-async function dispatch(cmd: Exclude<CliCommand, { kind: 'help' }>, ctx: CliContext): Promise<number> {
-  switch (cmd.kind) {
-    case 'transcribe':
-      return await runTranscribe(cmd, ctx);
-    case 'batch':
-      return await runBatch(cmd, ctx);
-    case 'upload':
-      return await runUpload(cmd, ctx);
-    case 'status':
-      return await runStatus(cmd, ctx);
-    case 'jobs-list':
-      return await runJobsList(cmd, ctx);
-    case 'jobs-get':
-      return await runJobsGet(cmd, ctx);
-  }
+type RunnableCommand = Exclude<CliCommand, { kind: 'help' }>;
+
+/** The runner of each command kind; the mapped type makes a missing or mistyped runner a compile error. */
+const RUNNERS: {
+  [K in RunnableCommand['kind']]: (cmd: Extract<RunnableCommand, { kind: K }>, ctx: CliContext) => Promise<number>;
+} = {
+  transcribe: runTranscribe,
+  batch: runBatch,
+  upload: runUpload,
+  status: runStatus,
+  'jobs-list': runJobsList,
+  'jobs-get': runJobsGet,
+};
+
+async function dispatch(cmd: RunnableCommand, ctx: CliContext): Promise<number> {
+  // TypeScript cannot correlate `cmd.kind` with its runner's parameter; RUNNERS' type guarantees they match.
+  const run = RUNNERS[cmd.kind] as (cmd: RunnableCommand, ctx: CliContext) => Promise<number>;
+  return await run(cmd, ctx);
 }
 
 /** Errors that mean a service did not answer: the command may work when tried again. */

@@ -1,4 +1,5 @@
-import { ConfigError } from './reader';
+import type { FlagTypes } from './reader';
+import { ConfigError, ConfigReader } from './reader';
 
 /** Exit code of a process that was given a bad configuration or command line. */
 export const CONFIG_ERROR_EXIT_CODE = 2;
@@ -6,6 +7,17 @@ export const CONFIG_ERROR_EXIT_CODE = 2;
 /** Whether the command line asks for help (`--help` or `-h`); entries answer it before reading any configuration. */
 export function helpRequested(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
+}
+
+/**
+ * The command line of a process entry: answers `--help` with `help` (and returns undefined), else returns the reader
+ * of the environment and of `flags`.
+ */
+export function readCommandLine(help: string, flags: FlagTypes): ConfigReader | undefined {
+  const argv = process.argv.slice(2);
+  if (!helpRequested(argv)) return new ConfigReader(process.env, argv, flags);
+  process.stdout.write(help);
+  return undefined;
 }
 
 /**

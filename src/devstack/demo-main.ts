@@ -3,8 +3,7 @@
  * included) until Ctrl-C; `--no-ui` starts the dev server headless; `--help` says so.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { ConfigReader } from '../config/reader';
-import { exitOnStartFailure, helpRequested, shutdownSignal } from '../config/process-entry';
+import { exitOnStartFailure, readCommandLine, shutdownSignal } from '../config/process-entry';
 import { runDemo } from './demo';
 
 const DEMO_HELP = [
@@ -21,9 +20,8 @@ const DEMO_HELP = [
 ].join('\n');
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (helpRequested(argv)) return void process.stdout.write(DEMO_HELP);
-  const read = new ConfigReader(process.env, argv, { keep: 'boolean', 'no-ui': 'boolean' });
+  const read = readCommandLine(DEMO_HELP, { keep: 'boolean', 'no-ui': 'boolean' });
+  if (!read) return;
   read.throwIfProblems('demo');
   // The demo prints its own story; the SDK's routine INFO lines would drown it.
   Runtime.install({ logger: new DefaultLogger('WARN') });

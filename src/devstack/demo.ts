@@ -2,6 +2,7 @@ import { startBatch } from '../client/batch';
 import { startTranscription } from '../client/transcription';
 import { parseResultText } from '../ci/result/result-text';
 import { renderPlainText } from '../ci/result/render';
+import { cosUri } from '../cos/ref';
 import { TRANSCRIPT_SUFFIX } from '../emulator';
 import type { TranscriptionStatus } from '../workflows/messages';
 import { findFreePort } from './free-port';
@@ -80,7 +81,7 @@ async function tour(stack: LocalStack, print: (line: string) => void): Promise<D
   const key = 'samples/welcome.wav';
   await uploadSample(stack, key, SAMPLE_LINES);
   print('');
-  print(`1. transcribeMedia on cos://${stack.services.bucket}/${key} (callback path)`);
+  print(`1. transcribeMedia on ${cosUri({ Bucket: stack.services.bucket, Key: key })} (callback path)`);
   const handle = await startTranscription(
     stack.client,
     { media: { object: key }, recognition: { speechRecognition: { EngineModelType: '16k_en', ChannelNum: 1 } } },

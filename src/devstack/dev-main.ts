@@ -4,8 +4,7 @@
  * See {@link startDevStack} and the README's "Your own files, locally".
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { ConfigReader } from '../config/reader';
-import { exitOnStartFailure, helpRequested, shutdownSignal } from '../config/process-entry';
+import { exitOnStartFailure, readCommandLine, shutdownSignal } from '../config/process-entry';
 import { DEV_DEFAULTS, describeDevStack, startDevStack } from './dev-stack';
 
 const DEV_HELP = [
@@ -28,16 +27,14 @@ const DEV_HELP = [
 ].join('\n');
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (helpRequested(argv)) return void process.stdout.write(DEV_HELP);
-  const flags = {
+  const read = readCommandLine(DEV_HELP, {
     'temporal-port': 'string',
     'ui-port': 'string',
     'emulator-port': 'string',
     'receiver-port': 'string',
     dir: 'string',
-  } as const;
-  const read = new ConfigReader(process.env, argv, flags);
+  });
+  if (!read) return;
   const port = (flag: string, fallback: number) => read.integer({ flag }, fallback, 1, 65535);
   const options = {
     temporalPort: port('temporal-port', DEV_DEFAULTS.temporalPort),

@@ -30,17 +30,12 @@ export type EntryMetric =
 /** Prometheus metrics of one receiver, in a private registry so several receivers can share a process. */
 export class ReceiverMetrics {
   readonly registry = new Registry();
-  private readonly accepted = new Counter({
-    name: 'ci_callback_accepted_total',
-    help: 'CI callbacks answered 2xx after Temporal accepted every signal.',
-    registers: [this.registry],
-  });
-  private readonly rejected = new Counter({
-    name: 'ci_callback_rejected_total',
-    help: 'Requests refused, by reason.',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  private readonly accepted = this.counter(
+    'ci_callback_accepted_total',
+    'CI callbacks answered 2xx after Temporal accepted every signal.',
+    [],
+  );
+  private readonly rejected = this.counter('ci_callback_rejected_total', 'Requests refused, by reason.', ['reason']);
   private readonly signalSeconds = new Histogram({
     name: 'ci_callback_signal_duration_seconds',
     help: 'Time for Temporal to accept (or refuse) one callback signal, in seconds.',
@@ -49,12 +44,16 @@ export class ReceiverMetrics {
     registers: [this.registry],
   });
 
-  private readonly entries = new Counter({
-    name: 'ci_callback_entries_total',
-    help: 'JobsDetail entries of authenticated callbacks, by what became of them.',
-    labelNames: ['verdict'] as const,
-    registers: [this.registry],
-  });
+  private readonly entries = this.counter(
+    'ci_callback_entries_total',
+    'JobsDetail entries of authenticated callbacks, by what became of them.',
+    ['verdict'],
+  );
+
+  /** A counter in this receiver's registry. */
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
 
   /** Counts one entry's fate. */
   entry(verdict: EntryMetric): void {

@@ -4,6 +4,7 @@ import { CI_JOB_STATES } from '../../ci/job-state';
 import type { ListAsrJobsFilter } from '../../ci/list-filter';
 import { renderPlainText, segmentsFromResult } from '../../ci/result';
 import { validateJobIds } from '../../ci/validate';
+import { cosUri } from '../../cos/ref';
 import type { Flags } from '../args';
 import { problemsError } from '../args';
 import type { CliContext } from '../context';
@@ -114,7 +115,7 @@ function describeJob(job: AsrJob): string {
     ['Started', job.StartTime?.toISOString()],
     ['Ended', job.EndTime?.toISOString()],
     ['Input', inputOf(job)],
-    ['Output', output ? `cos://${output.Bucket}/${output.Object}` : undefined],
+    ['Output', output ? cosUri({ Bucket: output.Bucket, Key: output.Object }) : undefined],
     ['Engine', job.Operation.SpeechRecognition?.EngineModelType ?? job.Operation.TemplateId],
     ['Audio', recognition ? `${recognition.AudioTime} s` : undefined],
   ]);
