@@ -89,10 +89,21 @@ async function main(): Promise<void> {
       callbacks: config.callbacks ? 'on' : 'off (polling only)',
       ciSubmitsPerSecond: quota ? config.ciSubmitsPerSecond : 'not polled here',
     });
-    // Resolve after SIGINT/SIGTERM once in-flight tasks have drained.
-    await Promise.all([worker.run(), quota?.run()]);
+    // Resolve after SIGINT/SIGTERM once in-flight tasks have drained. If one worker fails, the other is shut down
+    // (and drains) too, so the process exits with the real cause rather than a half-running worker.
+    const workers = quota ? [worker, quota] : [worker];
+    const stopOthers = (err: unknown): never => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      throw err;
+    };
+    const results = await Promise.allSettled(workers.map((w) => w.run().catch(stopOthers)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
-    await connection.close();
+    // A worker created but never run still holds the connection; closing then fails, and must not hide the cause.
+    await connection.close().catch((err: unknown) => {
+      Runtime.instance().logger.warn('Closing the Temporal connection failed', { error: (err as Error).message });
+    });
     await tracing.shutdown();
   }
 }

@@ -80,8 +80,11 @@ export async function handleCallback(
   const logId = verdict === 'valid' ? binding.workflowId : undefined;
   const reject = (status: number, reason: RejectReason, close = false, headers?: Record<string, string>): void => {
     deps.metrics.reject(reason);
-    // Rate-limited requests are counted, not logged: a flood must not become a log flood.
-    if (reason !== 'rate_limited') deps.logger.warn('callback rejected', { status, reason, workflowId: logId });
+    // Rate-limited and unauthenticated requests are counted (ci_callback_rejected_total), not logged: nothing limits
+    // forged tokens before this point, and a flood must not become a log flood.
+    if (reason !== 'rate_limited' && logId !== undefined) {
+      deps.logger.warn('callback rejected', { status, reason, workflowId: logId });
+    }
     sendJson(res, status, { error: reason }, { close, headers });
   };
   if (verdict !== 'valid') return reject(...TOKEN_STATUS[verdict]);
