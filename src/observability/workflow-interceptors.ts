@@ -16,7 +16,8 @@ import { transcriptionMetricsInterceptors } from './workflow-metrics';
 /** Interceptor factory the SDK calls once per workflow run. */
 export const interceptors = (): WorkflowInterceptors => {
   const metrics =
-    workflowInfo().workflowType === 'transcribeMedia'
+    // Batch items run transcribeMedia in their own workflow type; they are transcriptions too.
+    ['transcribeMedia', 'transcribeBatchItem'].includes(workflowInfo().workflowType)
       ? transcriptionMetricsInterceptors()
       : { inbound: [], outbound: [] };
   return {

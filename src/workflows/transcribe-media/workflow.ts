@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   TimeoutFailure,
   CancellationScope,
+  CancelledFailure,
   condition,
   ContinueAsNew,
   continueAsNew,
@@ -64,6 +65,9 @@ export async function transcribeMedia(
 ): Promise<TranscriptionResult> {
   const status = new RunStatus(continuation);
   const inbox = new CallbackInbox();
+  // Buffered updates are validated inside setHandler: a continued run must know its job and callbacks before.
+  if (continuation) status.carryOver(continuation.job);
+  for (const signal of continuation?.pendingCallbacks ?? []) inbox.restore(signal);
   registerCallbackHandlers(inbox, status);
   setHandler(transcriptionStatusQuery, () => status.snapshot());
 
@@ -73,7 +77,6 @@ export async function transcribeMedia(
     status.failed(failure);
     throw failure;
   }
-  for (const signal of continuation?.pendingCallbacks ?? []) inbox.restore(signal);
   const run = new TranscriptionRun(input, resolution.value, status, inbox, continuation);
   return await run.execute();
 }
@@ -101,8 +104,6 @@ class TranscriptionRun {
     this.workflowStartedAt = continuation?.workflowStartedAt ?? new Date(this.startedAt).toISOString();
     this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
     this.job = continuation?.job;
-    // A continued run shows the job it carries over, in the status query and in search attributes alike.
-    if (this.job) this.status.carryOver(this.job);
     this.status.duplicatesFound(this.job?.duplicates);
     this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now());
   }
@@ -149,11 +150,7 @@ class TranscriptionRun {
     return job;
   }
 
-  /**
-   * Waits for a callback or the next poll until CI reports a final state. A successful job's result is stored by the
-   * same activity that saw it succeed (the run is then complete); a failed or cancelled job ends the run with its
-   * typed failure.
-   */
+  /** Waits for a callback or the next poll until CI reports a final state (a success is stored by its check). */
   private async waitForResult(job: SubmittedJob): Promise<TranscriptionResult> {
     let check: JobCheck = { snapshot: { jobId: job.jobId, state: job.state } };
     // CI calls back only when a job ends. A callback whose check finds the job still going is stale or replayed (the
@@ -226,9 +223,8 @@ class TranscriptionRun {
   }
 
   /**
-   * The deadline passed. One last look first: a job that succeeded meanwhile (no callback, the next poll was due
-   * later) is paid for, so its result is stored and returned. Only a job still on its way is cancelled (if CI
-   * allows) by the cleanup, and reported.
+   * The deadline passed. One last look first: a job that succeeded meanwhile is paid for, so its result is stored and
+   * returned. Only a job still on its way is cancelled (if CI allows) by the cleanup, and reported.
    */
   private async atDeadline(job: SubmittedJob, previous: JobCheck): Promise<TranscriptionResult> {
     if (!this.guarded) {
@@ -243,7 +239,10 @@ class TranscriptionRun {
     if (failure) throw failure;
     this.status.deadlinePassed();
     const report = await this.cleanUp(undefined);
-    throw withCleanup(deadlineFailure(job.jobId, cancelOutcomeIn(report, job.jobId)), report, job.jobId);
+    // The run knows its job: cancel it by id when the listing could not vouch for it (refused, or not listed).
+    const listed = cancelOutcomeIn(report, job.jobId);
+    const cancel = listed && listed.outcome !== 'not-found' ? listed : ((await this.tryCancel(job)) ?? listed);
+    throw withCleanup(deadlineFailure(job.jobId, cancel), report, job.jobId);
   }
 
   /**
@@ -285,8 +284,11 @@ class TranscriptionRun {
   }
 
   private async continueAsNew(job: SubmittedJob): Promise<never> {
+    // A cancel that came during a non-cancellable check would be lost by the new run (it has no cancel request).
+    if (this.guarded && CancellationScope.current().consideredCancelled)
+      throw new CancelledFailure('Workflow cancelled');
     return await continueAsNew<typeof transcribeMedia>(this.originalInput, {
-      job,
+      job: { ...job, state: this.status.jobState ?? job.state }, // the state last seen, not the submit's
       deadlineAt: this.deadlineAt,
       workflowStartedAt: this.workflowStartedAt,
       polls: this.status.polls,
