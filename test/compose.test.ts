@@ -101,11 +101,6 @@ const TEMPORAL_CLIENT_VARS = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE'];
 const NODE_RUNTIME_VARS = ['NODE_OPTIONS'];
 /** Read by src/observability/tracing.ts in both processes (the standard OpenTelemetry variable). */
 const OTEL_VARS = ['OTEL_EXPORTER_OTLP_ENDPOINT'];
-/**
- * Read by the worker but deliberately not passed by compose: the stack runs the worker with the static keys it
- * requires; rotating STS keys need a mounted token file instead of those keys (a compose profile for that is open).
- */
-const WORKER_NOT_IN_COMPOSE = ['TENCENT_CREDENTIALS_FILE'];
 /** Every image version, in the one file compose reads for them. */
 const VERSIONS = envFile('deploy/versions.env');
 /** No Temporal config file on the test machine may leak into the checks. */
@@ -251,9 +246,16 @@ describe('docker-compose.yml', () => {
         assert.ok(err instanceof ConfigError);
         problems = err.problems;
       }
-      const requiredByCode = problems.map((p) => /^[A-Z][A-Z0-9_]+/.exec(p)?.[0]).filter(Boolean) as string[];
-      assert.ok(requiredByCode.length > 0, `${name} requires something`);
-      for (const key of requiredByCode) assert.ok(env(empty)[key], `${name}: compose always provides ${key}`);
+      assert.ok(problems.length > 0, `${name} requires something`);
+      for (const problem of problems) {
+        const key = /^[A-Z][A-Z0-9_]+/.exec(problem)?.[0];
+        if (!key) continue;
+        // "X is required (… or set Y)": compose passes both and leaves the choice to the user (the code refuses neither).
+        const alternative = /or set ([A-Z][A-Z0-9_]+)\)/.exec(problem)?.[1];
+        if (alternative)
+          assert.ok(key in env(empty) && alternative in env(empty), `${name}: compose passes ${key}/${alternative}`);
+        else assert.ok(env(empty)[key], `${name}: compose always provides ${key}`);
+      }
     }
   });
 
@@ -378,10 +380,7 @@ describe('images, versions and healthchecks', () => {
     const stage = dockerStages().get('worker')!.lines.join('\n');
     for (const name of namesReadBy(WORKER_SOURCES)) {
       const setByImage = new RegExp(`^ENV ${name}=`, 'm').test(stage);
-      assert.ok(
-        name in worker || setByImage || WORKER_NOT_IN_COMPOSE.includes(name),
-        `compose passes ${name} to the worker`,
-      );
+      assert.ok(name in worker || setByImage, `compose passes ${name} to the worker`);
     }
     assert.match(env(services.worker!).NODE_OPTIONS!, /^--max-old-space-size=1024$/);
     assert.match(env(services.receiver!).NODE_OPTIONS!, /^--max-old-space-size=\d+$/);
@@ -390,6 +389,40 @@ describe('images, versions and healthchecks', () => {
     assert.equal(config.maxCachedWorkflows, 200);
     assert.equal(env(tuned.compose.services.worker!).NODE_OPTIONS, '--max-old-space-size=384');
     assert.equal(loadWorkerConfig({ ...env(services.worker!), ...NO_CONFIG_FILE }).maxCachedWorkflows, undefined);
+  });
+
+  it('runs the worker on a rotating STS token file from a mounted folder instead of static keys', () => {
+    const { TENCENT_SECRET_ID: _id, TENCENT_SECRET_KEY: _key, ...noKeys } = PRODUCTION_VARS;
+    const inContainer = '/run/tencent-credentials/credentials.json';
+    const sts = resolve({
+      ...noKeys,
+      TENCENT_CREDENTIALS_DIR: '/var/run/platform-sts',
+      TENCENT_CREDENTIALS_FILE: inContainer,
+    });
+    assert.deepEqual(sts.missing, new Set(), 'no static key is required by compose');
+    const worker = sts.compose.services.worker!;
+    assert.ok(worker.volumes!.includes('/var/run/platform-sts:/run/tencent-credentials:ro'), 'the folder is mounted');
+    assert.equal(env(worker).TENCENT_CREDENTIALS_FILE, inContainer);
+    assert.ok(inContainer.startsWith('/run/tencent-credentials/'), 'the documented path lies in the mount');
+    // Inside the container the file exists: stand in for it with a real one and load the worker's configuration.
+    const dir = mkdtempSync(join(tmpdir(), 'sts-'));
+    try {
+      const file = join(dir, 'credentials.json');
+      writeFileSync(file, '{}');
+      const config = loadWorkerConfig({ ...env(worker), TENCENT_CREDENTIALS_FILE: file, ...NO_CONFIG_FILE });
+      assert.equal(config.tencent.credentialsFile, file);
+      assert.equal(config.tencent.secretId, undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Neither keys nor a file: the worker names both choices instead of starting.
+    const neither = resolve(noKeys).compose.services.worker!;
+    assert.throws(
+      () => loadWorkerConfig({ ...env(neither), ...NO_CONFIG_FILE }),
+      (err: unknown) => err instanceof ConfigError && /TENCENT_SECRET_ID.*TENCENT_CREDENTIALS_FILE/s.test(err.message),
+    );
+    assert.match(read('.env.example'), /TENCENT_CREDENTIALS_FILE=\/run\/tencent-credentials\//);
+    assert.match(read('.dockerignore'), /^deploy\/credentials$/m, 'token files never enter the build context');
   });
 
   it("checks the worker by asking Temporal for this container's pollers, with the script the image ships", () => {
