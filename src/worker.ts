@@ -80,6 +80,7 @@ async function main(): Promise<void> {
             namespace: config.temporal.namespace,
             taskQueue: config.taskQueue,
             submitsPerSecond: config.ciSubmitsPerSecond,
+            tracing,
           })
         : undefined;
     Runtime.instance().logger.info('Worker started', {

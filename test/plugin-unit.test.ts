@@ -4,11 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 import type { ActivityDeps } from '../src/activities/deps';
 import { createActivities } from '../src/activities/create-activities';
-import { PluginSetupError, TencentCiAsrPlugin } from '../src';
+import { PluginSetupError, TencentCiAsrPlugin, WORKFLOW_INTERCEPTOR_MODULES } from '../src';
+import { activityMetricsInterceptor } from '../src/observability/activity-metrics';
+import { startTracing } from '../src/observability/tracing';
 
 const unusedDeps: ActivityDeps = {
   ciFor: () => assert.fail('no CI call at configuration time'),
@@ -87,22 +90,56 @@ describe('TencentCiAsrPlugin on a worker', () => {
       deps: unusedDeps,
       interceptors: { worker: { activity: [theirs], workflowModules: ['/tracing/workflow-interceptors.js'] } },
     });
+    const ours = [...WORKFLOW_INTERCEPTOR_MODULES];
     const options = configure(plugin, {
       workflowsPath: '/app/workflows.js',
       interceptors: { activity: [mine], workflowModules: ['/app/wf.js'] },
     });
-    assert.deepEqual(options.interceptors?.activity, [mine, theirs]);
-    assert.deepEqual(options.interceptors?.workflowModules, ['/app/wf.js', '/tracing/workflow-interceptors.js']);
+    // The business metrics come first (outermost), then the user's, then the plugin's extra interceptors.
+    assert.deepEqual(options.interceptors?.activity, [activityMetricsInterceptor, mine, theirs]);
+    assert.deepEqual(options.interceptors?.workflowModules, [
+      '/app/wf.js',
+      ...ours,
+      '/tracing/workflow-interceptors.js',
+    ]);
     // A prebuilt bundle already holds its workflow interceptors: they were added when it was bundled (below).
     const prebuilt = configure(plugin, { workflowBundle: { code: 'x' }, interceptors: { activity: [mine] } });
-    assert.deepEqual(prebuilt.interceptors?.activity, [mine, theirs]);
+    assert.deepEqual(prebuilt.interceptors?.activity, [activityMetricsInterceptor, mine, theirs]);
     assert.equal(prebuilt.interceptors?.workflowModules, undefined);
     const replay = plugin.configureReplayWorker({ workflowsPath: '/app/workflows.js' });
     assert.equal(replay.workflowsPath, '/app/workflows.js');
-    assert.deepEqual(replay.interceptors?.workflowModules, ['/tracing/workflow-interceptors.js']);
+    assert.deepEqual(replay.interceptors?.workflowModules, [...ours, '/tracing/workflow-interceptors.js']);
+    assert.ok(replay.sinks?.exporter, 'replay registers the span sink the bundled interceptors look up');
     const bundle = plugin.configureBundler({ workflowsPath: '/app/workflows.js' });
     assert.equal(bundle.workflowsPath, '/app/workflows.js');
-    assert.deepEqual(bundle.workflowInterceptorModules, ['/tracing/workflow-interceptors.js']);
+    assert.deepEqual(bundle.workflowInterceptorModules, [...ours, '/tracing/workflow-interceptors.js']);
+  });
+
+  it('gives a plugin-only worker the observability createTranscriptionWorker has: metrics, span sink, spans', () => {
+    const userSink = { record: { fn: () => undefined } };
+    const off = configure(new TencentCiAsrPlugin({ deps: unusedDeps }), { sinks: { userSink } });
+    assert.deepEqual(off.interceptors?.activity, [activityMetricsInterceptor]);
+    assert.ok(off.sinks?.exporter, 'the workflow span sink is registered even with tracing off');
+    assert.equal(off.sinks?.userSink, userSink, "the user's sinks stay");
+    const spans = new InMemorySpanExporter();
+    const tracing = startTracing({ serviceName: 'unit', env: {}, spanProcessor: new SimpleSpanProcessor(spans) });
+    try {
+      assert.ok(tracing.enabled);
+      const on = configure(new TencentCiAsrPlugin({ deps: unusedDeps, tracing }));
+      assert.equal(on.interceptors?.activity?.length, 2, 'the OpenTelemetry activity interceptors before the metrics');
+      assert.equal(on.interceptors?.activity?.[1], activityMetricsInterceptor);
+    } finally {
+      void tracing.shutdown();
+    }
+    // Listing this package's modules yourself does not run its interceptors twice.
+    const twice = configure(
+      new TencentCiAsrPlugin({
+        deps: unusedDeps,
+        interceptors: { worker: { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] } },
+      }),
+      { workflowsPath: '/app/workflows.js' },
+    );
+    assert.deepEqual(twice.interceptors?.workflowModules, [...WORKFLOW_INTERCEPTOR_MODULES]);
   });
 });
 

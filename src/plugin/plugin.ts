@@ -1,6 +1,9 @@
 import type { ClientInterceptors, ClientOptions } from '@temporalio/client';
 import { SimplePlugin } from '@temporalio/plugin';
-import type { WorkerInterceptors } from '@temporalio/worker';
+import type { ReplayWorkerOptions, WorkerInterceptors, WorkerOptions } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES, withObservability } from '../observability/worker-options';
+import type { Tracing } from '../observability/tracing';
+import { TRACING_OFF } from '../observability/tracing';
 import type { ActivitySource } from './activities';
 import { lazyActivities, mergeActivities } from './activities';
 import { PluginSetupError } from './errors';
@@ -17,6 +20,11 @@ export interface TencentCiAsrPluginOptions extends ActivitySource {
   checkSearchAttributes?: boolean;
   /** Interceptors composed after the user's own and this package's (tracing, auditing). */
   interceptors?: { worker?: WorkerInterceptors; client?: ClientInterceptors };
+  /**
+   * Where the worker's activity and workflow spans go (`startTracing()`); off by default. The business metrics
+   * (`ci_asr_*`) and the workflow interceptors that report them are always added, as `createTranscriptionWorker` does.
+   */
+  tracing?: Tracing;
 }
 
 /**
@@ -24,9 +32,11 @@ export interface TencentCiAsrPluginOptions extends ActivitySource {
  * `bundleWorkflowCode({ plugins })` and `new Client({ plugins })`.
  *
  * - Worker: adds this package's activities (from `deps`, or built once from `tencent`/`callbacks`) to the worker's own
- *   `activities`, refusing a name both define, and appends `interceptors.worker`.
- * - Bundler and replay: append the workflow interceptor modules of `interceptors.worker` (a prebuilt `workflowBundle`
- *   gets them only from `bundleWorkflowCode({ plugins })`). The user's `workflowsPath` or `workflowBundle` is never
+ *   `activities`, refusing a name both define, appends `interceptors.worker`, and adds this package's observability
+ *   (business metrics, the workflow span sink, activity spans when `tracing` is on) like `createTranscriptionWorker`.
+ * - Bundler and replay: append this package's workflow interceptor modules (tracing and metrics: a worker without them
+ *   would draw other random numbers in the same workflow) and those of `interceptors.worker`; a prebuilt
+ *   `workflowBundle` gets them only from `bundleWorkflowCode({ plugins })`. The user's `workflowsPath` or `workflowBundle` is never
  *   set or replaced: a TypeScript bundle is built from one module, so that module (yours) re-exports this package's
  *   workflows: `export * from 'temporal-tencent-ci-asr/workflows';`.
  * - Client: checks the input (and once, the namespace's search attributes) of every start of this package's
@@ -36,16 +46,33 @@ export interface TencentCiAsrPluginOptions extends ActivitySource {
  */
 export class TencentCiAsrPlugin extends SimplePlugin {
   private readonly checkSearchAttributes: boolean;
+  private readonly tracing: Tracing;
 
   constructor(options: TencentCiAsrPluginOptions = {}) {
     const activities = lazyActivities(options);
+    const worker = options.interceptors?.worker;
     super({
       name: 'TencentCiAsrPlugin',
       activities: (existing) => mergeActivities(existing, activities()),
-      workerInterceptors: options.interceptors?.worker,
+      workerInterceptors: {
+        ...worker,
+        workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(worker?.workflowModules ?? [])],
+      },
       clientInterceptors: options.interceptors?.client,
     });
     this.checkSearchAttributes = options.checkSearchAttributes ?? true;
+    this.tracing = options.tracing ?? TRACING_OFF;
+  }
+
+  /** Adds the metrics and span interceptors outermost and the span sink the bundled workflow interceptors report to. */
+  override configureWorker(options: WorkerOptions): WorkerOptions {
+    return withObservability(dedupeWorkflowModules(super.configureWorker(options)), this.tracing);
+  }
+
+  /** Replay needs the span sink too: the bundled workflow interceptors look it up. */
+  override configureReplayWorker(options: ReplayWorkerOptions): ReplayWorkerOptions {
+    const configured = dedupeWorkflowModules(super.configureReplayWorker(options));
+    return { ...configured, sinks: { ...configured.sinks, ...withObservability({}, this.tracing).sinks } };
   }
 
   /** Adds the start checks innermost: after the user's interceptors and `interceptors.client`, just before the request. */
@@ -64,4 +91,11 @@ export class TencentCiAsrPlugin extends SimplePlugin {
     }
     return { ...configured, interceptors: { ...configured.interceptors, workflow: [...workflow, checks] } };
   }
+}
+
+/** A user who also lists this package's interceptor modules gets each once: twice would run every interceptor twice. */
+function dedupeWorkflowModules<T extends Pick<WorkerOptions, 'interceptors'>>(options: T): T {
+  const modules = options.interceptors?.workflowModules;
+  if (!modules) return options;
+  return { ...options, interceptors: { ...options.interceptors, workflowModules: [...new Set(modules)] } };
 }

@@ -1,6 +1,8 @@
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { quotaActivities } from '../activities/batch-activities';
+import type { Tracing } from '../observability/tracing';
+import { withObservability } from '../observability/worker-options';
 import { ciQuotaTaskQueue } from '../shared/constants';
 
 /** Default CI submits per second across all workers of a task queue (Tencent's API limits are per account). */
@@ -14,6 +16,11 @@ export interface QuotaWorkerOptions {
   taskQueue: string;
   /** Admissions per second across every worker polling the quota queue; default 10. */
   submitsPerSecond?: number;
+  /**
+   * Span export of the transcription worker (`startTracing()`): an admission's span, a child of the workflow's, shows
+   * how long an item waited for quota. Default off.
+   */
+  tracing?: Tracing;
 }
 
 /**
@@ -28,6 +35,8 @@ export async function createQuotaWorker(options: QuotaWorkerOptions): Promise<Wo
     namespace: options.namespace ?? 'default',
     taskQueue: ciQuotaTaskQueue(options.taskQueue),
     activities: quotaActivities,
+    // Activity spans and the CI error counter, like the transcription worker (no workflows here: no span sink).
+    interceptors: withObservability({}, options.tracing).interceptors,
     maxTaskQueueActivitiesPerSecond: options.submitsPerSecond ?? DEFAULT_CI_SUBMITS_PER_SECOND,
     // An admission takes no time; a few pollers keep up with any rate the server allows.
     maxConcurrentActivityTaskExecutions: 20,

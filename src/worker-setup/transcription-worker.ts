@@ -1,7 +1,7 @@
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities/deps';
-import { WORKFLOW_INTERCEPTOR_MODULES, withObservability } from '../observability/worker-options';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/worker-options';
 import type { Tracing } from '../observability/tracing';
 import { TencentCiAsrPlugin } from '../plugin/plugin';
 import { assertNamespaceReady } from './namespace-check';
@@ -53,12 +53,16 @@ export async function createTranscriptionWorker(options: TranscriptionWorkerOpti
   return await Worker.create({
     // In-flight submits and polls get time to finish on SIGTERM, so a deploy does not cut a submit mid-request.
     shutdownGraceTime: '30s',
-    ...withObservability(options.workerOptions ?? {}, options.tracing),
+    ...options.workerOptions,
     connection: options.connection,
     namespace,
     taskQueue: options.taskQueue,
-    // The same plugin users add to their own workers (recipe 2), so both paths register the activities one way.
-    plugins: [...(options.workerOptions?.plugins ?? []), new TencentCiAsrPlugin({ deps: options.deps })],
+    // The same plugin users add to their own workers (recipe 2), so both paths get the activities and the
+    // observability (metrics, span sink, activity spans) one way.
+    plugins: [
+      ...(options.workerOptions?.plugins ?? []),
+      new TencentCiAsrPlugin({ deps: options.deps, ...(options.tracing ? { tracing: options.tracing } : {}) }),
+    ],
     workflowBundle: options.workflowBundle ?? (await bundleTranscriptionWorkflows()),
   });
 }
