@@ -88,6 +88,19 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
   }
 
   /** The real executable's environment for this stack: no settings file (a scratch cwd), only these variables. */
+  /** A worker of this package's workflows and activities on its own task queue (the tests' stack polls another). */
+  async function workerOn(taskQueue: string): Promise<ReturnType<typeof runWorker>> {
+    return runWorker(
+      await createTranscriptionWorker({
+        connection: suite.temporal.env.nativeConnection,
+        namespace: suite.temporal.env.namespace,
+        taskQueue,
+        deps: suite.stack.deps,
+        workflowBundle: suite.bundle,
+      }),
+    );
+  }
+
   function binaryEnv(taskQueue = suite.stack.taskQueue): Record<string, string> {
     return {
       PATH: process.env.PATH ?? '',
@@ -160,21 +173,13 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    let worker: Awaited<ReturnType<typeof runWorker>> | undefined;
+    let worker: ReturnType<typeof runWorker> | undefined;
     try {
       await waitFor('the no-worker warning', () =>
         err.includes(`warning: no worker is polling task queue '${taskQueue}'`) ? true : undefined,
       );
       assert.match(err, /Still checking every 5 s\./);
-      worker = runWorker(
-        await createTranscriptionWorker({
-          connection: suite.temporal.env.nativeConnection,
-          namespace: suite.temporal.env.namespace,
-          taskQueue,
-          deps: suite.stack.deps,
-          workflowBundle: suite.bundle,
-        }),
-      );
+      worker = await workerOn(taskQueue);
       assert.equal(await exited, 0, err);
       assert.equal(err.split('warning: no worker').length, 2, 'warned once, not at every check');
       assert.match(out, /^Transcript +cos:\/\//m);
@@ -187,15 +192,7 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
   it('status answers with exit code 0 and what the server recorded when no worker answers the query', async () => {
     const key = seedMedia('no worker');
     const taskQueue = `first-hour-gone-${randomUUID()}`;
-    const worker = runWorker(
-      await createTranscriptionWorker({
-        connection: suite.temporal.env.nativeConnection,
-        namespace: suite.temporal.env.namespace,
-        taskQueue,
-        deps: suite.stack.deps,
-        workflowBundle: suite.bundle,
-      }),
-    );
+    const worker = await workerOn(taskQueue);
     // Poll-only with the first poll 10 s away: the run waits on its CI job, with the job id recorded.
     const handle = await startTranscription(
       suite.stack.client,
