@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -12,14 +12,11 @@ import type { CleanupReport, DuplicateJob, TranscriptionResult } from '../src/ac
 import type { FaultConfig } from '../src/emulator';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
-import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import type { TranscribeMediaInput } from '../src/workflows';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { assertHistoriesSafe } from './helpers/histories';
-import type { StackOptions, TestStack } from './helpers/stack';
-import { startStack, TEST_BUCKET } from './helpers/stack';
-import type { TemporalTestServer } from './helpers/temporal';
-import { startTemporalForTests } from './helpers/temporal';
+import type { TestStack } from './helpers/stack';
+import { TEST_BUCKET, useStackFactory } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
@@ -32,25 +29,9 @@ interface EmulatedJob {
 }
 
 describe('transcribeMedia leaves no billed job behind', () => {
-  let temporal: TemporalTestServer;
-  let bundle: { code: string };
-  const stacks: TestStack[] = [];
+  const suite = useStackFactory({ callbacks: false });
+  const { stacks, stackWith } = suite;
   const started: { stack: TestStack; workflowId: string }[] = [];
-
-  before(async () => {
-    temporal = await startTemporalForTests();
-    bundle = await bundleTranscriptionWorkflows();
-  });
-  after(async () => {
-    for (const stack of stacks) await stack.stop();
-    await temporal?.teardown();
-  });
-
-  async function stackWith(options: Partial<StackOptions>): Promise<TestStack> {
-    const stack = await startStack(temporal, { workflowBundle: bundle, callbacks: false, ...options });
-    stacks.push(stack);
-    return stack;
-  }
 
   async function start(stack: TestStack, input: Partial<TranscribeMediaInput> = {}) {
     const key = `audio/${randomUUID()}.wav`;
@@ -256,7 +237,7 @@ describe('transcribeMedia leaves no billed job behind', () => {
     for (const stack of stacks) {
       const ids = started.filter((s) => s.stack === stack).map((s) => s.workflowId);
       const { secretKey, callbackSecret } = stack.secrets;
-      await assertHistoriesSafe(stack.client, ids, [secretKey, callbackSecret], bundle);
+      await assertHistoriesSafe(stack.client, ids, [secretKey, callbackSecret], suite.bundle);
     }
   });
 });

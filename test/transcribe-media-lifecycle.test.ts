@@ -1,43 +1,28 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { silentWav } from '../src/emulator';
-import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import { FailureType } from '../src/shared/failure-types';
 import type { TranscribeMediaInput } from '../src/workflows';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { parentUsingTranscription } from './fixtures/parent-workflows';
 import { assertHistoriesSafe } from './helpers/histories';
 import type { StackOptions, TestStack } from './helpers/stack';
-import { startStack, TEST_BUCKET } from './helpers/stack';
-import type { TemporalTestServer } from './helpers/temporal';
-import { startTemporalForTests } from './helpers/temporal';
+import { TEST_BUCKET, useStackFactory } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
 
 describe('transcribeMedia lifecycle: cancellation, deadline, crashes, handover, child use', () => {
-  let temporal: TemporalTestServer;
-  let bundle: { code: string };
-  const stacks: TestStack[] = [];
+  const suite = useStackFactory();
   const checked: { stack: TestStack; workflowIds: string[] }[] = [];
 
-  before(async () => {
-    temporal = await startTemporalForTests();
-    bundle = await bundleTranscriptionWorkflows();
-  });
-  after(async () => {
-    for (const stack of stacks) await stack.stop();
-    await temporal?.teardown();
-  });
-
   async function stackWith(options: Partial<StackOptions>): Promise<TestStack> {
-    const stack = await startStack(temporal, { workflowBundle: bundle, ...options });
-    stacks.push(stack);
+    const stack = await suite.stackWith(options);
     checked.push({ stack, workflowIds: [] });
     return stack;
   }
@@ -139,8 +124,8 @@ describe('transcribeMedia lifecycle: cancellation, deadline, crashes, handover, 
     const child = spawn(process.execPath, ['--import', 'tsx', require.resolve('./fixtures/hanging-worker')], {
       env: {
         ...process.env,
-        TEMPORAL_ADDRESS: temporal.env.address,
-        TEMPORAL_NAMESPACE: temporal.env.namespace ?? 'default',
+        TEMPORAL_ADDRESS: suite.temporal.env.address,
+        TEMPORAL_NAMESPACE: suite.temporal.env.namespace ?? 'default',
         TEMPORAL_TASK_QUEUE: stack.taskQueue,
         TENCENT_SECRET_ID: stack.secrets.secretId,
         TENCENT_SECRET_KEY: stack.secrets.secretKey,
@@ -208,7 +193,7 @@ describe('transcribeMedia lifecycle: cancellation, deadline, crashes, handover, 
   it('keeps secrets out of these histories, and they replay', async () => {
     for (const { stack, workflowIds } of checked.filter((c) => c.workflowIds.length > 0)) {
       const { secretKey, callbackSecret } = stack.secrets;
-      await assertHistoriesSafe(stack.client, workflowIds, [secretKey, callbackSecret], bundle);
+      await assertHistoriesSafe(stack.client, workflowIds, [secretKey, callbackSecret], suite.bundle);
     }
   });
 });

@@ -104,3 +104,39 @@ export function useTestStack(options: Omit<StackOptions, 'workflowBundle'> = {})
   });
   return suite;
 }
+
+/** A suite whose tests each start the stack they need, all on one Temporal server and workflow bundle. */
+export interface StackFactory {
+  temporal: TemporalTestServer;
+  bundle: { code: string };
+  /** Every stack started so far, in order; stopped by the `after` hook. */
+  stacks: TestStack[];
+  /** Starts a stack with the factory's defaults overridden by `options`. */
+  stackWith: (options?: Partial<StackOptions>) => Promise<TestStack>;
+}
+
+/**
+ * Registers `before`/`after` hooks in the calling `describe` that start a Temporal connection and the workflow bundle,
+ * and stop every stack `stackWith` started and the server afterwards.
+ */
+export function useStackFactory(defaults: Omit<StackOptions, 'workflowBundle'> = {}): StackFactory {
+  const factory: StackFactory = {
+    temporal: undefined as unknown as TemporalTestServer,
+    bundle: undefined as unknown as { code: string },
+    stacks: [],
+    stackWith: async (options = {}) => {
+      const stack = await startStack(factory.temporal, { ...defaults, workflowBundle: factory.bundle, ...options });
+      factory.stacks.push(stack);
+      return stack;
+    },
+  };
+  before(async () => {
+    factory.temporal = await startTemporalForTests();
+    factory.bundle = await bundleTranscriptionWorkflows();
+  });
+  after(async () => {
+    for (const stack of factory.stacks) await stack.stop();
+    await factory.temporal?.teardown();
+  });
+  return factory;
+}
