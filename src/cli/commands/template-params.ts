@@ -71,9 +71,10 @@ export function templateFromJson(text: string, name: string | undefined): AsrTem
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`not valid JSON (${(err as Error).message})`, { cause: err });
+    throw new Error(`is not valid JSON (${(err as Error).message})`, { cause: err });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('must hold an object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('does not hold a JSON object');
   const body = parsed as Record<string, unknown>;
   const speech = 'SpeechRecognition' in body ? body.SpeechRecognition : body;
   const fileName = typeof body.Name === 'string' ? body.Name : undefined;
