@@ -154,7 +154,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     const pause = await cli(['queues', 'pause']);
     assert.equal(pause.code, 0, pause.err);
     assert.match(pause.out, new RegExp(`^Paused queue ${queueId}: new jobs wait in Pause until `, 'm'));
-    assert.match(pause.out, /^State +Paused$/m);
+    assert.match(pause.out, new RegExp(`^${queueId} +\\S+ +Paused +2 +Off$`, 'm'));
 
     const held = await clients.ci.submit(job(queueId));
     const control = await clients.ci.submit(job(other));
@@ -181,7 +181,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
       'json',
     ]);
     assert.equal(set.code, 0, set.err);
-    assert.match(set.out, /^Callback +On Url https:\/\/asr\.example\.com\/ci\/callback TaskFinish JSON$/m);
+    assert.match(set.out, / Active +2 +On Url https:\/\/asr\.example\.com\/ci\/callback TaskFinish JSON$/m);
     const listed = JSON.parse((await cli(['queues', 'list', '--json'])).out) as AsrQueuePage;
     assert.deepEqual(listed.queues[0]?.notifyConfig, {
       State: 'On',

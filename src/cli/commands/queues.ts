@@ -3,7 +3,7 @@ import { validateQueueUpdate } from '../../ci/setup/validate';
 import type { Flags } from '../args';
 import type { CliContext } from '../context';
 import { CLI_NAME } from '../help';
-import { formatFields, formatTable, writeJson } from '../output';
+import { formatTable, writeJson } from '../output';
 import type { SetupCommandBase } from './setup-common';
 import { checkedBy, idArgument, setupBase, setupClient } from './setup-common';
 
@@ -100,6 +100,8 @@ export function notifySummary(n: QueueNotifyConfig | undefined): string {
   return ['On', where, n.Event, n.ResultFormat].filter((p) => p !== undefined && p !== '').join(' ');
 }
 
+const HEADER = ['QUEUE ID', 'NAME', 'STATE', 'MAX CONCURRENT', 'CALLBACK'];
+
 function queueRow(q: AsrQueue): string[] {
   return [q.queueId, q.name ?? '', q.state, String(q.maxConcurrent ?? ''), notifySummary(q.notifyConfig)];
 }
@@ -109,10 +111,7 @@ export async function runQueuesList(cmd: QueuesListCommand, ctx: CliContext): Pr
   const page = await setupClient(ctx, cmd.target).describeQueues(cmd.filter);
   if (cmd.json) writeJson(ctx.stdout, page);
   else if (page.queues.length === 0) ctx.stdout.write('No queues.\n');
-  else
-    ctx.stdout.write(
-      formatTable(['QUEUE ID', 'NAME', 'STATE', 'MAX CONCURRENT', 'CALLBACK'], page.queues.map(queueRow)),
-    );
+  else ctx.stdout.write(formatTable(HEADER, page.queues.map(queueRow)));
   for (const id of page.nonExistentQueueIds) ctx.stderr.write(`error: no ASR queue with id '${id}'\n`);
   return page.nonExistentQueueIds.length > 0 ? 1 : 0;
 }
@@ -123,7 +122,7 @@ const DONE: Record<QueueAction, (id: string) => string> = {
   notify: (id) => `Updated the callback of queue ${id}.`,
 };
 
-/** `queues pause|resume|notify`: updates the queue (default: the bucket's ASR queue) and shows it as CI returns it. */
+/** `queues pause|resume|notify`: updates the queue (default: the bucket's ASR queue); shows it as `queues list` does. */
 export async function runQueuesUpdate(cmd: QueuesUpdateCommand, ctx: CliContext): Promise<number> {
   const client = setupClient(ctx, cmd.target);
   const queueId = cmd.queueId ?? (await client.defaultQueueId());
@@ -132,15 +131,6 @@ export async function runQueuesUpdate(cmd: QueuesUpdateCommand, ctx: CliContext)
     writeJson(ctx.stdout, { action: cmd.action, queue });
     return 0;
   }
-  ctx.stdout.write(`${DONE[cmd.action](queue.queueId)}\n`);
-  ctx.stdout.write(
-    formatFields([
-      ['Queue', queue.queueId],
-      ['Name', queue.name],
-      ['State', queue.state],
-      ['Max concurrent', queue.maxConcurrent],
-      ['Callback', notifySummary(queue.notifyConfig)],
-    ]),
-  );
+  ctx.stdout.write(`${DONE[cmd.action](queue.queueId)}\n${formatTable(HEADER, [queueRow(queue)])}`);
   return 0;
 }
