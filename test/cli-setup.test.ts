@@ -246,6 +246,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     assert.match(table.out, /^TEMPLATE ID +NAME +ENGINE +CHANNELS +CREATED$/m);
     assert.match(table.out, new RegExp(`^${id} +meetings +16k_zh +1 +\\S+$`, 'm'));
     assert.match(table.out, new RegExp(`^${phone.templateId} +phone +8k_zh +2 `, 'm'));
+    assert.match((await cli(['templates', 'list', '--size', '1'])).out, /\n\n2 templates in all: see --page 2\n$/);
     const filtered = JSON.parse((await cli(['templates', 'list', '--name', 'pho', '--json'])).out) as {
       templates: AsrTemplate[];
     };
@@ -314,6 +315,11 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     assert.match(table.out, new RegExp(`^${tableId} +names +3 +腾讯云\\|10 Temporal\\|11 云函数\\|10$`, 'm'));
     const page = JSON.parse((await cli(['vocab', 'list', '--limit', '5', '--json'])).out) as HotVocabTablePage;
     assert.ok(page.tables.some((t) => t.tableId === tableId));
+    const more = JSON.parse((await cli(['vocab', 'create', 'more', '--word', 'x|1', '--json'])).out) as {
+      tableId: string;
+    };
+    assert.match((await cli(['vocab', 'list', '--limit', '1'])).out, /\n\n2 tables in all: see --offset 1\n$/);
+    assert.equal((await cli(['vocab', 'delete', more.tableId])).code, 0);
 
     const template = await cli(['templates', 'create', 'with-words', '--hot-vocab', tableId, '--json']);
     assert.equal(template.code, 0, template.err);

@@ -115,6 +115,8 @@ export async function runVocabList(cmd: VocabListCommand, ctx: CliContext): Prom
   else {
     const rows = page.tables.map((t) => [t.tableId, t.tableName ?? '', String(t.words.length), words(t)]);
     ctx.stdout.write(formatTable(['TABLE ID', 'NAME', 'WORDS', 'WORD|WEIGHT'], rows));
+    const shown = (cmd.filter.offset ?? 0) + page.tables.length;
+    if (page.totalCount > shown) ctx.stdout.write(`\n${page.totalCount} tables in all: see --offset ${shown}\n`);
   }
   return 0;
 }
