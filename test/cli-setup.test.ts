@@ -90,7 +90,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
       'bucket bind',
       'queues notify [queueId]',
       'templates create [name]',
-      'vocab delete <tableId>',
+      'vocab delete <id>',
     ]) {
       assert.ok(main.out.includes(line), `main help lacks '${line}'`);
     }

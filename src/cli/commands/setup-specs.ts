@@ -122,7 +122,7 @@ export const SETUP_COMMANDS: readonly CommandSpec[] = [
     { ...speech, 'from-json': text('<file>', '{"Name", "SpeechRecognition": {...}} instead') },
     'templates create meetings --engine 16k_zh --speaker-diarization --res-text-format 3',
   ),
-  command('templates delete', '<templateId>', 1, 'Delete a template; jobs naming it are refused afterwards'),
+  command('templates delete', '<id>', 1, 'Delete a template; jobs naming it are refused afterwards'),
   command('vocab list', '', 0, 'List hot-word tables', {
     offset: text('<n>', 'Tables to skip (default 0)'),
     limit: text('<n>', 'Tables to show, 1-100 (default 10)'),
@@ -143,5 +143,5 @@ export const SETUP_COMMANDS: readonly CommandSpec[] = [
     },
     'vocab create product-names --word "腾讯云|10" --word "Temporal|11"',
   ),
-  command('vocab delete', '<tableId>', 1, 'Delete a hot-word table (CI refuses while a template uses it)'),
+  command('vocab delete', '<id>', 1, 'Delete a hot-word table (CI refuses while a template uses it)'),
 ];
