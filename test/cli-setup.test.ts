@@ -86,12 +86,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
 
   it('has --help for each group and command, and lists the groups in the main help', async () => {
     const main = await cli(['--help']);
-    for (const line of [
-      'bucket bind',
-      'queues notify [queueId]',
-      'templates create [name]',
-      'vocab delete <id>',
-    ]) {
+    for (const line of ['bucket bind', 'queues notify [queueId]', 'templates create [name]', 'vocab delete <id>']) {
       assert.ok(main.out.includes(line), `main help lacks '${line}'`);
     }
     const group = await cli(['queues', '--help']);
