@@ -9,7 +9,7 @@ import type { CommandSpec } from './help';
 import { CLI_NAME, COMMANDS, commandHelp, groupHelp, mainHelp } from './help';
 
 /** Flag values of one command line: strings and booleans by flag name. */
-export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
+export type FlagValues = Readonly<Record<string, string | string[] | boolean | undefined>>;
 
 /** A command line split into its command, positionals and flags; or a request for help. */
 export type RawCommand =
@@ -70,7 +70,9 @@ export function splitCommandLine(argv: readonly string[]): RawCommand {
   const { spec, rest } = found;
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type }]));
+    const options = Object.fromEntries(
+      Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple === true }]),
+    );
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (err) {
     throw usageErrorFrom(err, spec);
@@ -129,6 +131,14 @@ export class Flags {
     if (typeof value !== 'string') return undefined;
     if (value.trim() === '') throw this.error(`--${name} must not be empty.`);
     return value;
+  }
+
+  /** Every value of a repeatable string flag (`multiple` in its spec), in order; empty when absent. */
+  strings(name: string): string[] {
+    const value = this.values[name];
+    const all = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+    if (all.some((v) => v.trim() === '')) throw this.error(`--${name} must not be empty.`);
+    return all;
   }
 
   /** A boolean flag. */

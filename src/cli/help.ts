@@ -1,9 +1,13 @@
+import { SETUP_COMMANDS } from './commands/setup-specs';
+
 /** Name of the executable, as installed by the package's `bin` entry. */
 export const CLI_NAME = 'transcribe-asr';
 
 /** One flag of a command. */
 export interface OptionSpec {
   type: 'string' | 'boolean';
+  /** The flag may be given more than once (string flags only); read it with `Flags.strings`. */
+  multiple?: boolean;
   /** Placeholder shown in help, e.g. `<key>`. */
   value?: string;
   description: string;
@@ -119,6 +123,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Show CI jobs by id (exit code 1 when any id is unknown)',
     options: { json, help },
   },
+  ...SETUP_COMMANDS,
 ];
 
 /** Environment variables the CLI reads (the same as the worker's). */
@@ -126,7 +131,8 @@ export const ENVIRONMENT_HELP: readonly string[] = [
   'TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*  Temporal connection (default localhost:7233)',
   'TEMPORAL_TASK_QUEUE  Task queue of the worker (default tencent-ci-asr)',
   'TENCENT_SECRET_ID, TENCENT_SECRET_KEY, TENCENT_SECURITY_TOKEN, CI_BUCKET, CI_REGION, CI_ENDPOINT',
-  '    Tencent Cloud access, for `upload`, `jobs`, printing transcripts (--format) and checking media exists',
+  '    Tencent Cloud access, for `upload`, `jobs`, printing transcripts (--format) and checking media exists,',
+  '    and for the CI setup commands `bucket`, `queues`, `templates` and `vocab`',
   'TRANSCRIBE_ASR_ENV_FILE  Settings file to read (default: the nearest .dev/cli.env, written by `npm run dev`)',
   '    Precedence: flags > environment > settings file.',
 ];

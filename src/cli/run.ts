@@ -12,6 +12,8 @@ import { runStatus } from './commands/status';
 import type { TranscribeCommand } from './commands/transcribe';
 import type { UploadCommand } from './commands/upload';
 import { parseUpload, runUpload } from './commands/upload';
+import type { SetupCommand } from './commands/setup';
+import { parseSetupCommand, SETUP_RUNNERS } from './commands/setup';
 import { parseTranscribe, runTranscribe } from './commands/transcribe';
 import type { CliContext } from './context';
 import { isDeadlineExceeded, isUnavailable, TemporalTimeoutError } from './deadline';
@@ -33,7 +35,8 @@ export type CliCommand =
   | UploadCommand
   | StatusCommand
   | JobsListCommand
-  | JobsGetCommand;
+  | JobsGetCommand
+  | SetupCommand;
 
 /** Parses argv (without `node` and the script) into a checked command. Pure; throws `UsageError`. */
 export function parseCommandLine(argv: readonly string[]): CliCommand {
@@ -42,6 +45,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   const name = raw.spec.path.join(' ');
   const flags = new Flags(raw.flags, name);
   const [first] = raw.positionals;
+  const setup = parseSetupCommand(name, raw.positionals, flags);
+  if (setup !== undefined) return setup;
   switch (name) {
     case 'transcribe':
       return parseTranscribe(first!, flags);
@@ -70,6 +75,7 @@ const RUNNERS: {
   status: runStatus,
   'jobs-list': runJobsList,
   'jobs-get': runJobsGet,
+  ...SETUP_RUNNERS,
 };
 
 async function dispatch(cmd: RunnableCommand, ctx: CliContext): Promise<number> {
@@ -81,8 +87,9 @@ async function dispatch(cmd: RunnableCommand, ctx: CliContext): Promise<number> 
 /** Errors that mean a service did not answer: the command may work when tried again. */
 function isUnavailableError(err: unknown): boolean {
   if (err instanceof TemporalUnreachableError || err instanceof TemporalTimeoutError) return true;
-  // CI or COS never answered (connection refused, timeout): a network code and no HTTP status.
-  if (err instanceof CiError && err.statusCode === undefined) return true;
+  // CI or COS never answered (connection refused, timeout): a network code and no HTTP status. A CiError the client
+  // raised itself (e.g. `NotFound`: no such queue) has no status either, but is not retryable.
+  if (err instanceof CiError && err.statusCode === undefined && err.retryable) return true;
   return isUnavailable(err) || isDeadlineExceeded(err);
 }
 
