@@ -34,19 +34,24 @@ export async function inCallbackSpan(
   const parent =
     traceparent.length === 1 ? propagation.extract(ROOT_CONTEXT, { traceparent: traceparent[0] }) : ROOT_CONTEXT;
   const attributes = { 'http.request.method': 'POST', 'http.route': route };
-  await packageTracer().startActiveSpan(`POST ${route}`, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
-    try {
-      await handle();
-      span.setAttribute('http.response.status_code', res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    } catch (err) {
-      // Name only, as in the log line: messages of unexpected errors may carry internals.
-      const type = err instanceof Error ? err.name : typeof err;
-      span.setAttributes({ 'http.response.status_code': res.headersSent ? res.statusCode : 500, 'error.type': type });
-      span.setStatus({ code: SpanStatusCode.ERROR, message: type });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  await packageTracer().startActiveSpan(
+    `POST ${route}`,
+    { kind: SpanKind.SERVER, attributes },
+    parent,
+    async (span) => {
+      try {
+        await handle();
+        span.setAttribute('http.response.status_code', res.statusCode);
+        if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      } catch (err) {
+        // Name only, as in the log line: messages of unexpected errors may carry internals.
+        const type = err instanceof Error ? err.name : typeof err;
+        span.setAttributes({ 'http.response.status_code': res.headersSent ? res.statusCode : 500, 'error.type': type });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }

@@ -60,8 +60,10 @@ function readQueueTokens(read: ConfigReader, secrets: readonly string[]): string
     ['RECEIVER_QUEUE_TOKEN_PREVIOUS', previous],
   ] as const) {
     if (!value) continue;
-    if (value.length < MIN_SECRET_LENGTH) read.problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters`);
-    else if (!/^[A-Za-z0-9._~-]+$/.test(value)) read.problems.push(`${name} must be URL-safe (letters, digits, . _ ~ -)`);
+    if (value.length < MIN_SECRET_LENGTH)
+      read.problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters`);
+    else if (!/^[A-Za-z0-9._~-]+$/.test(value))
+      read.problems.push(`${name} must be URL-safe (letters, digits, . _ ~ -)`);
     if (secrets.includes(value)) read.problems.push(`${name} must differ from the callback secrets`);
   }
   return [current, previous].filter((s): s is string => Boolean(s));

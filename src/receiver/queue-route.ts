@@ -45,6 +45,7 @@ async function deliverQueueEntries(
 ): Promise<QueueReport> {
   const report: QueueReport = { accepted: 0, ignored: 0, refused: 0, allFinished: true };
   const byWorkflow = new Map<string, CiCallbackNotification[]>();
+  let lookups = 0;
   for (const entry of notifications) {
     const skip = !isTerminalCiJobState(entry.state) ? 'not_final' : !isPackageJobTag(entry.userData) ? 'not_ours' : '';
     if (skip) {
@@ -53,7 +54,8 @@ async function deliverQueueEntries(
       report.allFinished = false;
       continue;
     }
-    const found = await deps.owners.find(entry.jobId);
+    // Only the first lookup of a request waits out visibility: one bounded wait per request, whatever its size.
+    const found = await deps.owners.find(entry.jobId, lookups++ === 0);
     if ('failure' in found) return { ...report, failure: found.failure, allFinished: false };
     if ('notFound' in found) {
       deps.metrics.entry('job_not_found');
