@@ -15,6 +15,8 @@ import { TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
+/** A failing lookup would leave a run waiting for its hour-away poll: fail instead of hanging. */
+const TIMEOUT = { timeout: 90_000 };
 /** Test-only: random per run, long and URL-safe like the config asks. */
 const QUEUE_TOKEN = `test-only-queue-token-${randomBytes(16).toString('hex')}`;
 
@@ -25,7 +27,9 @@ interface EmulatedJobView {
 }
 
 describe('queue-level callbacks: one queue URL, the workflow found by CiJobId (real Temporal, emulator, receiver)', () => {
-  const suite = useTestStack();
+  // Jobs run 1.5 s: time for the run to upsert CiJobId after its submit even on a loaded machine (the early-callback
+  // test covers a callback that comes first).
+  const suite = useTestStack({ emulator: { timings: { queuedMs: 0, runningMs: 1_500 } } });
   const logs = captureLogger();
   const workflowIds: string[] = [];
   let receiver: RunningReceiver;
@@ -94,88 +98,115 @@ describe('queue-level callbacks: one queue URL, the workflow found by CiJobId (r
   const gets = () => suite.stack.emulator.counters().requests['GET /asr_jobs/:ids'] ?? 0;
 
   for (const format of ['XML', 'JSON'] as const) {
-    it(`completes transcribeMedia from the queue's ${format} callback, with no CallBack on the job and no poll`, async () => {
-      await setNotify(format);
-      const accepted = await metric('ci_callback_accepted_total');
-      const before = gets();
-      // Polling an hour away: only the queue callback can complete this run within the test.
-      const handle = await start({ queueId: notifyQueue, polling: { firstDelay: '1 hour', maxInterval: '2 hours' } });
-      const result = await handle.result();
-      assert.equal(result.completedBy, 'callback');
-      const status = await handle.query(transcriptionStatusQuery);
-      assert.equal(status.polls, 0);
-      assert.equal(gets() - before, 1, 'one confirming get, no poll');
-      const job = await emulatedJob(result.jobId);
-      assert.equal(job.callbackUrl, undefined, 'the job was submitted without its own CallBack');
-      assert.match(job.userData, /^temporal-asr:v1:/);
-      assert.equal((await metric('ci_callback_accepted_total')) - accepted, 1, 'the queue receiver delivered it');
-      assert.equal(await callbackEvents(handle.workflowId), 1, 'one callback update in the history');
-    });
+    it(
+      `completes transcribeMedia from the queue's ${format} callback, with no CallBack on the job and no poll`,
+      TIMEOUT,
+      async () => {
+        await setNotify(format);
+        const accepted = await metric('ci_callback_accepted_total');
+        const before = gets();
+        // Polling an hour away: only the queue callback can complete this run within the test.
+        const handle = await start({ queueId: notifyQueue, polling: { firstDelay: '1 hour', maxInterval: '2 hours' } });
+        const result = await handle.result();
+        assert.equal(result.completedBy, 'callback');
+        const status = await handle.query(transcriptionStatusQuery);
+        assert.equal(status.polls, 0);
+        assert.equal(gets() - before, 1, 'one confirming get, no poll');
+        const job = await emulatedJob(result.jobId);
+        assert.equal(job.callbackUrl, undefined, 'the job was submitted without its own CallBack');
+        assert.match(job.userData, /^temporal-asr:v1:/);
+        assert.equal((await metric('ci_callback_accepted_total')) - accepted, 1, 'the queue receiver delivered it');
+        assert.equal(await callbackEvents(handle.workflowId), 1, 'one callback update in the history');
+      },
+    );
   }
 
-  it('refuses a wrong or missing queue token (counted, nothing in the history); the right one delivers', async () => {
-    const handle = await start({ queueId: silentQueue, polling: { firstDelay: '1 hour', maxInterval: '2 hours' } });
-    const jobId = await waitFor('the job id', async () => (await handle.query(transcriptionStatusQuery)).jobId);
-    const { userData } = await emulatedJob(jobId);
-    const body = xmlNotification([{ jobId, state: 'Success', userData }]);
-    const invalid = await metric('ci_callback_rejected_total', { reason: 'token_invalid' });
-    const missing = await metric('ci_callback_rejected_total', { reason: 'token_missing' });
-    const forged = await postCallback(`${receiver.url}/ci/queue?token=${QUEUE_TOKEN.slice(0, -1)}x`, body);
-    assert.equal(forged.status, 403);
-    assert.deepEqual(JSON.parse(forged.body), { error: 'token_invalid' });
-    const bare = await postCallback(`${receiver.url}/ci/queue`, body);
-    assert.equal(bare.status, 401);
-    // The callback secret is not a queue token.
-    const secret = await postCallback(`${receiver.url}/ci/queue?token=${suite.stack.secrets.callbackSecret}`, body);
-    assert.equal(secret.status, 403);
-    assert.equal((await metric('ci_callback_rejected_total', { reason: 'token_invalid' })) - invalid, 2);
-    assert.equal((await metric('ci_callback_rejected_total', { reason: 'token_missing' })) - missing, 1);
-    assert.equal(await callbackEvents(handle.workflowId), 0, 'no refused callback reached the history');
-    assert.equal((await handle.query(transcriptionStatusQuery)).callbacksReceived, 0);
+  it(
+    'refuses a wrong or missing queue token (counted, nothing in the history); the right one delivers',
+    TIMEOUT,
+    async () => {
+      const handle = await start({ queueId: silentQueue, polling: { firstDelay: '1 hour', maxInterval: '2 hours' } });
+      const jobId = await waitFor('the job id', async () => (await handle.query(transcriptionStatusQuery)).jobId);
+      const { userData } = await emulatedJob(jobId);
+      const body = xmlNotification([{ jobId, state: 'Success', userData }]);
+      const invalid = await metric('ci_callback_rejected_total', { reason: 'token_invalid' });
+      const missing = await metric('ci_callback_rejected_total', { reason: 'token_missing' });
+      const forged = await postCallback(`${receiver.url}/ci/queue?token=${QUEUE_TOKEN.slice(0, -1)}x`, body);
+      assert.equal(forged.status, 403);
+      assert.deepEqual(JSON.parse(forged.body), { error: 'token_invalid' });
+      const bare = await postCallback(`${receiver.url}/ci/queue`, body);
+      assert.equal(bare.status, 401);
+      // The callback secret is not a queue token.
+      const secret = await postCallback(`${receiver.url}/ci/queue?token=${suite.stack.secrets.callbackSecret}`, body);
+      assert.equal(secret.status, 403);
+      assert.equal((await metric('ci_callback_rejected_total', { reason: 'token_invalid' })) - invalid, 2);
+      assert.equal((await metric('ci_callback_rejected_total', { reason: 'token_missing' })) - missing, 1);
+      assert.equal(await callbackEvents(handle.workflowId), 0, 'no refused callback reached the history');
+      assert.equal((await handle.query(transcriptionStatusQuery)).callbacksReceived, 0);
 
-    const genuine = await postCallback(`${receiver.url}/ci/queue?token=${QUEUE_TOKEN}`, body);
-    assert.equal(genuine.status, 200);
-    assert.deepEqual(JSON.parse(genuine.body), { accepted: 1 });
-    assert.equal((await handle.result()).completedBy, 'callback');
-  });
+      // CI calls back once a job has ended; a callback for a job still running would only make the run check early.
+      await waitFor('the job to succeed', async () => {
+        const [job] = (await suite.stack.clients.ci.get([jobId])).jobs;
+        return job?.State === 'Success' ? true : undefined;
+      });
+      const genuine = await postCallback(`${receiver.url}/ci/queue?token=${QUEUE_TOKEN}`, body);
+      assert.equal(genuine.status, 200);
+      assert.deepEqual(JSON.parse(genuine.body), { accepted: 1 });
+      assert.equal((await handle.result()).completedBy, 'callback');
+    },
+  );
 
-  it("answers 503 for a job of ours no workflow lists (so CI redelivers), 200 for other applications' jobs", async () => {
-    const url = `${receiver.url}/ci/queue?token=${QUEUE_TOKEN}`;
-    const notFound = await metric('ci_callback_entries_total', { verdict: 'job_not_found' });
-    const unknown = xmlNotification([
-      { jobId: `s${randomBytes(16).toString('hex')}`, state: 'Success', userData: `temporal-asr:v1:${'0'.repeat(40)}` },
-    ]);
-    const answer = await postCallback(url, unknown);
-    assert.equal(answer.status, 503);
-    assert.equal(answer.headers['retry-after'], '2');
-    assert.deepEqual(JSON.parse(answer.body), { error: 'job_not_found' });
-    assert.equal((await metric('ci_callback_entries_total', { verdict: 'job_not_found' })) - notFound, 1);
+  it(
+    "answers 503 for a job of ours no workflow lists (so CI redelivers), 200 for other applications' jobs",
+    TIMEOUT,
+    async () => {
+      const url = `${receiver.url}/ci/queue?token=${QUEUE_TOKEN}`;
+      const notFound = await metric('ci_callback_entries_total', { verdict: 'job_not_found' });
+      const unknown = xmlNotification([
+        {
+          jobId: `s${randomBytes(16).toString('hex')}`,
+          state: 'Success',
+          userData: `temporal-asr:v1:${'0'.repeat(40)}`,
+        },
+      ]);
+      const answer = await postCallback(url, unknown);
+      assert.equal(answer.status, 503);
+      assert.equal(answer.headers['retry-after'], '2');
+      assert.deepEqual(JSON.parse(answer.body), { error: 'job_not_found' });
+      assert.equal((await metric('ci_callback_entries_total', { verdict: 'job_not_found' })) - notFound, 1);
 
-    const notOurs = await metric('ci_callback_entries_total', { verdict: 'not_ours' });
-    const theirs = xmlNotification([{ jobId: `s${randomBytes(16).toString('hex')}`, state: 'Success', userData: 'x' }]);
-    const ignored = await postCallback(url, theirs);
-    assert.equal(ignored.status, 200);
-    assert.deepEqual(JSON.parse(ignored.body), { accepted: 0, ignored: 1 });
-    assert.equal((await metric('ci_callback_entries_total', { verdict: 'not_ours' })) - notOurs, 1);
-  });
+      const notOurs = await metric('ci_callback_entries_total', { verdict: 'not_ours' });
+      const theirs = xmlNotification([
+        { jobId: `s${randomBytes(16).toString('hex')}`, state: 'Success', userData: 'x' },
+      ]);
+      const ignored = await postCallback(url, theirs);
+      assert.equal(ignored.status, 200);
+      assert.deepEqual(JSON.parse(ignored.body), { accepted: 0, ignored: 1 });
+      assert.equal((await metric('ci_callback_entries_total', { verdict: 'not_ours' })) - notOurs, 1);
+    },
+  );
 
-  it('a queue callback sent before the submit returned is answered 503 each time; the run completes by its poll', async () => {
-    const notFound = await metric('ci_callback_entries_total', { verdict: 'job_not_found' });
-    suite.stack.emulator.setFaults({ callbackEarlyShare: 1 });
-    try {
-      const handle = await start({ queueId: notifyQueue, polling: { firstDelay: '1s' } });
-      const result = await handle.result();
-      // CI (the emulator) delivered while its submit answer was held back, so the run had no CiJobId yet.
-      assert.equal(result.completedBy, 'poll');
-      assert.equal(await callbackEvents(handle.workflowId), 0);
-    } finally {
-      suite.stack.emulator.setFaults({ callbackEarlyShare: 0 });
-    }
-    // Every attempt of the emulator (3, docs/emulator.md) was told to retry.
-    assert.equal((await metric('ci_callback_entries_total', { verdict: 'job_not_found' })) - notFound, 3);
-  });
+  it(
+    'a queue callback sent before the submit returned is answered 503 each time; the run completes by its poll',
+    TIMEOUT,
+    async () => {
+      const notFound = await metric('ci_callback_entries_total', { verdict: 'job_not_found' });
+      suite.stack.emulator.setFaults({ callbackEarlyShare: 1 });
+      try {
+        const handle = await start({ queueId: notifyQueue, polling: { firstDelay: '1s' } });
+        const result = await handle.result();
+        // CI (the emulator) delivered while its submit answer was held back, so the run had no CiJobId yet.
+        assert.equal(result.completedBy, 'poll');
+        assert.equal(await callbackEvents(handle.workflowId), 0);
+      } finally {
+        suite.stack.emulator.setFaults({ callbackEarlyShare: 0 });
+      }
+      // Every attempt of the emulator (3, docs/emulator.md) was told to retry.
+      assert.equal((await metric('ci_callback_entries_total', { verdict: 'job_not_found' })) - notFound, 3);
+    },
+  );
 
-  it('keeps the queue token and the callback secret out of histories and logs', async () => {
+  it('keeps the queue token and the callback secret out of histories and logs', TIMEOUT, async () => {
     const secrets = [QUEUE_TOKEN, suite.stack.secrets.callbackSecret];
     await assertHistoriesSafe(suite.stack.client, workflowIds, secrets, suite.bundle);
     assert.ok(logs.lines.length > 0, 'the receiver logged something');
