@@ -18,3 +18,11 @@ export function jobTagFor(execution: { namespace: string; workflowId: string; ru
     .slice(0, 40);
   return `${TAG_PREFIX}${digest}`;
 }
+
+/**
+ * Whether `UserData` is a tag this package wrote (any version), i.e. the job belongs to one of our workflow steps.
+ * Queue-level callbacks also arrive for jobs other applications submit to the same queue; those are not ours.
+ */
+export function isPackageJobTag(userData: string | undefined): boolean {
+  return userData?.startsWith(TAG_PREFIX.slice(0, TAG_PREFIX.indexOf(':') + 1)) === true;
+}

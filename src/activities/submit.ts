@@ -54,8 +54,10 @@ export async function submitStepJob(
   const placement = placeJob(input.request, deps.defaults);
   const ci = deps.ciFor(placement);
   const queueId = input.request.queueId ?? deps.defaults.queueId;
+  // `via: 'queue'`: no CallBack, so CI calls the queue's NotifyConfig URL, which finds this run by its CiJobId.
+  const { enabled, via } = input.request.callback;
   const callbackUrl =
-    input.request.callback.enabled && deps.callbacks
+    enabled && via !== 'queue' && deps.callbacks
       ? withTraceContext(
           mintCallbackUrl({
             ...deps.callbacks,

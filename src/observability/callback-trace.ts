@@ -20,23 +20,36 @@ export function withTraceContext(url: string): string {
 
 /**
  * Runs the handling of one verified callback in a SERVER span, the child of the span that minted the URL when the URL
- * carries one. The span has the route template and status, never the query (which holds the token).
+ * carries one. The span has the route template and status, never the query (which holds the token). When the handler
+ * throws, the server answers 500 after this returns: the span says so (status, error type) rather than the 200 a
+ * response not yet written reports.
  */
-export async function inCallbackSpan(query: string, res: ServerResponse, handle: () => Promise<void>): Promise<void> {
+export async function inCallbackSpan(
+  query: string,
+  res: ServerResponse,
+  handle: () => Promise<void>,
+  route = '/ci/callback/{workflowId}',
+): Promise<void> {
   const traceparent = new URLSearchParams(query).getAll(TRACE_PARAM);
   const parent =
     traceparent.length === 1 ? propagation.extract(ROOT_CONTEXT, { traceparent: traceparent[0] }) : ROOT_CONTEXT;
-  const attributes = { 'http.request.method': 'POST', 'http.route': '/ci/callback/{workflowId}' };
+  const attributes = { 'http.request.method': 'POST', 'http.route': route };
   await packageTracer().startActiveSpan(
-    'POST /ci/callback/{workflowId}',
+    `POST ${route}`,
     { kind: SpanKind.SERVER, attributes },
     parent,
     async (span) => {
       try {
         await handle();
-      } finally {
         span.setAttribute('http.response.status_code', res.statusCode);
         if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      } catch (err) {
+        // Name only, as in the log line: messages of unexpected errors may carry internals.
+        const type = err instanceof Error ? err.name : typeof err;
+        span.setAttributes({ 'http.response.status_code': res.headersSent ? res.statusCode : 500, 'error.type': type });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+        throw err;
+      } finally {
         span.end();
       }
     },

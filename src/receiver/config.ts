@@ -16,6 +16,8 @@ export interface ReceiverConfig {
   adminPort: number;
   /** `CALLBACK_SECRET`, then `CALLBACK_SECRET_PREVIOUS` when set. */
   secrets: string[];
+  /** `RECEIVER_QUEUE_TOKEN`, then `RECEIVER_QUEUE_TOKEN_PREVIOUS`; empty = queue-level callbacks off. */
+  queueTokens: string[];
   /** `RECEIVER_MAX_BODY_BYTES`. @default 1048576 */
   maxBodyBytes: number;
   /** `RECEIVER_REQUEST_TIMEOUT_MS`. @default 10000 */
@@ -44,6 +46,25 @@ function readSecrets(read: ConfigReader): string[] {
     read.problems.push(`CALLBACK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   if (previous && previous.length < MIN_SECRET_LENGTH) {
     read.problems.push(`CALLBACK_SECRET_PREVIOUS must be at least ${MIN_SECRET_LENGTH} characters when set`);
+  }
+  return [current, previous].filter((s): s is string => Boolean(s));
+}
+
+/** Queue callback tokens: optional, as long as a secret, and never the callback secret (a URL must not leak it). */
+function readQueueTokens(read: ConfigReader, secrets: readonly string[]): string[] {
+  const current = read.optional('RECEIVER_QUEUE_TOKEN');
+  const previous = read.optional('RECEIVER_QUEUE_TOKEN_PREVIOUS');
+  if (previous && !current) read.problems.push('RECEIVER_QUEUE_TOKEN_PREVIOUS needs RECEIVER_QUEUE_TOKEN');
+  for (const [name, value] of [
+    ['RECEIVER_QUEUE_TOKEN', current],
+    ['RECEIVER_QUEUE_TOKEN_PREVIOUS', previous],
+  ] as const) {
+    if (!value) continue;
+    if (value.length < MIN_SECRET_LENGTH)
+      read.problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters`);
+    else if (!/^[A-Za-z0-9._~-]+$/.test(value))
+      read.problems.push(`${name} must be URL-safe (letters, digits, . _ ~ -)`);
+    if (secrets.includes(value)) read.problems.push(`${name} must differ from the callback secrets`);
   }
   return [current, previous].filter((s): s is string => Boolean(s));
 }
@@ -84,6 +105,7 @@ export function loadReceiverConfig(env: Env, argv: readonly string[] = []): Rece
     adminHost: read.optional('RECEIVER_ADMIN_HOST') ?? '127.0.0.1',
     adminPort: read.integer('RECEIVER_ADMIN_PORT', 9465, 0, 65535),
     secrets: readSecrets(read),
+    queueTokens: [],
     maxBodyBytes: read.integer('RECEIVER_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     requestTimeoutMs: read.integer('RECEIVER_REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
     temporalTimeoutMs: read.integer('RECEIVER_TEMPORAL_TIMEOUT_MS', 5_000, 100, 600_000),
@@ -92,6 +114,7 @@ export function loadReceiverConfig(env: Env, argv: readonly string[] = []): Rece
     clientAddressHeader: read.optional('RECEIVER_CLIENT_ADDRESS_HEADER')?.toLowerCase(),
     temporal: readTemporal(read),
   };
+  config.queueTokens = readQueueTokens(read, config.secrets);
   if (config.clientAddressHeader && !/^[a-z0-9-]{1,64}$/.test(config.clientAddressHeader)) {
     read.problems.push('RECEIVER_CLIENT_ADDRESS_HEADER must be a header name (letters, digits, dashes)');
   }
@@ -116,6 +139,8 @@ export const RECEIVER_HELP = [
   ...[
     'CALLBACK_SECRET                        HMAC key of the callback URLs, >= 32 characters (required)',
     'CALLBACK_SECRET_PREVIOUS               The key before a rotation, still accepted',
+    'RECEIVER_QUEUE_TOKEN                   Token of the queue callback URL /ci/queue?token=, >= 32 URL-safe characters',
+    'RECEIVER_QUEUE_TOKEN_PREVIOUS          The token before a rotation, still accepted',
     'RECEIVER_HOST, RECEIVER_PORT           Interface and port of the callbacks (default 127.0.0.1, 8787)',
     'RECEIVER_ADMIN_HOST, RECEIVER_ADMIN_PORT  Private /healthz and /metrics (default 127.0.0.1, 9465)',
     'RECEIVER_HEALTH_INTERVAL_MS            Background Temporal health check, 100-600000 (default 5000)',

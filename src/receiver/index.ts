@@ -8,3 +8,4 @@ export type { TemporalClientFactoryOptions } from './temporal';
 export { createTemporalClientFactory } from './temporal';
 export type { LogFields, ReceiverLogger } from './logger';
 export { createJsonLogger, silentLogger } from './logger';
+export { QUEUE_CALLBACK_PATH, queueCallbackUrl } from './queue-token';

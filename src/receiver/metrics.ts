@@ -21,11 +21,20 @@ export type RejectReason =
   | 'bad_request'
   | 'rate_limited'
   | 'wrong_job'
+  | 'job_not_found'
   | 'internal';
 
 /** What became of one `JobsDetail` entry; the `verdict` label of `ci_callback_entries_total`. */
 export type EntryMetric =
-  'delivered' | 'wrong_job' | 'other_job' | 'not_final' | 'duplicate' | 'finished' | 'rate_limited';
+  | 'delivered'
+  | 'wrong_job'
+  | 'other_job'
+  | 'not_final'
+  | 'duplicate'
+  | 'finished'
+  | 'rate_limited'
+  | 'not_ours'
+  | 'job_not_found';
 
 /** Prometheus metrics of one receiver, in a private registry so several receivers can share a process. */
 export class ReceiverMetrics {

@@ -7,6 +7,8 @@ import { callbackTarget, splitUrl } from './callback-path';
 import type { HealthMonitor } from './health';
 import { sendJson } from './http';
 import type { ReceiverMetrics } from './metrics';
+import { handleQueueCallback } from './queue-route';
+import { QUEUE_CALLBACK_PATH } from './queue-token';
 
 /** What the private admin listener needs. */
 export interface AdminRouteDeps {
@@ -14,9 +16,16 @@ export interface AdminRouteDeps {
   health: HealthMonitor;
 }
 
-/** Dispatches one request of the public listener: the callback route, else 404 (health and metrics are not here). */
+/**
+ * Dispatches one request of the public listener: the per-workflow callback route, the queue callback route (only when
+ * queue tokens are configured), else 404 (health and metrics are not here).
+ */
 export async function route(deps: CallbackRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { path, query } = splitUrl(req.url ?? '/');
+  if (path === QUEUE_CALLBACK_PATH && deps.queueTokens.length > 0) {
+    if (req.method === 'POST') return handleQueueCallback(deps, req, res, query);
+    return refuse(deps.metrics, res, 405, 'method_not_allowed', { allow: 'POST' });
+  }
   const target = callbackTarget(path);
   if (target === undefined) return refuse(deps.metrics, res, 404, 'not_found');
   if (req.method === 'POST') return handleCallback(deps, req, res, target, query);

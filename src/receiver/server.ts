@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { CallbackRouteDeps } from './callback-route';
 import { DeliveryLedger } from './delivery-ledger';
 import { HealthMonitor } from './health';
+import { JobOwners } from './job-owners';
 import { sendJson } from './http';
 import type { ReceiverLogger } from './logger';
 import { createJsonLogger } from './logger';
@@ -41,6 +42,11 @@ export interface ReceiverOptions {
   adminHost?: string;
   /** Callback secrets, current first then previous ones (rotation). At least one, none empty. */
   secrets: readonly string[];
+  /**
+   * Tokens of the queue callback URL `POST /ci/queue?token=` (current first, then the previous one during a
+   * rotation); default none, and the route answers 404. Never the callback secret.
+   */
+  queueTokens?: readonly string[];
   /**
    * Makes a Temporal client. Called lazily and again after it fails, so the receiver starts while Temporal is down.
    * The receiver owns the clients it gets and closes their connections on `close()`.
@@ -82,9 +88,12 @@ const MAX_HEADERS = 64;
 
 function routeDepsFrom(options: ReceiverOptions): CallbackRouteDeps {
   const trackedKeys = options.limits?.trackedKeys ?? 10_000;
+  const gateway = new TemporalGateway(options.temporal, options.temporalTimeoutMs ?? 5_000);
   return {
     secrets: [...options.secrets],
-    gateway: new TemporalGateway(options.temporal, options.temporalTimeoutMs ?? 5_000),
+    queueTokens: [...(options.queueTokens ?? [])],
+    owners: new JobOwners((jobId) => gateway.jobOwners(jobId), trackedKeys),
+    gateway,
     ledger: new DeliveryLedger(trackedKeys),
     clientLimiter: new RateLimiter(options.limits?.perClient ?? { burst: 60, perSecond: 20 }, trackedKeys),
     workflowLimiter: new RateLimiter(options.limits?.perWorkflow ?? { burst: 10, perSecond: 1 }, trackedKeys),
@@ -99,12 +108,15 @@ function routeDepsFrom(options: ReceiverOptions): CallbackRouteDeps {
 }
 
 /**
- * Starts the callback receiver: `POST /ci/callback/v2/<base64url workflowId>?tag=&exp=&sig=` (and v1 URLs) on the
- * public listener, `GET /healthz` and `GET /metrics` on the private admin listener. Resolves once both listen.
+ * Starts the callback receiver: `POST /ci/callback/v2/<base64url workflowId>?tag=&exp=&sig=` (and v1 URLs), and
+ * `POST /ci/queue?token=` when `queueTokens` are given, on the public listener, `GET /healthz` and `GET /metrics` on the private admin listener. Resolves once both listen.
  */
 export async function startReceiver(options: ReceiverOptions): Promise<RunningReceiver> {
   if (options.secrets.length === 0 || options.secrets.some((secret) => !secret)) {
     throw new TypeError('startReceiver needs at least one callback secret and no empty ones');
+  }
+  if (options.queueTokens?.some((token) => !token || options.secrets.includes(token))) {
+    throw new TypeError('startReceiver needs queue tokens that are not empty and not a callback secret');
   }
   const deps = routeDepsFrom(options);
   const health = new HealthMonitor(() => deps.gateway.healthy(), options.healthIntervalMs ?? 5_000, deps.now);

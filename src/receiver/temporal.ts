@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import { ciCallbackSignal, ciCallbackUpdate, transcriptionStatusQuery } from '../workflows/messages';
 import type { CallbackRefusal, CiCallbackSignal } from '../workflows/messages';
+import { CI_JOB_ID } from '../shared/search-attributes';
 
 /** How one signal attempt ended, from the sender's point of view. */
 export type SignalOutcome =
@@ -18,6 +19,12 @@ export type DeliveryOutcome =
   | { outcome: 'ok'; jobId?: string; viaSignal: boolean }
   | { outcome: 'refused'; refusal: CallbackRefusal }
   | { outcome: Exclude<SignalOutcome, 'ok'> };
+
+/** What a visibility lookup by CI job id found: the ids of the workflows whose `CiJobId` is that job. */
+export type JobOwnersAnswer = { outcome: 'ok'; workflowIds: string[] } | { outcome: 'temporal_unavailable' };
+
+/** More executions than this for one CI job id means something other than this package wrote `CiJobId`. */
+const MAX_JOB_OWNERS = 5;
 
 const REFUSALS: ReadonlySet<string> = new Set<CallbackRefusal>(['finished', 'other_job', 'not_final', 'duplicate']);
 
@@ -128,6 +135,30 @@ export class TemporalGateway {
       return typeof status?.jobId === 'string' ? status.jobId : undefined;
     } catch {
       return undefined;
+    }
+  }
+
+  /**
+   * The workflows whose `CiJobId` search attribute is `jobId` (visibility, so eventually consistent: a run that has
+   * just upserted it may not be listed yet). Distinct ids, open and closed runs alike: signalling by workflow id
+   * reaches the chain's current run. `jobId` must be a CI job id (letters, digits, `-`, `_`), never quoted text.
+   */
+  async jobOwners(jobId: string): Promise<JobOwnersAnswer> {
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(jobId)) return { outcome: 'ok', workflowIds: [] };
+    const deadline = Date.now() + this.timeoutMs;
+    try {
+      const client = await this.getClient(deadline);
+      const ids = new Set<string>();
+      await client.connection.withDeadline(deadline, async () => {
+        const query = `${CI_JOB_ID.name} = '${jobId}'`;
+        for await (const execution of client.workflow.list({ query, pageSize: MAX_JOB_OWNERS })) {
+          ids.add(execution.workflowId);
+          if (ids.size >= MAX_JOB_OWNERS) break;
+        }
+      });
+      return { outcome: 'ok', workflowIds: [...ids] };
+    } catch {
+      return { outcome: 'temporal_unavailable' };
     }
   }
 

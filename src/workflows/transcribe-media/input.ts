@@ -26,8 +26,13 @@ export interface TranscribeMediaInput {
   queueId?: string;
   /** CI job priority, 0 (default) to 2. */
   jobLevel?: 0 | 1 | 2;
-  /** Ask CI to call back when the job ends (default on when the worker has a receiver), in XML (default) or JSON. */
-  callback?: { enabled?: boolean; format?: 'XML' | 'JSON' };
+  /**
+   * Ask CI to call back when the job ends (default on when the worker has a receiver), in XML (default) or JSON.
+   * `via: 'queue'` submits the job without a `CallBack` of its own, so CI uses the queue's `NotifyConfig` callback
+   * (set once on the queue, pointing at the receiver's `/ci/queue` URL; docs/receiver.md); `format` then comes from the
+   * queue. Default `'job'`: a URL minted for this run.
+   */
+  callback?: { enabled?: boolean; format?: 'XML' | 'JSON'; via?: 'job' | 'queue' };
   /** Poll schedule used while no callback arrives; defaults: 10 s, ×2, at most 5 min, jitter 0.2. */
   polling?: { firstDelay?: Duration; multiplier?: number; maxInterval?: Duration; jitter?: number };
   /** Overall deadline from the workflow's start; default 6 h. The CI job is cancelled (if it can be) when it passes. */
@@ -49,7 +54,8 @@ export interface ResolvedTranscribeMediaInput {
   manifestKey: string;
   queueId?: string;
   jobLevel?: 0 | 1 | 2;
-  callback: { enabled: boolean; format: 'XML' | 'JSON' };
+  /** `via` is present only when `'queue'`, so the activity input of runs that never set it stays as it was. */
+  callback: { enabled: boolean; format: 'XML' | 'JSON'; via?: 'queue' };
   polling: PollSchedule;
   deadlineMs: number;
   activityAttemptTimeoutMs: number;
@@ -140,6 +146,8 @@ export function resolveTranscribeMediaInput(raw: unknown): Resolution {
   if (input.jobLevel !== undefined && ![0, 1, 2].includes(input.jobLevel)) problems.push('jobLevel must be 0, 1 or 2');
   const format = input.callback?.format ?? 'XML';
   if (format !== 'XML' && format !== 'JSON') problems.push("callback.format must be 'XML' or 'JSON'");
+  const via = input.callback?.via ?? 'job';
+  if (via !== 'job' && via !== 'queue') problems.push("callback.via must be 'job' or 'queue'");
   const polling = resolvePolling(input.polling, problems);
   const deadlineMs = durationMs(input.deadline, DEFAULT_DEADLINE_MS, 'deadline', problems);
   const activityAttemptTimeoutMs = durationMs(
@@ -161,7 +169,7 @@ export function resolveTranscribeMediaInput(raw: unknown): Resolution {
       manifestKey: input.manifestKey ?? `${outputKey}.manifest.json`,
       queueId: input.queueId,
       jobLevel: input.jobLevel,
-      callback: { enabled: input.callback?.enabled ?? true, format },
+      callback: { enabled: input.callback?.enabled ?? true, format, ...(via === 'queue' ? { via } : {}) },
       polling,
       deadlineMs,
       activityAttemptTimeoutMs,
