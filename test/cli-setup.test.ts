@@ -211,6 +211,21 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     );
   });
 
+  it("never prints the receiver's queue token: the URL CI holds has it, the output shows it redacted", async () => {
+    const token = 'q'.repeat(40);
+    const url = `https://hooks.example.com/ci/queue?token=${token}`;
+    const set = await cli(['queues', 'notify', '--url', url]);
+    assert.equal(set.code, 0, set.err);
+    const listed = await cli(['queues', 'list', '--json']);
+    for (const out of [set.out, listed.out, (await cli(['queues', 'list'])).out]) {
+      assert.ok(!out.includes(token), 'no token in the output');
+      assert.match(out, /\/ci\/queue\?token=redacted/);
+    }
+    const held = await clients.setup.describeQueues({});
+    assert.equal(held.queues[0]?.notifyConfig?.Url, url, 'CI was given the real URL');
+    assert.equal((await cli(['queues', 'notify', '--off'])).code, 0);
+  });
+
   it('templates create (flags and --from-json), list, use by TemplateId, delete; unknown id named with CI code', async () => {
     const flags = await cli([
       'templates',

@@ -93,10 +93,41 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** Query parameters of callback URLs that grant delivery: the receiver's queue token and per-workflow signatures. */
+const SECRET_PARAMS = ['token', 'sig'];
+
+/**
+ * `url` with the values of its secret query parameters replaced by `redacted`: a queue's callback URL carries the
+ * receiver's queue token, which must not end up in terminals, CI logs or shell history through this command's output.
+ */
+export function redactCallbackUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    let changed = false;
+    for (const name of SECRET_PARAMS) {
+      if (parsed.searchParams.has(name)) {
+        parsed.searchParams.set(name, 'redacted');
+        changed = true;
+      }
+    }
+    return changed ? parsed.toString() : url;
+  } catch {
+    return url;
+  }
+}
+
+/** The queue as printed: its callback URL redacted (see {@link redactCallbackUrl}). */
+function printable(q: AsrQueue): AsrQueue {
+  const notify = q.notifyConfig;
+  if (notify?.Url === undefined) return q;
+  return { ...q, notifyConfig: { ...notify, Url: redactCallbackUrl(notify.Url) } };
+}
+
 /** One cell describing a queue's callback, e.g. `On Url https://x/cb TaskFinish JSON` or `Off`. */
 export function notifySummary(n: QueueNotifyConfig | undefined): string {
   if (n === undefined || n.State === 'Off') return 'Off';
-  const where = n.Type === 'TDMQ' ? `TDMQ ${n.MqRegion ?? ''}/${n.MqName ?? ''}` : `Url ${n.Url ?? ''}`;
+  const where =
+    n.Type === 'TDMQ' ? `TDMQ ${n.MqRegion ?? ''}/${n.MqName ?? ''}` : `Url ${redactCallbackUrl(n.Url ?? '')}`;
   return ['On', where, n.Event, n.ResultFormat].filter((p) => p !== undefined && p !== '').join(' ');
 }
 
@@ -108,7 +139,8 @@ function queueRow(q: AsrQueue): string[] {
 
 /** `queues list`: the queues as a table; asked-for ids CI does not know go to stderr and make the exit code 1. */
 export async function runQueuesList(cmd: QueuesListCommand, ctx: CliContext): Promise<number> {
-  const page = await setupClient(ctx, cmd.target).describeQueues(cmd.filter);
+  const described = await setupClient(ctx, cmd.target).describeQueues(cmd.filter);
+  const page = { ...described, queues: described.queues.map(printable) };
   if (cmd.json) writeJson(ctx.stdout, page);
   else if (page.queues.length === 0) ctx.stdout.write('No queues.\n');
   else ctx.stdout.write(formatTable(HEADER, page.queues.map(queueRow)));
@@ -126,7 +158,7 @@ const DONE: Record<QueueAction, (id: string) => string> = {
 export async function runQueuesUpdate(cmd: QueuesUpdateCommand, ctx: CliContext): Promise<number> {
   const client = setupClient(ctx, cmd.target);
   const queueId = cmd.queueId ?? (await client.defaultQueueId());
-  const queue = await client.updateQueue(queueId, cmd.change);
+  const queue = printable(await client.updateQueue(queueId, cmd.change));
   if (cmd.json) {
     writeJson(ctx.stdout, { action: cmd.action, queue });
     return 0;
