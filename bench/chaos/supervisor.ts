@@ -55,11 +55,24 @@ export class WorkerSupervisor {
     this.starts += 1;
   }
 
+  /**
+   * Waits for `worker` to poll, or to exit: a worker started while the server is down exits at once (connection
+   * refused), and must be restarted then, not when the ready wait times out (60 s without any worker).
+   */
+  private async untilReadyOrExited(worker: ChildWorker): Promise<void> {
+    if (!this.ready) return;
+    let settled = false;
+    void this.ready(worker.pid)
+      .catch(() => undefined)
+      .finally(() => (settled = true));
+    while (!settled && !worker.exited() && !this.stopped) await sleep(100);
+  }
+
   private async run(killing: boolean): Promise<void> {
     this.killing = killing;
     this.spawn();
     while (!this.stopped) {
-      if (this.current && this.ready) await this.ready(this.current.pid).catch(() => undefined);
+      if (this.current) await this.untilReadyOrExited(this.current);
       const life = Date.now() + uniform(this.schedule.lifeMs);
       while (!this.stopped && Date.now() < life) {
         await sleep(100);
