@@ -95,7 +95,7 @@ async function runPhases(ctx: ChaosContext): Promise<{ runs: ClosedRun[]; superv
   const supervisor = new WorkerSupervisor(
     { ...ctx.stack.workerEnv, WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
     { lifeMs: [1_000, 5_000], downMs: [100, 1_500] },
-    (pid) => waitForPoller(client, temporal.namespace, taskQueue, pid, 60_000),
+    (pid, gaveUp) => waitForPoller(client, temporal.namespace, taskQueue, pid, 60_000, gaveUp),
   );
   ctx.stack.services.emulator.setFaults(CHAOS_FAULTS);
   ctx.rotator.start(ctx.stack.services.emulator);

@@ -30,7 +30,7 @@ export class WorkerSupervisor {
   constructor(
     private readonly env: Record<string, string>,
     private readonly schedule: KillSchedule,
-    private readonly ready?: (pid: number) => Promise<void>,
+    private readonly ready?: (pid: number, gaveUp: () => boolean) => Promise<void>,
   ) {}
 
   /** Starts a worker and the kill loop; `killing` false just keeps one worker up. */
@@ -60,12 +60,7 @@ export class WorkerSupervisor {
    * refused), and must be restarted then, not when the ready wait times out (60 s without any worker).
    */
   private async untilReadyOrExited(worker: ChildWorker): Promise<void> {
-    if (!this.ready) return;
-    let settled = false;
-    void this.ready(worker.pid)
-      .catch(() => undefined)
-      .finally(() => (settled = true));
-    while (!settled && !worker.exited() && !this.stopped) await sleep(100);
+    await this.ready?.(worker.pid, () => worker.exited() || this.stopped).catch(() => undefined);
   }
 
   private async run(killing: boolean): Promise<void> {
