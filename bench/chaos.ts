@@ -8,7 +8,8 @@
  * poll after its deadline, so only the check at the deadline finds its result. Then checks every run against the
  * emulator (no tagged job unrecorded: `orphanedJobs`, `unrecordedDuplicateJobs`) and scans every history for secrets.
  * Last line: one JSON object; exits 1 unless every run completed correctly. Sizes: CHAOS_WORKFLOWS (phase 1, default
- * 200), CHAOS_RESTART_WORKFLOWS (phase 2, default 100).
+ * 200), CHAOS_RESTART_WORKFLOWS (phase 2, default 100); 0 skips a phase. Failed runs' verdicts and histories are kept
+ * in `bench/out/chaos-failures/<time>/` (CHAOS_FAILURES_DIR), since the server's database is deleted at the end.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +27,7 @@ import { installQuietRuntime, progress } from './lib/runtime';
 function sizeFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got ${raw})`);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (got ${raw})`);
   return value;
 }
 

@@ -92,6 +92,27 @@ describe('activities against the CI emulator', () => {
     assert.equal(services.emulator.counters().jobsByInputObject[`${services.bucket}/${key}`], 2);
   });
 
+  it('a continued run’s cleanup finds the step’s jobs by the chain’s first run id, not its own', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const workflowId = `wf-${randomUUID()}`;
+    const submitted = await runIn(envFor(workflowId, 1), () => activities.submitTranscriptionJob(submitInput(key)));
+    const firstRunId = runIds.get(workflowId)!;
+    // The continued run has a run id of its own; a job from a chain begun before the patch carries no tag.
+    runIds.set(workflowId, randomUUID());
+    const { request } = submitInput(key);
+    const cleanup = (runId?: string) =>
+      runIn(envFor(workflowId, 1), () =>
+        activities.cleanUpStepJobs({ step: 'transcribe', request, sinceMs: Date.now() - 60_000, runId }),
+      );
+    const own = await cleanup();
+    assert.notEqual(own.tag, submitted.tag, 'the continued run’s own id names another tag');
+    assert.deepEqual([own.cancelled, own.uncancelled], [[], []]);
+    const chain = await cleanup(firstRunId);
+    assert.equal(chain.tag, submitted.tag);
+    assert.deepEqual(chain.cancelled, [submitted.jobId]);
+  });
+
   it('when CI answers slower than an attempt, keeps the first job and cancels the late duplicate', async () => {
     const key = `audio/${randomUUID()}.wav`;
     services.emulator.putObject(services.bucket, key, silentWav(1));

@@ -13,6 +13,7 @@ import {
   cleanupPlan,
   cleanupSummary,
   deadlineFailure,
+  lateStartFailure,
   submitDeadlineFailure,
   withCleanup,
 } from '../src/workflows/failures';
@@ -84,6 +85,17 @@ describe('cleanup after a failing run', () => {
     assert.deepEqual(cleanupPlan(new Error('x'), 'j', 'Running'), { skip: false });
     const invalid = ApplicationFailure.create({ type: FailureType.InvalidTranscriptionInput, nonRetryable: true });
     assert.deepEqual(cleanupPlan(invalid, undefined, undefined), { skip: true });
+    // A run that never called the submit has no job to look for.
+    assert.deepEqual(cleanupPlan(lateStartFailure(2_500), undefined, undefined), { skip: true });
+    assert.deepEqual(cleanupPlan(submitDeadlineFailure('timed out'), undefined, undefined), { skip: false });
+  });
+
+  it('a run whose deadline passed before its first submit times out, saying nothing was submitted', () => {
+    const late = lateStartFailure(2_500);
+    assert.equal(late.type, FailureType.TranscriptionTimedOut);
+    assert.equal(late.nonRetryable, true);
+    assert.match(late.message, /^Deadline passed 3 s before the run could submit .*nothing was submitted$/);
+    assert.deepEqual(late.details, [{ cancelOutcome: 'never-submitted', lateByMs: 2_500 }]);
   });
 
   it('says what happened to the run’s job in the terms of a cancel', () => {

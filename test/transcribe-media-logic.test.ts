@@ -11,6 +11,8 @@ import { submitRequestIssues } from '../src/ci/validate';
 import { FailureType } from '../src/shared/failure-types';
 import type { PollSchedule } from '../src/workflows/transcribe-media/backoff';
 import { DEFAULT_POLL_SCHEDULE, pollDelayMs, pollsForJobDuration } from '../src/workflows/transcribe-media/backoff';
+import type { SubmittedJob } from '../src/activities/types';
+import { continuationOf } from '../src/workflows/transcribe-media/continuation';
 import { actionForJobState, CallbackInbox } from '../src/workflows/transcribe-media/decide';
 import { resolveTranscribeMediaInput } from '../src/workflows/transcribe-media/input';
 
@@ -74,6 +76,23 @@ describe('job state decisions and the callback inbox', () => {
     assert.equal(inbox.count, 10);
     assert.equal(inbox.pendingFor('s0').length, 0);
     assert.equal(inbox.pendingFor('s9').length, 1);
+  });
+});
+
+describe('continue-as-new', () => {
+  it('carries the last seen job state, the counters and whether callbacks still wake the run', () => {
+    const job = { jobId: 'j', state: 'Submitted', tag: 't' } as SubmittedJob;
+    const carried = { deadlineAt: 5, workflowStartedAt: '2026-12-01T00:00:00.000Z', listenForCallbacks: false };
+    const next = continuationOf(job, { jobState: 'Running', polls: 3, callbacksReceived: 7 }, [], carried);
+    assert.deepEqual(next, {
+      job: { jobId: 'j', state: 'Running', tag: 't' },
+      polls: 3,
+      callbacksReceived: 7,
+      pendingCallbacks: [],
+      ...carried,
+    });
+    const unseen = continuationOf(job, { jobState: undefined, polls: 0, callbacksReceived: 0 }, [], carried);
+    assert.equal(unseen.job.state, 'Submitted');
   });
 });
 

@@ -15,6 +15,7 @@ import { WorkerSupervisor } from './supervisor';
 import type { ChaosTemporal } from './temporal';
 import type { RunVerdict } from './verify';
 import { verifyRuns } from './verify';
+import { keepFailedRuns } from './failures';
 
 /** Faults on for the whole run (lost submit responses are re-armed at the start of each phase). */
 export const CHAOS_FAULTS: Partial<FaultConfig> = {
@@ -94,14 +95,16 @@ async function runPhases(ctx: ChaosContext): Promise<{ runs: ClosedRun[]; superv
   const supervisor = new WorkerSupervisor(
     { ...ctx.stack.workerEnv, WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
     { lifeMs: [1_000, 5_000], downMs: [100, 1_500] },
-    (pid) => waitForPoller(client, temporal.namespace, taskQueue, pid, 60_000),
+    (pid, gaveUp) => waitForPoller(client, temporal.namespace, taskQueue, pid, 60_000, gaveUp),
   );
   ctx.stack.services.emulator.setFaults(CHAOS_FAULTS);
   ctx.rotator.start(ctx.stack.services.emulator);
   supervisor.start(true);
   try {
-    const runs = await phase(ctx, 'kills', ctx.sizes.phase1);
-    runs.push(...(await phase(ctx, 'server-restart', ctx.sizes.phase2, () => restartServerTwice(ctx.temporal))));
+    // A size of 0 skips the phase (CHAOS_WORKFLOWS=0 reproduces the server-restart phase alone, faster).
+    const runs = ctx.sizes.phase1 > 0 ? await phase(ctx, 'kills', ctx.sizes.phase1) : [];
+    if (ctx.sizes.phase2 > 0)
+      runs.push(...(await phase(ctx, 'server-restart', ctx.sizes.phase2, () => restartServerTwice(ctx.temporal))));
     return { runs, supervisor };
   } finally {
     await supervisor.stop();
@@ -156,6 +159,8 @@ export async function runChaosPhases(ctx: ChaosContext) {
   stack.services.emulator.setFaults(noFaults());
   progress('chaos: verifying results and scanning histories');
   const verdicts = await verifyRuns(stack.client, stack.services, stack.temporal.namespace, runs);
+  const failuresDir = await keepFailedRuns(stack.client, verdicts);
+  if (failuresDir) progress(`chaos: failed runs' verdicts and histories kept in ${failuresDir}`);
   const { secretKey, callbackSecret, secretId } = stack.services.secrets;
   const workflowIds = runs.map((run) => run.workflowId);
   const secrets = { secretKey, callbackSecret, secretId, ...ctx.rotator.secrets() };
@@ -173,6 +178,7 @@ export async function runChaosPhases(ctx: ChaosContext) {
     expiredTokenRejections: authRejections.ExpiredToken ?? 0,
     strictQueueJobs: await jobsInQueue(stack.services.emulator.url, ctx.queueId),
     problems,
+    ...(failuresDir ? { failuresDir } : {}),
     pass,
   };
 }

@@ -30,7 +30,7 @@ export class WorkerSupervisor {
   constructor(
     private readonly env: Record<string, string>,
     private readonly schedule: KillSchedule,
-    private readonly ready?: (pid: number) => Promise<void>,
+    private readonly ready?: (pid: number, gaveUp: () => boolean) => Promise<void>,
   ) {}
 
   /** Starts a worker and the kill loop; `killing` false just keeps one worker up. */
@@ -55,11 +55,19 @@ export class WorkerSupervisor {
     this.starts += 1;
   }
 
+  /**
+   * Waits for `worker` to poll, or to exit: a worker started while the server is down exits at once (connection
+   * refused), and must be restarted then, not when the ready wait times out (60 s without any worker).
+   */
+  private async untilReadyOrExited(worker: ChildWorker): Promise<void> {
+    await this.ready?.(worker.pid, () => worker.exited() || this.stopped).catch(() => undefined);
+  }
+
   private async run(killing: boolean): Promise<void> {
     this.killing = killing;
     this.spawn();
     while (!this.stopped) {
-      if (this.current && this.ready) await this.ready(this.current.pid).catch(() => undefined);
+      if (this.current) await this.untilReadyOrExited(this.current);
       const life = Date.now() + uniform(this.schedule.lifeMs);
       while (!this.stopped && Date.now() < life) {
         await sleep(100);

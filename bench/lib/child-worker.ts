@@ -60,16 +60,21 @@ export function spawnWorker(env: Record<string, string>, nodeArgs: readonly stri
   };
 }
 
-/** Waits until the worker process `pid` polls `taskQueue` for workflow tasks (its default identity is `pid@host`). */
+/**
+ * Waits until the worker process `pid` polls `taskQueue` for workflow tasks (its default identity is `pid@host`);
+ * throws after `timeoutMs`, or as soon as `gaveUp()` says the wait is pointless (the process exited).
+ */
 export async function waitForPoller(
   client: Client,
   namespace: string,
   taskQueue: string,
   pid: number,
   timeoutMs = 60_000,
+  gaveUp: () => boolean = () => false,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (gaveUp()) throw new Error(`stopped waiting for worker ${pid} to poll ${taskQueue}`);
     const answer = await client.workflowService.describeTaskQueue({
       namespace,
       taskQueue: { name: taskQueue, kind: 1 },

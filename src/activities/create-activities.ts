@@ -145,7 +145,8 @@ export function createActivities(deps: ActivityDeps) {
     async cleanUpStepJobs(input: CleanUpJobsInput): Promise<CleanupReport> {
       const info = activityInfo();
       const { workflowId = '', runId = '' } = info.workflowExecution ?? {};
-      const tag = input.tag ?? jobTagFor({ namespace: info.namespace, workflowId, runId }, input.step);
+      const submitter = { namespace: info.namespace, workflowId, runId: input.runId ?? runId };
+      const tag = input.tag ?? jobTagFor(submitter, input.step);
       const ci = deps.ciFor({
         bucket: input.request.bucket ?? deps.defaults.bucket,
         region: input.request.region ?? deps.defaults.region,

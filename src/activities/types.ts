@@ -64,8 +64,10 @@ export interface DuplicateJob {
 export interface CleanUpJobsInput {
   step: string;
   request: Pick<SubmitJobInput['request'], 'bucket' | 'region' | 'queueId'>;
-  /** The step's tag when known (from the submitted job); else derived from this workflow run, which submitted. */
+  /** The step's tag when known (from the submitted job); else derived from `runId`. */
   tag?: string;
+  /** The run that submitted: the chain's first (continue-as-new keeps it). Absent: the activity's own run. */
+  runId?: string;
   /** Jobs created before this (epoch ms, the workflow's start) cannot be the step's. */
   sinceMs: number;
   /** A job the run keeps (its result was stored); never cancelled or reported. */

@@ -36,6 +36,16 @@ export function submitDeadlineFailure(
   return workflowFailure(FailureType.TranscriptionTimedOut, message, { cancelOutcome });
 }
 
+/**
+ * The run's deadline had passed `lateByMs` before it could submit (its first workflow task ran late: no worker polled,
+ * the server was down). Nothing was submitted, so nothing is billed and there is nothing to clean up.
+ */
+export function lateStartFailure(lateByMs: number): ApplicationFailure {
+  const late = `${Math.ceil(lateByMs / 1000)} s`;
+  const message = `Deadline passed ${late} before the run could submit (no worker ran it in time); nothing was submitted`;
+  return workflowFailure(FailureType.TranscriptionTimedOut, message, { cancelOutcome: 'never-submitted', lateByMs });
+}
+
 /** The run's deadline passed while job `jobId` ran; `cancel` is what CI said to the cancel (undefined: it failed). */
 export function deadlineFailure(jobId: string, cancel: CancelJobOutcome | undefined): ApplicationFailure {
   const message = `Deadline passed before CI job ${jobId} finished (cancel: ${cancel?.outcome ?? 'failed'})`;
@@ -81,7 +91,7 @@ export function failureTypeOf(err: unknown): string | undefined {
 }
 
 /**
- * Whether a failing run must clean up, and which job it keeps. Invalid input never reached CI (skip). A job the run
+ * Whether a failing run must clean up, and which job it keeps. Invalid input and a run that never submitted (skip). A job the run
  * saw finish (failed, cancelled, empty success) is not news and is kept out of the report; any other job of the step,
  * the run's own included, is cancelled if CI allows or reported.
  */
@@ -91,6 +101,9 @@ export function cleanupPlan(
   jobState: CiJobState | undefined,
 ): { skip: boolean; keepJobId?: string } {
   if (failureTypeOf(err) === FailureType.InvalidTranscriptionInput) return { skip: true };
+  // Only a run that never called the submit says never-submitted (pre-cleanup histories never get here).
+  const [details] = firstApplicationFailure(err)?.details ?? [];
+  if ((details as { cancelOutcome?: string } | undefined)?.cancelOutcome === 'never-submitted') return { skip: true };
   const ended = jobId !== undefined && jobState !== undefined && isTerminalCiJobState(jobState);
   return ended ? { skip: false, keepJobId: jobId } : { skip: false };
 }

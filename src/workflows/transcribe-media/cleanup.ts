@@ -1,8 +1,9 @@
 // Workflow-side glue of the cleanup after a failing run: the activity call, non-cancellable, and where its findings
 // are recorded (status query, memo, log). What to clean and how to report it is decided in `../failures.ts`.
-import { CancellationScope, log, upsertMemo } from '@temporalio/workflow';
-import type { CancelJobOutcome, CleanupReport, SubmittedJob } from '../../activities/types';
-import { cleanupNotDone } from '../failures';
+import { CancellationScope, log, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import type { CancelJobOutcome, CleanupReport, JobSnapshot, SubmittedJob } from '../../activities/types';
+import { cleanupNotDone, cleanupSummary } from '../failures';
+import { CANCEL_SWEEPS_STEP } from './patches';
 import type { ResolvedTranscribeMediaInput } from './input';
 import type { activitiesFor } from './proxies';
 import type { RunStatus } from './status';
@@ -11,7 +12,7 @@ import type { RunStatus } from './status';
 export interface CleanupTarget {
   step: string;
   input: Pick<ResolvedTranscribeMediaInput, 'bucket' | 'region' | 'queueId'>;
-  /** The step's tag when the submit answered; else the activity derives it from the run (which submitted). */
+  /** The step's tag when the submit answered; else the activity derives it from the chain's first run (which submitted). */
   tag?: string;
   workflowStartedAt: string;
   /** A job the run saw finish: not cancelled, not reported. */
@@ -33,7 +34,8 @@ export async function cleanUpStep(
     activities.cleanUpStepJobs({
       step: target.step,
       request: { bucket, region, queueId },
-      ...(target.tag ? { tag: target.tag } : {}),
+      // A continued run's own id is not the submitting run's: the chain's first run id keeps the tag stable.
+      ...(target.tag ? { tag: target.tag } : { runId: workflowInfo().firstExecutionRunId }),
       sinceMs: Date.parse(target.workflowStartedAt),
       ...(target.keepJobId ? { keepJobId: target.keepJobId } : {}),
     }),
@@ -45,29 +47,53 @@ export async function cleanUpStep(
 }
 
 /**
- * After the workflow itself was cancelled: asks CI to cancel the job (through `tryCancel`, non-cancellable) and
- * records honestly in the status and the memo whether CI allowed it. A run that stored its result has nothing to do.
+ * After the workflow itself was cancelled: asks CI to cancel the job (through `tryCancel`, non-cancellable), then
+ * sweeps the step's tag (`sweep`: {@link cleanUpStep}, which records what CI would not cancel), since a retried
+ * submit may have left a late duplicate the run never saw. Records honestly in the status and the memo whether CI
+ * allowed it. A run that stored its result has nothing to do.
  */
 export async function cancelAfterWorkflowCancel(
   job: SubmittedJob,
   status: RunStatus,
   tryCancel: () => Promise<CancelJobOutcome | undefined>,
+  sweep: (() => Promise<CleanupReport>) | undefined,
 ): Promise<void> {
   if (status.phase === 'completed') return;
   status.cancelling();
   const cancel = await CancellationScope.nonCancellable(tryCancel);
+  const cleanup = sweep && patched(CANCEL_SWEEPS_STEP) ? await sweep() : undefined;
+  const left = cleanup && cleanupSummary(cleanup);
   const report = {
     jobId: job.jobId,
     ciCancelOutcome: cancel?.outcome ?? 'error',
     ciJobState: cancel?.state ?? status.jobState,
     note:
-      cancel?.outcome === 'cancelled'
+      (cancel?.outcome === 'cancelled'
         ? 'CI job cancelled'
-        : 'CI could not cancel the job (CI only cancels jobs that have not started); it may still run and be billed',
+        : 'CI could not cancel the job (CI only cancels jobs that have not started); it may still run and be billed') +
+      (left ? `; ${left}` : ''),
   };
   status.cancelled(report.note);
   upsertMemo({ cancellation: report });
   log.info('transcribeMedia cancelled', report);
+}
+
+/** Asks CI to cancel `job` by id; a failed request is noted in the status and answered undefined (never throws). */
+export async function cancelById(
+  activities: ReturnType<typeof activitiesFor>,
+  job: SubmittedJob,
+  status: RunStatus,
+  noteState: (state: JobSnapshot['state']) => void,
+): Promise<CancelJobOutcome | undefined> {
+  try {
+    const { jobId, bucket, region } = job;
+    const outcome = await activities.cancelTranscriptionJob({ jobId, bucket, region });
+    if (outcome.state) noteState(outcome.state);
+    return outcome;
+  } catch (err) {
+    status.noteError((err as Error).message);
+    return undefined;
+  }
 }
 
 /** Records the step's duplicate jobs (if any) in the status and the memo. */

@@ -11,3 +11,13 @@ export const NO_BILLED_JOB_LEFT_BEHIND = 'no-billed-job-left-behind';
 
 /** The history-budget check on every wake (histories recorded before it never had that wake-up). */
 export const HISTORY_BUDGET_PATCH = 'history-budget-every-wake';
+
+/**
+ * Marks runs whose deadline had passed before their first submit (their first workflow task came late: no worker, a
+ * server outage): they fail without submitting, instead of paying for a job they could never wait for. Taken only
+ * on that path, so other histories carry no marker.
+ */
+export const NO_SUBMIT_AFTER_DEADLINE = 'no-submit-after-deadline';
+
+/** Marks runs whose workflow cancel sweeps the step's tag after cancelling the known job (late duplicates). */
+export const CANCEL_SWEEPS_STEP = 'cancel-sweeps-step';

@@ -29,6 +29,7 @@ import {
   isPermanentActivityFailure,
   finishedJobFailure,
   invalidInputFailure,
+  lateStartFailure,
   submitDeadlineFailure,
   withCleanup,
 } from '../failures';
@@ -39,11 +40,12 @@ import { CallbackInbox } from './decide';
 import { historyBudgetSpent } from './history-budget';
 import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input';
 import { resolveTranscribeMediaInput } from './input';
-import { cancelAfterWorkflowCancel, cleanUpStep, recordDuplicates } from './cleanup';
+import { cancelAfterWorkflowCancel, cancelById, cleanUpStep, recordDuplicates } from './cleanup';
 import { activitiesFor } from './proxies';
-import { HISTORY_BUDGET_PATCH, NO_BILLED_JOB_LEFT_BEHIND } from './patches';
+import { HISTORY_BUDGET_PATCH, NO_BILLED_JOB_LEFT_BEHIND, NO_SUBMIT_AFTER_DEADLINE } from './patches';
 import { RunStatus } from './status';
 import type { TranscribeMediaContinuation } from './continuation';
+import { continuationOf } from './continuation';
 
 export type { TranscribeMediaContinuation } from './continuation';
 
@@ -91,6 +93,8 @@ class TranscriptionRun {
   /** False only while replaying a history from before {@link NO_BILLED_JOB_LEFT_BEHIND}. */
   private readonly guarded: boolean;
   private cleanup?: CleanupReport;
+  /** See {@link TranscribeMediaContinuation.listenForCallbacks}. */
+  private listenForCallbacks: boolean;
 
   constructor(
     private readonly originalInput: TranscribeMediaInput,
@@ -104,6 +108,7 @@ class TranscriptionRun {
     this.workflowStartedAt = continuation?.workflowStartedAt ?? new Date(this.startedAt).toISOString();
     this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
     this.job = continuation?.job;
+    this.listenForCallbacks = continuation?.listenForCallbacks ?? true;
     this.status.duplicatesFound(this.job?.duplicates);
     this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now());
   }
@@ -118,7 +123,8 @@ class TranscriptionRun {
       if (err instanceof ContinueAsNew) throw err;
       if (isCancellation(err)) {
         const { job } = this;
-        if (job) await cancelAfterWorkflowCancel(job, this.status, () => this.tryCancel(job));
+        const sweep = this.guarded ? () => this.cleanUp(undefined) : undefined;
+        if (job) await cancelAfterWorkflowCancel(job, this.status, () => this.tryCancel(job), sweep);
         throw err;
       }
       const failure = this.guarded ? await this.cleanUpAfter(err) : err;
@@ -129,6 +135,9 @@ class TranscriptionRun {
 
   private async submit(): Promise<SubmittedJob> {
     const { media, recognition, bucket, region, output, queueId, jobLevel, callback } = this.input;
+    // The first task came after the deadline (no worker, a server outage): a job now could never be waited for.
+    const lateByMs = Date.now() - this.deadlineAt;
+    if (lateByMs >= 0 && patched(NO_SUBMIT_AFTER_DEADLINE)) throw lateStartFailure(lateByMs);
     // Non-cancellable: once CI may have created the job we must learn its id, or a cancel could orphan a billed job.
     const job = await CancellationScope.nonCancellable(() =>
       this.activities.submitTranscriptionJob({
@@ -155,7 +164,6 @@ class TranscriptionRun {
     let check: JobCheck = { snapshot: { jobId: job.jobId, state: job.state } };
     // CI calls back only when a job ends. A callback whose check finds the job still going is stale or replayed (the
     // URL is a bearer token), so the next wake-up is the poll timer: a flood costs at most one check per poll interval.
-    let listenForCallbacks = true;
     for (;;) {
       const remaining = this.deadlineAt - Date.now();
       if (remaining <= 0) return await this.atDeadline(job, check);
@@ -165,7 +173,7 @@ class TranscriptionRun {
       const budgetChecked = patched(HISTORY_BUDGET_PATCH);
       const budgetSpent = () => budgetChecked && historyBudgetSpent(workflowInfo());
       const callbackArrived = await condition(
-        () => (listenForCallbacks && this.inbox.hasFor(job.jobId)) || budgetSpent(),
+        () => (this.listenForCallbacks && this.inbox.hasFor(job.jobId)) || budgetSpent(),
         delay,
       );
       this.status.nextPollAt(undefined);
@@ -178,7 +186,7 @@ class TranscriptionRun {
       if (check.result) return this.completed(check.result, completedBy);
       const failure = finishedJobFailure(job.jobId, check.snapshot);
       if (failure) throw failure;
-      listenForCallbacks = !callbackArrived;
+      this.listenForCallbacks = !callbackArrived;
       if (workflowInfo().continueAsNewSuggested) await this.continueAsNew(job);
     }
   }
@@ -261,16 +269,8 @@ class TranscriptionRun {
     return (this.cleanup = await cleanUpStep(this.activities, target, this.status));
   }
 
-  private async tryCancel(job: SubmittedJob): Promise<CancelJobOutcome | undefined> {
-    try {
-      const { jobId, bucket, region } = job;
-      const outcome = await this.activities.cancelTranscriptionJob({ jobId, bucket, region });
-      if (outcome.state) this.noteState(outcome.state);
-      return outcome;
-    } catch (err) {
-      this.status.noteError((err as Error).message);
-      return undefined;
-    }
+  private tryCancel(job: SubmittedJob): Promise<CancelJobOutcome | undefined> {
+    return cancelById(this.activities, job, this.status, (state) => this.noteState(state));
   }
 
   /** Records a confirmed job state and, when it changed, publishes it as search attributes. */
@@ -287,13 +287,9 @@ class TranscriptionRun {
     // A cancel that came during a non-cancellable check would be lost by the new run (it has no cancel request).
     if (this.guarded && CancellationScope.current().consideredCancelled)
       throw new CancelledFailure('Workflow cancelled');
-    return await continueAsNew<typeof transcribeMedia>(this.originalInput, {
-      job: { ...job, state: this.status.jobState ?? job.state }, // the state last seen, not the submit's
-      deadlineAt: this.deadlineAt,
-      workflowStartedAt: this.workflowStartedAt,
-      polls: this.status.polls,
-      callbacksReceived: this.status.callbacksReceived,
-      pendingCallbacks: this.inbox.pendingFor(job.jobId),
-    });
+    const { deadlineAt, workflowStartedAt, listenForCallbacks } = this;
+    const carried = { deadlineAt, workflowStartedAt, listenForCallbacks };
+    const next = continuationOf(job, this.status, this.inbox.pendingFor(job.jobId), carried);
+    return await continueAsNew<typeof transcribeMedia>(this.originalInput, next);
   }
 }
