@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import type { Server, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -272,6 +273,30 @@ describe('transcribe-asr doctor', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  it('tells a receiver that cannot reach Temporal from one that is down', async () => {
+    const unhealthy = createHttpServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"temporal":"unavailable"}');
+    });
+    await new Promise<void>((resolve) => unhealthy.listen(0, '127.0.0.1', resolve));
+    const { port } = unhealthy.address() as { port: number };
+    try {
+      const { check } = await doctorJson(['--receiver-health', `http://127.0.0.1:${port}/healthz`]);
+      assert.equal(check('callbacks').status, 'fail');
+      assert.match(
+        check('callbacks').detail,
+        /the receiver answers but cannot reach Temporal \(temporal: unavailable\)/,
+      );
+    } finally {
+      await new Promise((resolve) => unhealthy.close(resolve));
+    }
+    const { check } = await doctorJson(['--receiver-health', `http://127.0.0.1:${port}/healthz`]);
+    assert.match(
+      check('callbacks').detail,
+      /the receiver at http:\/\/127\.0\.0\.1:\d+\/healthz does not answer \(ECONNREFUSED\)/,
+    );
+    assert.match(check('callbacks').fix!, /Start the receiver/);
   });
 
   it('warns, and still exits 0, when real CI would be handed a local http callback URL', async () => {

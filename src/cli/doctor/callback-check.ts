@@ -2,6 +2,8 @@
  * Doctor's callback check: the URLs CI is handed (the worker's and the queue's `NotifyConfig`) are ones CI can call,
  * the worker has its callback secret, and the receiver's health endpoint answers.
  */
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import type { AsrQueue } from '../../ci/setup/types';
 import { ConfigError } from '../../config/reader';
 import { CLI_NAME } from '../help';
@@ -57,33 +59,52 @@ function urlFindings(settings: DoctorSettings, queue: AsrQueue | undefined): Fin
   return findings;
 }
 
+/** Bytes of a health answer read at most (the receiver's is a small JSON object). */
+const MAX_HEALTH_BODY = 4096;
+
+/**
+ * `GET url` with node:http(s), not `fetch`: fetch refuses some ports outright ("bad port"), and a health endpoint may
+ * sit on any. Resolves with the status and the (small) body; rejects on network errors and on `signal`.
+ */
+function getSmall(url: string, signal: AbortSignal): Promise<{ status: number; body: string }> {
+  const get = url.startsWith('https:') ? httpsGet : httpGet;
+  return new Promise((resolve, reject) => {
+    const req = get(url, { signal, headers: { accept: 'application/json' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < MAX_HEALTH_BODY) body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
 /** `GET` of the receiver's `/healthz`: 200 when it can reach Temporal, 503 when it cannot. */
 async function probeReceiver(url: string, signal: AbortSignal): Promise<Finding> {
   const fix =
     'Start the receiver (`npm run receiver`, or its compose service) and set RECEIVER_HEALTH_URL to its /healthz.';
-  let response: Response;
+  let answer: { status: number; body: string };
   try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    answer = await getSmall(url, signal);
   } catch (err) {
     if (signal.aborted) throw err;
-    const code = (err as { cause?: { code?: unknown } }).cause?.code;
+    const code = (err as { code?: unknown }).code;
     const cause = typeof code === 'string' ? code : 'no connection';
-    return {
-      status: 'fail',
-      detail: `the receiver at ${url} does not answer (${cause})`,
-      fix,
-    };
+    return { status: 'fail', detail: `the receiver at ${url} does not answer (${cause})`, fix };
   }
-  const body = (await response.json().catch(() => undefined)) as { temporal?: unknown } | undefined;
-  if (response.status === 200) return { status: 'pass', detail: `receiver healthy (${url})` };
-  if (response.status === 503 && body?.temporal !== undefined) {
+  if (answer.status === 200) return { status: 'pass', detail: `receiver healthy (${url})` };
+  const temporal = /"temporal"\s*:\s*"(\w+)"/.exec(answer.body)?.[1];
+  if (answer.status === 503 && temporal !== undefined) {
     return {
       status: 'fail',
-      detail: `the receiver answers but cannot reach Temporal (temporal: ${JSON.stringify(body.temporal)})`,
+      detail: `the receiver answers but cannot reach Temporal (temporal: ${temporal})`,
       fix: "Give the receiver the worker's TEMPORAL_ADDRESS/TEMPORAL_NAMESPACE (and TLS or API key settings).",
     };
   }
-  return { status: 'fail', detail: `${url} answered HTTP ${response.status}: is it the receiver's /healthz?`, fix };
+  return { status: 'fail', detail: `${url} answered HTTP ${answer.status}: is it the receiver's /healthz?`, fix };
 }
 
 /** Checks the callback settings (see the module comment); no callbacks at all is fine: the worker then polls. */
