@@ -252,6 +252,13 @@ describe('transcribe-asr doctor', () => {
     assert.equal(check('credentials').config, true);
     assert.match(check('credentials').detail, /TENCENT_SECRET_ID is required.*CI_BUCKET is required/);
     assert.equal(check('temporal').status, 'pass');
+    // A malformed doctor variable is a configuration failure too; the flag that replaces it clears it.
+    const env = { ...stackEnv(), RECEIVER_HEALTH_URL: 'admin:9465' };
+    const bad = await doctorJson([], { env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.check('callbacks').detail, /RECEIVER_HEALTH_URL must be an http\(s\) URL/);
+    const health = `${suite.stack.receiver!.adminUrl}/healthz`;
+    assert.equal((await doctorJson(['--receiver-health', health], { env })).code, 0);
   });
 
   it('bounds each check in time: a receiver that never answers fails its line only', async () => {

@@ -47,10 +47,16 @@ export function parseDoctor(flags: Flags): DoctorCommand {
  */
 export async function runDoctor(cmd: DoctorCommand, ctx: CliContext): Promise<number> {
   const base = ctx.doctorSettings?.() ?? readDoctorSettings({});
+  // A flag replaces its variable, and with it any problem found in the variable.
+  const replaced = [
+    ...(cmd.callbackUrl === undefined ? [] : ['CALLBACK_PUBLIC_BASE_URL']),
+    ...(cmd.receiverHealthUrl === undefined ? [] : ['RECEIVER_HEALTH_URL']),
+  ];
   const settings = {
     ...base,
     ...(cmd.callbackUrl === undefined ? {} : { callbackUrl: cmd.callbackUrl }),
     ...(cmd.receiverHealthUrl === undefined ? {} : { receiverHealthUrl: cmd.receiverHealthUrl }),
+    problems: base.problems.filter((p) => !replaced.some((name) => p.startsWith(`${name} `))),
   };
   const results = await runDoctorChecks(ctx, { settings, queueId: cmd.queueId, timeoutMs: cmd.timeoutMs });
   if (cmd.json) writeJson(ctx.stdout, doctorJson(results));
