@@ -91,6 +91,11 @@ describe('npm run dev, driven by the CLI from another process', () => {
     const envFile = join(folder, '.dev', 'cli.env');
     assert.match(readFileSync(envFile, 'utf8'), new RegExp(`^TEMPORAL_ADDRESS=127\\.0\\.0\\.1:${temporal}$`, 'm'));
 
+    const doctor = await cliSplit(['doctor']);
+    assert.equal(doctor.code, 0, doctor.out + doctor.err);
+    assert.match(doctor.out, /^ok {4}callbacks +receiver healthy \(http:\/\/127\.0\.0\.1:\d+\/healthz\)$/m);
+    assert.match(doctor.out, /7 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
+
     writeFileSync(join(folder, 'my.wav'), sampleWav(3));
     const upload = await cliSplit(['upload', './my.wav']);
     assert.equal(upload.code, 0, upload.err);

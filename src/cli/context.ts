@@ -8,6 +8,8 @@ import type { TencentSettings } from '../config/tencent-settings';
 import { readTencentSettings } from '../config/tencent-settings';
 import { DEFAULT_TASK_QUEUE } from '../shared/constants';
 import { tencentClientsFrom } from '../worker-setup/activity-deps';
+import type { DoctorSettings } from './doctor/settings';
+import { readDoctorSettings } from './doctor/settings';
 import { TemporalUnreachableError } from './errors';
 
 /** What the CLI reads from the environment: the worker's variables, each part checked only when a command needs it. */
@@ -17,6 +19,8 @@ export interface CliConfig {
   temporal(): TemporalConnection;
   /** Tencent credentials and default bucket, checked as the worker checks them; throws a `ConfigError`. */
   tencent(): TencentSettings;
+  /** What `doctor` reads besides: queue and callback settings, the receiver's health URL; never throws. */
+  doctor(): DoctorSettings;
 }
 
 /** Reads the CLI's configuration from `env` (lazily: `status` needs no Tencent credentials). */
@@ -33,6 +37,7 @@ export function loadCliConfig(env: Env): CliConfig {
     taskQueue: new ConfigReader(env).optional('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
     temporal: readPart('Temporal connection', readTemporalConnection),
     tencent: readPart('Tencent Cloud', readTencentSettings),
+    doctor: () => readDoctorSettings(env),
   };
 }
 
@@ -56,6 +61,8 @@ export interface CliContext {
   refreshMs?: number;
   /** Milliseconds between checks for a worker on the task queue while none polls it; default 5000. */
   pollerCheckMs?: number;
+  /** The settings `doctor` checks besides the clients; none (no callbacks, the bucket's queue) when absent. */
+  doctorSettings?: () => DoctorSettings;
 }
 
 /** Seconds a CLI waits for Temporal before saying it is unreachable (the SDK's default is 10). */
@@ -85,6 +92,7 @@ export function createCliContext(
       return new Client({ connection: await connection, namespace: config.temporal().namespace });
     },
     tencent: () => (clients ??= tencentClientsFrom(config.tencent())),
+    doctorSettings: () => config.doctor(),
     close: async () => {
       const open = await connection?.catch(() => undefined);
       await open?.close();

@@ -99,6 +99,36 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: { json, help },
   },
   {
+    path: ['doctor'],
+    args: '',
+    positionals: { min: 0, max: 0 },
+    summary: 'Check the setup before a first job: keys, bucket, queue, callbacks, Temporal, worker',
+    options: {
+      queue: {
+        type: 'string',
+        value: '<queueId>',
+        description: "CI queue to check (default CI_QUEUE_ID, else the bucket's)",
+      },
+      'callback-url': {
+        type: 'string',
+        value: '<url>',
+        description: 'Callback base URL (default CALLBACK_PUBLIC_BASE_URL)',
+      },
+      'receiver-health': {
+        type: 'string',
+        value: '<url>',
+        description: "Receiver's /healthz (default RECEIVER_HEALTH_URL)",
+      },
+      timeout: { type: 'string', value: '<seconds>', description: 'Time each check may take, 1-300 (default 15)' },
+      json,
+      help,
+    },
+    notes: [
+      'Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 a setting is missing or malformed.',
+      'Set up a real account step by step: docs/real-account.md.',
+    ],
+  },
+  {
     path: ['jobs', 'list'],
     args: '',
     positionals: { min: 0, max: 0 },

@@ -5,6 +5,8 @@ import { ConfigError } from '../config/reader';
 import { Flags, helpHint, splitCommandLine } from './args';
 import type { BatchCommand } from './commands/batch';
 import { parseBatch, runBatch } from './commands/batch';
+import type { DoctorCommand } from './commands/doctor';
+import { parseDoctor, runDoctor } from './commands/doctor';
 import type { JobsGetCommand, JobsListCommand } from './commands/jobs';
 import { parseJobsGet, parseJobsList, runJobsGet, runJobsList } from './commands/jobs';
 import type { StatusCommand } from './commands/status';
@@ -31,6 +33,7 @@ export const ExitCode = { ok: 0, failure: 1, usage: 2, unavailable: 3 } as const
 export type CliCommand =
   | { kind: 'help'; text: string }
   | TranscribeCommand
+  | DoctorCommand
   | BatchCommand
   | UploadCommand
   | StatusCommand
@@ -56,6 +59,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       return parseUpload(raw.positionals, flags);
     case 'status':
       return { kind: 'status', workflowId: first!, json: flags.bool('json') };
+    case 'doctor':
+      return parseDoctor(flags);
     case 'jobs list':
       return parseJobsList(flags);
     default:
@@ -70,6 +75,7 @@ const RUNNERS: {
   [K in RunnableCommand['kind']]: (cmd: Extract<RunnableCommand, { kind: K }>, ctx: CliContext) => Promise<number>;
 } = {
   transcribe: runTranscribe,
+  doctor: runDoctor,
   batch: runBatch,
   upload: runUpload,
   status: runStatus,

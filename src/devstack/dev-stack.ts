@@ -66,6 +66,7 @@ async function assertPortFree(port: number, what: string, flag: string): Promise
 /** The CLI's view of the stack: what `transcribe-asr` needs to drive it, and nothing the worker alone needs. */
 function cliSettings(stack: LocalStack, options: DevStackOptions): Record<string, string> {
   const { tencent } = stack.services.workerSettings;
+  const { receiver } = stack.services;
   // The local stack always signs with the emulator's fixed keys, never a rotating credentials file.
   if (!tencent.secretId || !tencent.secretKey) throw new Error('the local stack has no fixed emulator keys');
   return {
@@ -78,6 +79,8 @@ function cliSettings(stack: LocalStack, options: DevStackOptions): Record<string
     CI_REGION: tencent.region,
     CI_ENDPOINT: tencent.endpoint ?? '',
     TEMPORAL_UI_URL: stack.temporal.uiUrl ?? `http://127.0.0.1:${options.uiPort}`,
+    // For `transcribe-asr doctor`: the receiver's private health endpoint (the callback secret stays out of the file).
+    ...(receiver ? { RECEIVER_HEALTH_URL: `${receiver.adminUrl}/healthz` } : {}),
   };
 }
 
@@ -129,6 +132,7 @@ export function describeDevStack(dev: DevStack): string {
     `  CLI settings  ${dev.envFile}  (read by transcribe-asr in this folder)`,
     '',
     'In another terminal, in this folder (`npx transcribe-asr` where the package is installed):',
+    '  npm run cli -- doctor',
     '  npm run cli -- upload ./my.wav',
     '  npm run cli -- transcribe my.wav --wait --format text',
     '',

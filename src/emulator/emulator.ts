@@ -77,6 +77,9 @@ class Emulator {
       clock: Date.now,
       onChange: () => undefined,
     });
+    // The default bucket is listed by `GET /asrbucket` from the start (when every bucket counts as bound), so a
+    // fresh local stack passes `transcribe-asr doctor` before any request named the bucket.
+    this.setup.seen(this.defaults.bucket, this.defaults.region);
     this.tokens = new TokenStore(options.credentials, Date.now);
     for (const issued of options.temporaryCredentials ?? []) this.tokens.add(issued);
     for (const q of options.queues ?? []) this.setup.addQueue(q.bucket ?? this.defaults.bucket, q.queueId, q.name);

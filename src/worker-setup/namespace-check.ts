@@ -2,6 +2,12 @@ import type { NativeConnection } from '@temporalio/worker';
 import { ConfigError } from '../config/reader';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 
+/** What the check needs of a connection: a worker's `NativeConnection` or a client's `Connection` both have it. */
+export type OperatorConnection = Pick<NativeConnection, 'operatorService'>;
+
+/** One of the project's search attributes, as the checks report it. */
+export type ProjectSearchAttribute = (typeof PROJECT_SEARCH_ATTRIBUTES)[number];
+
 /** `temporal.api.enums.v1.IndexedValueType` numbers (the proto package is not a runtime dependency here). */
 const INDEXED_VALUE_TYPE: Record<string, number> = {
   TEXT: 1,
@@ -14,7 +20,7 @@ const INDEXED_VALUE_TYPE: Record<string, number> = {
 };
 
 /** CLI spelling of a search attribute type (`KEYWORD` → `Keyword`). */
-function cliType(type: string): string {
+export function cliType(type: string): string {
   return type.toLowerCase().replace(/(^|_)(\w)/g, (_, __: string, c: string) => c.toUpperCase());
 }
 
@@ -32,24 +38,35 @@ export function searchAttributeCommands(
 }
 
 /**
+ * The project search attributes (`CiJobId`, `CiJobState`, Keyword) that `namespace` lacks or holds with another type.
+ * Throws what listing throws (e.g. no permission to list on some cloud API keys).
+ */
+export async function missingProjectSearchAttributes(
+  connection: OperatorConnection,
+  namespace: string,
+): Promise<ProjectSearchAttribute[]> {
+  const { customAttributes: registered } = await connection.operatorService.listSearchAttributes({ namespace });
+  return PROJECT_SEARCH_ATTRIBUTES.filter((key) => registered?.[key.name] !== INDEXED_VALUE_TYPE[key.type]);
+}
+
+/**
  * Refuses to run workflows in a namespace without the project's search attributes (`CiJobId`, `CiJobState`, Keyword):
  * there every workflow task after the submit would fail on the upsert and retry forever — the deadline never
  * enforced, the job billed — so the worker stops at start with the command that fixes it (a `ConfigError`: exit 2).
  * A server that does not let the worker list attributes (permissions) is not refused: `onUnknown` is told why.
  */
 export async function assertNamespaceReady(
-  connection: NativeConnection,
+  connection: OperatorConnection,
   namespace: string,
   onUnknown: (reason: string) => void = () => undefined,
 ): Promise<void> {
-  let registered: Record<string, unknown>;
+  let missing: ProjectSearchAttribute[];
   try {
-    ({ customAttributes: registered } = await connection.operatorService.listSearchAttributes({ namespace }));
+    missing = await missingProjectSearchAttributes(connection, namespace);
   } catch (err) {
     onUnknown((err as Error).message);
     return;
   }
-  const missing = PROJECT_SEARCH_ATTRIBUTES.filter((key) => registered[key.name] !== INDEXED_VALUE_TYPE[key.type]);
   if (missing.length === 0) return;
   const names = missing.map((key) => `${key.name} (${cliType(key.type)})`).join(', ');
   const commands = searchAttributeCommands(namespace, missing).map((command) => `    ${command}`);
