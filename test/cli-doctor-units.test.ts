@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CiError } from '../src/ci/errors';
 import { callbackUrlProblems, explainCiError, FIXES, isPrivateHost } from '../src/cli/doctor/explain';
+import { checkCallbacks } from '../src/cli/doctor/callback-check';
+import type { DoctorSettings } from '../src/cli/doctor/settings';
+import type { AsrQueue } from '../src/ci/setup/types';
 import type { CheckResult } from '../src/cli/doctor/report';
 import { doctorExitCode, doctorJson, formatDoctorReport, skippedBecause } from '../src/cli/doctor/report';
 import { readDoctorSettings } from '../src/cli/doctor/settings';
@@ -113,6 +116,25 @@ describe('doctor verdicts', () => {
     for (const host of ['asr.example.com', '8.8.8.8', '172.32.0.1', '[2001:db8::1]']) {
       assert.equal(isPrivateHost(host), false, host);
     }
+  });
+
+  it("checks the queue's callback URL in full but prints its token redacted", async () => {
+    const token = 't'.repeat(40);
+    const queue: AsrQueue = {
+      queueId: 'p0123',
+      state: 'Active',
+      notifyConfig: { State: 'On', Type: 'Url', Url: `http://127.0.0.1:8787/ci/queue?token=${token}` },
+    };
+    const settings: DoctorSettings = { credentials: 'permanent keys', callbackSecret: 'set', problems: [] };
+    const outcome = await checkCallbacks(settings, queue, new AbortController().signal);
+    const printed = JSON.stringify(outcome);
+    assert.equal(outcome.status, 'warn', 'a local http URL is one real CI cannot call');
+    assert.ok(!printed.includes(token), 'the token is not printed');
+    assert.match(printed, /\/ci\/queue\?token=redacted/);
+    assert.match(
+      printed,
+      /queues notify p0123 --url \\"https:\/\/<public host>\/ci\/queue\?token=\$RECEIVER_QUEUE_TOKEN/,
+    );
   });
 
   it('reads the callback settings without keeping any secret, and reports malformed URLs', () => {

@@ -1,3 +1,4 @@
+import { redactCallbackUrl } from '../redact-url';
 import type { AsrQueue, DescribeAsrQueuesFilter, QueueNotifyConfig, UpdateAsrQueueRequest } from '../../ci/setup';
 import { validateQueueUpdate } from '../../ci/setup/validate';
 import type { Flags } from '../args';
@@ -91,29 +92,6 @@ export function parseQueuesUpdate(action: QueueAction, queueId: string | undefin
 
 function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** Query parameters of callback URLs that grant delivery: the receiver's queue token and per-workflow signatures. */
-const SECRET_PARAMS = ['token', 'sig'];
-
-/**
- * `url` with the values of its secret query parameters replaced by `redacted`: a queue's callback URL carries the
- * receiver's queue token, which must not end up in terminals, CI logs or shell history through this command's output.
- */
-export function redactCallbackUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    let changed = false;
-    for (const name of SECRET_PARAMS) {
-      if (parsed.searchParams.has(name)) {
-        parsed.searchParams.set(name, 'redacted');
-        changed = true;
-      }
-    }
-    return changed ? parsed.toString() : url;
-  } catch {
-    return url;
-  }
 }
 
 /** The queue as printed: its callback URL redacted (see {@link redactCallbackUrl}). */

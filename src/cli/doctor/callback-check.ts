@@ -7,6 +7,7 @@ import { get as httpsGet } from 'node:https';
 import type { AsrQueue } from '../../ci/setup/types';
 import { ConfigError } from '../../config/reader';
 import { CLI_NAME } from '../help';
+import { redactCallbackUrl } from '../redact-url';
 import { callbackUrlProblems, configOutcome } from './explain';
 import type { CheckOutcome, CheckStatus } from './report';
 import type { DoctorSettings } from './settings';
@@ -25,6 +26,8 @@ function urlFindings(settings: DoctorSettings, queue: AsrQueue | undefined): Fin
   const findings: Finding[] = [];
   const notify = queue?.notifyConfig;
   const queueUrl = notify?.State === 'On' && (notify.Type ?? 'Url') === 'Url' ? notify.Url : undefined;
+  // The queue's URL carries the receiver's queue token: checked in full, printed redacted.
+  const shownQueueUrl = queueUrl === undefined ? undefined : redactCallbackUrl(queueUrl);
   if (settings.callbackUrl !== undefined) {
     const problems = settings.endpoint === undefined ? callbackUrlProblems(settings.callbackUrl) : [];
     findings.push(
@@ -48,11 +51,11 @@ function urlFindings(settings: DoctorSettings, queue: AsrQueue | undefined): Fin
     const problems = settings.endpoint === undefined ? callbackUrlProblems(queueUrl) : [];
     findings.push(
       problems.length === 0
-        ? { status: 'pass', detail: `queue ${queue.queueId} calls back ${queueUrl}` }
+        ? { status: 'pass', detail: `queue ${queue.queueId} calls back ${shownQueueUrl}` }
         : {
             status: 'warn',
-            detail: `the NotifyConfig URL of queue ${queue.queueId}, ${queueUrl}: ${problems.join('; ')}`,
-            fix: `${CLI_NAME} queues notify ${queue.queueId} --url https://<public host>/<receiver queue callback path>`,
+            detail: `the NotifyConfig URL of queue ${queue.queueId}, ${shownQueueUrl}: ${problems.join('; ')}`,
+            fix: `${CLI_NAME} queues notify ${queue.queueId} --url "https://<public host>/ci/queue?token=$RECEIVER_QUEUE_TOKEN"`,
           },
     );
   }
