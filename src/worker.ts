@@ -63,7 +63,8 @@ async function main(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      deps,
+      // Some process serves the quota queue (this one unless CI_SUBMITS_PER_SECOND=0), so lone runs take admissions too.
+      deps: { ...deps, sharedSubmitAdmission: true },
       tracing,
       workflowBundle: await loadWorkflowBundle(config.workflowBundlePath),
       workerOptions: {

@@ -110,6 +110,11 @@ export function createActivities(deps: ActivityDeps) {
       return sortingFailures(() => submitStepJob(deps, input, activityInfo(), () => now().getTime()));
     },
 
+    /** Whether lone runs take the shared CI submit admission (see `ActivityDeps.sharedSubmitAdmission`). */
+    async usesSharedSubmitAdmission(): Promise<boolean> {
+      return Promise.resolve(deps.sharedSubmitAdmission === true);
+    },
+
     /** Reads a job's current state (compact: no transcript text enters history). */
     async getTranscriptionJob(ref: JobRef): Promise<JobSnapshot> {
       return sortingFailures(async () => snapshotOf(await fetchJob(ref)));

@@ -44,6 +44,11 @@ export interface ActivityDeps {
   callbacks?: { publicBaseUrl: string; secret: string };
   /** A CI queue's `MaxConcurrent` (the bucket's first queue when `queueId` is absent); absent → not capped. */
   queueConcurrency?(target: { bucket: string; region: string; queueId?: string }): Promise<number | undefined>;
+  /**
+   * Some worker serves this task queue's CI quota queue (`createQuotaWorker`): a lone `transcribeMedia` run then takes
+   * one admission from it before it submits, as batch items do. Default false (lone runs submit at once).
+   */
+  sharedSubmitAdmission?: boolean;
   /** Current time; injectable for tests. */
   now?: () => Date;
 }

@@ -178,7 +178,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           connection,
           namespace: temporal.namespace,
           taskQueue,
-          deps: services.deps,
+          // The quota worker below serves the admissions lone runs take as well.
+          deps: { ...services.deps, sharedSubmitAdmission: true },
           workflowBundle: bundle,
           workerOptions: options.workerOptions,
         }),

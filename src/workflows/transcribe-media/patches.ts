@@ -11,3 +11,11 @@ export const NO_BILLED_JOB_LEFT_BEHIND = 'no-billed-job-left-behind';
 
 /** The history-budget check on every wake (histories recorded before it never had that wake-up). */
 export const HISTORY_BUDGET_PATCH = 'history-budget-every-wake';
+
+/**
+ * The lean callback path: the check a wake-up makes runs as a local activity in the waking workflow task, a job's
+ * search attributes write only what changed, and a lone run (not a batch item) takes the shared CI submit admission
+ * when its worker serves one. One id for all three, because every `patched()` id costs each run a marker and a
+ * `TemporalChangeVersion` upsert.
+ */
+export const LEAN_CALLBACK_PATH = 'lean-callback-path';

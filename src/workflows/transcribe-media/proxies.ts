@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -8,9 +8,10 @@ const CLEANUP_BUDGET = '2 minutes';
 
 /**
  * Activity stubs with a run's attempt timeout; retry policies are fixed by what each activity does. Submit retries
- * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it.
+ * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it. A `lean` run
+ * (see `LEAN_CALLBACK_PATH`) checks in the workflow task that woke it.
  */
-export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) {
+export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number, lean: boolean) {
   const startToCloseTimeout = attemptTimeoutMs;
   const { submitTranscriptionJob } = proxyActivities<Activities>({
     startToCloseTimeout,
@@ -29,6 +30,13 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) 
     scheduleToCloseTimeout: CLEANUP_BUDGET,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
   });
+  // The same check as a local activity: it runs in the workflow task that woke
+  // the run, so a confirmation that finds the job done completes the run in that task. Its retries (all within a minute
+  // of backoff) happen in the worker and are recorded once, as a marker; a worker lost mid-check re-runs it.
+  const { checkTranscriptionJob: checkInTask } = proxyLocalActivities<Activities>({
+    startToCloseTimeout,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
+  });
   // The last check at the deadline has no next poll to wait for: a paid-for success must not be lost to a few
   // failed attempts (a worker restarting), so it retries for as long as a cleanup may take.
   const { checkTranscriptionJob: checkAtDeadline } = proxyActivities<Activities>({
@@ -36,5 +44,11 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) 
     scheduleToCloseTimeout: CLEANUP_BUDGET,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
   });
-  return { submitTranscriptionJob, checkTranscriptionJob, checkAtDeadline, cancelTranscriptionJob, cleanUpStepJobs };
+  return {
+    submitTranscriptionJob,
+    checkTranscriptionJob: lean ? checkInTask : checkTranscriptionJob,
+    checkAtDeadline,
+    cancelTranscriptionJob,
+    cleanUpStepJobs,
+  };
 }

@@ -10,7 +10,6 @@ import {
   log,
   patched,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type {
@@ -21,7 +20,6 @@ import type {
   SubmittedJob,
   TranscriptionResult,
 } from '../../activities/types';
-import { CI_JOB_ID, CI_JOB_STATE } from '../../shared/search-attributes';
 import {
   cancelOutcomeIn,
   cleanupPlan,
@@ -41,7 +39,9 @@ import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input
 import { resolveTranscribeMediaInput } from './input';
 import { cancelAfterWorkflowCancel, cleanUpStep, recordDuplicates } from './cleanup';
 import { activitiesFor } from './proxies';
-import { HISTORY_BUDGET_PATCH, NO_BILLED_JOB_LEFT_BEHIND } from './patches';
+import { JobAttributes } from './job-attributes';
+import { HISTORY_BUDGET_PATCH, LEAN_CALLBACK_PATH, NO_BILLED_JOB_LEFT_BEHIND } from './patches';
+import { admitLoneSubmit } from './submit-admission';
 import { RunStatus } from './status';
 import type { TranscribeMediaContinuation } from './continuation';
 
@@ -90,6 +90,9 @@ class TranscriptionRun {
   private readonly workflowStartedAt: string;
   /** False only while replaying a history from before {@link NO_BILLED_JOB_LEFT_BEHIND}. */
   private readonly guarded: boolean;
+  /** False only while replaying a history from before {@link LEAN_CALLBACK_PATH}. */
+  private readonly lean: boolean;
+  private readonly attributes: JobAttributes;
   private cleanup?: CleanupReport;
 
   constructor(
@@ -100,12 +103,14 @@ class TranscriptionRun {
     continuation: TranscribeMediaContinuation | undefined,
   ) {
     this.guarded = patched(NO_BILLED_JOB_LEFT_BEHIND);
+    this.lean = patched(LEAN_CALLBACK_PATH);
+    this.attributes = new JobAttributes(this.lean, continuation !== undefined);
     this.startedAt = workflowInfo().startTime.getTime();
     this.workflowStartedAt = continuation?.workflowStartedAt ?? new Date(this.startedAt).toISOString();
     this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
     this.job = continuation?.job;
     this.status.duplicatesFound(this.job?.duplicates);
-    this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now());
+    this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now(), this.lean);
   }
 
   async execute(): Promise<TranscriptionResult> {
@@ -129,6 +134,7 @@ class TranscriptionRun {
 
   private async submit(): Promise<SubmittedJob> {
     const { media, recognition, bucket, region, output, queueId, jobLevel, callback } = this.input;
+    if (this.lean) await admitLoneSubmit(this.deadlineAt - Date.now());
     // Non-cancellable: once CI may have created the job we must learn its id, or a cancel could orphan a billed job.
     const job = await CancellationScope.nonCancellable(() =>
       this.activities.submitTranscriptionJob({
@@ -275,12 +281,7 @@ class TranscriptionRun {
 
   /** Records a confirmed job state and, when it changed, publishes it as search attributes. */
   private noteState(state: JobSnapshot['state']): void {
-    const news = this.status.noteJobState(state);
-    if (!news) return;
-    upsertSearchAttributes([
-      { key: CI_JOB_ID, value: news.jobId },
-      { key: CI_JOB_STATE, value: news.state },
-    ]);
+    this.attributes.publish(this.status.noteJobState(state));
   }
 
   private async continueAsNew(job: SubmittedJob): Promise<never> {
