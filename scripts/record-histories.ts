@@ -1,5 +1,5 @@
 /**
- * Records the replay fixtures of this release: `tsx scripts/record-histories.ts [--force]`.
+ * Records the replay fixtures of this release: `tsx scripts/record-histories.ts [--force] [--folder <name>]`.
  *
  * Starts its own Temporal dev server (suggesting continue-as-new after 40 events, so a long wait continues within
  * seconds), the CI emulator and the callback receiver, runs one workflow per scenario on an in-process worker with
@@ -63,7 +63,9 @@ async function runsOf(client: Client, workflowId: string, firstRunId: string): P
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');
   const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
-  const outDir = join(HISTORY_FIXTURES_DIR, version);
+  // `--folder <name>`: a folder other than the version's, for the shape of code not released yet.
+  const folderAt = process.argv.indexOf('--folder');
+  const outDir = join(HISTORY_FIXTURES_DIR, folderAt > 0 ? (process.argv[folderAt + 1] ?? version) : version);
   if (existsSync(outDir) && !force) {
     throw new Error(`${outDir} exists: a release's fixtures are never re-recorded (--force to redo this release's)`);
   }

@@ -18,8 +18,8 @@ export interface HistoryCost {
   workflowTasks: number;
   /** Activities the server dispatched (`type@taskQueue`), each a task, a poll and a completion write. */
   activities: string[];
-  /** Local activities: run inside a workflow task, recorded as one marker. */
-  localActivities: number;
+  /** Local activities by type: each ran inside a workflow task and is recorded as one marker. */
+  localActivities: string[];
   /** `patched()` markers. */
   patchMarkers: number;
   timersStarted: number;
@@ -42,6 +42,14 @@ function typeName(event: HistoryEvent): string {
   return (EventType[event.eventType ?? 0] ?? String(event.eventType)).replace(/^EVENT_TYPE_/, '');
 }
 
+/** The activity type a local-activity marker records (core writes its metadata as JSON under `data`). */
+function localActivityType(event: HistoryEvent): string {
+  const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+  if (!data) return 'unknown';
+  const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string };
+  return parsed.activity_type ?? 'unknown';
+}
+
 /** Counts what a run's history says it cost (see {@link HistoryCost}). */
 export function historyCost(history: History): HistoryCost {
   const events = history.events ?? [];
@@ -51,7 +59,7 @@ export function historyCost(history: History): HistoryCost {
     eventsByType,
     workflowTasks: 0,
     activities: [],
-    localActivities: 0,
+    localActivities: [],
     patchMarkers: 0,
     timersStarted: 0,
     timersCancelled: 0,
@@ -67,7 +75,7 @@ export function historyCost(history: History): HistoryCost {
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) cost.activities.push(`${scheduled.activityType?.name}@${scheduled.taskQueue?.name}`);
     const marker = event.markerRecordedEventAttributes?.markerName;
-    if (marker === LOCAL_ACTIVITY_MARKER) cost.localActivities += 1;
+    if (marker === LOCAL_ACTIVITY_MARKER) cost.localActivities.push(localActivityType(event));
     if (marker === PATCH_MARKER) cost.patchMarkers += 1;
     const upserted = event.upsertWorkflowSearchAttributesEventAttributes;
     if (upserted) {
