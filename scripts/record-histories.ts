@@ -95,7 +95,8 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: server.namespace,
     taskQueue,
-    deps: services.deps,
+    // As `src/worker.ts` runs it: the quota worker below serves lone runs' admissions too.
+    deps: { ...services.deps, sharedSubmitAdmission: true },
     workflowBundle: await bundleTranscriptionWorkflows(),
   });
   const running = runWorker(
