@@ -95,13 +95,18 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: server.namespace,
     taskQueue,
-    // As `src/worker.ts` runs it: the quota worker below serves lone runs' admissions too.
-    deps: { ...services.deps, sharedSubmitAdmission: true },
+    // As `src/worker.ts` runs it: the quota worker below runs lone runs' submits too.
+    deps: { ...services.deps, sharedSubmitQueue: true },
     workflowBundle: await bundleTranscriptionWorkflows(),
   });
   const running = runWorker(
     worker,
-    await createQuotaWorker({ connection: nativeConnection, namespace: server.namespace, taskQueue }),
+    await createQuotaWorker({
+      connection: nativeConnection,
+      namespace: server.namespace,
+      taskQueue,
+      deps: services.deps,
+    }),
   );
   const recorded: { file: string; scenario: string; workflowType: string; workflowId: string; history: History }[] = [];
   const media = (name: string): string => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { silentWav } from '../src/emulator';
+import { ciQuotaTaskQueue } from '../src/shared/constants';
 import { transcribeMedia } from '../src/workflows';
 import { historyCost } from '../bench/lib/history-cost';
 import { fetchHistory } from './helpers/histories';
@@ -15,7 +16,7 @@ import { TEST_BUCKET, useTestStack } from './helpers/stack';
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
 
 describe('the callback path cost per transcription', () => {
-  const suite = useTestStack({ callbacks: true });
+  const suite = useTestStack({ callbacks: true, sharedSubmitQueue: true });
 
   it('is three workflow tasks, one scheduled activity and one upsert per job state', async (t) => {
     const key = `audio/${randomUUID()}.wav`;
@@ -32,8 +33,9 @@ describe('the callback path cost per transcription', () => {
 
     // Start; the submit's result; the callback, whose check runs in that same task and ends the run.
     assert.equal(cost.workflowTasks, 3);
-    assert.deepEqual(cost.activities, [`submitTranscriptionJob@${suite.stack.taskQueue}`]);
-    assert.deepEqual(cost.localActivities, ['usesSharedSubmitAdmission', 'checkTranscriptionJob']);
+    // As `src/worker.ts` runs it: the lone run submits on the CI quota queue, spaced by its rate limit.
+    assert.deepEqual(cost.activities, [`submitTranscriptionJob@${ciQuotaTaskQueue(suite.stack.taskQueue)}`]);
+    assert.deepEqual(cost.localActivities, ['usesSharedSubmitQueue', 'checkTranscriptionJob']);
     // One upsert per state seen (Running, Success), CiJobId written once; the SDK adds one per patch.
     assert.equal(cost.searchAttributeUpserts, 2 + cost.patchMarkers);
     assert.equal(cost.searchAttributeValuesWritten, 3 + cost.patchMarkers);

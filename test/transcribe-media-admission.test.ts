@@ -1,7 +1,7 @@
 /**
- * Lone `transcribeMedia` runs share the CI submit rate limit batches use: on a worker that serves the quota queue
- * (`sharedSubmitAdmission`), each run takes one admission from `<queue>-ci-quota` before it submits. Counted where
- * the submits land, at the emulator; no timing goal, only the spread a 1-per-second limit cannot avoid.
+ * Lone `transcribeMedia` runs share the CI submit rate limit batches use: on a worker whose quota workers run submits
+ * (`sharedSubmitQueue`), each run submits on `<queue>-ci-quota`, the queue batches take their admissions from.
+ * Counted where the submits land, at the emulator; no timing goal, only the spread a 1-per-second limit cannot avoid.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -16,8 +16,8 @@ import { TEST_BUCKET, TEST_REGION, useTestStack } from './helpers/stack';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
 
-describe('lone transcribeMedia runs and the shared CI submit admission', () => {
-  const suite = useTestStack({ sharedSubmitAdmission: true, submitsPerSecond: 1 });
+describe('lone transcribeMedia runs and the shared CI submit rate limit', () => {
+  const suite = useTestStack({ sharedSubmitQueue: true, submitsPerSecond: 1 });
 
   function seed(count: number): string[] {
     const folder = `admission/${randomUUID()}`;
@@ -39,7 +39,7 @@ describe('lone transcribeMedia runs and the shared CI submit admission', () => {
       .sort((a, b) => a - b);
   }
 
-  it('five runs started at once submit no faster than the quota queue admits (1/s)', async () => {
+  it('five runs started at once submit no faster than the quota queue allows (1/s)', async () => {
     const keys = seed(5);
     const handles = await Promise.all(
       keys.map((key) =>
@@ -54,20 +54,17 @@ describe('lone transcribeMedia runs and the shared CI submit admission', () => {
 
     const created = await creationTimes(keys);
     assert.equal(created.length, 5, 'one job per run');
-    // Five admissions at 1/s span about 4 s; CI's timestamps have whole seconds, so at least 3 s between them.
+    // Five submits at 1/s span about 4 s; CI's timestamps have whole seconds, so at least 3 s between them.
     const spread = created.at(-1)! - created[0]!;
     assert.ok(spread >= 3_000, `first-to-last submit spread ${spread} ms`);
     for (const handle of handles) {
-      const { activities } = historyCost(await fetchHistory(suite.stack.client, handle.workflowId));
-      assert.deepEqual(
-        activities.map((a) => a.split('@')[0]),
-        ['admitCiSubmit', 'submitTranscriptionJob'],
-      );
-      assert.equal(activities[0], `admitCiSubmit@${ciQuotaTaskQueue(suite.stack.taskQueue)}`);
+      const cost = historyCost(await fetchHistory(suite.stack.client, handle.workflowId));
+      assert.deepEqual(cost.activities, [`submitTranscriptionJob@${ciQuotaTaskQueue(suite.stack.taskQueue)}`]);
+      assert.deepEqual(cost.localActivities.slice(0, 1), ['usesSharedSubmitQueue']);
     }
   });
 
-  it('a batch item takes no second admission: its batch took one for it', async () => {
+  it('a batch item submits on the main queue: its batch took an admission for it', async () => {
     const keys = seed(2);
     const batch = await suite.stack.client.workflow.start(transcribeBatch, {
       taskQueue: suite.stack.taskQueue,
@@ -91,11 +88,8 @@ describe('lone transcribeMedia runs and the shared CI submit admission', () => {
     ) as { items: { workflowId: string }[] };
     for (const item of manifest.items) {
       const cost = historyCost(await fetchHistory(suite.stack.client, item.workflowId));
-      assert.deepEqual(
-        cost.activities.map((a) => a.split('@')[0]),
-        ['submitTranscriptionJob'],
-      );
-      assert.ok(!cost.localActivities.includes('usesSharedSubmitAdmission'), 'no admission question');
+      assert.deepEqual(cost.activities, [`submitTranscriptionJob@${suite.stack.taskQueue}`]);
+      assert.ok(!cost.localActivities.includes('usesSharedSubmitQueue'), 'a batch item does not ask');
     }
   });
 });

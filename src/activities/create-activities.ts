@@ -110,9 +110,9 @@ export function createActivities(deps: ActivityDeps) {
       return sortingFailures(() => submitStepJob(deps, input, activityInfo(), () => now().getTime()));
     },
 
-    /** Whether lone runs take the shared CI submit admission (see `ActivityDeps.sharedSubmitAdmission`). */
-    async usesSharedSubmitAdmission(): Promise<boolean> {
-      return Promise.resolve(deps.sharedSubmitAdmission === true);
+    /** Whether lone runs submit on the CI quota queue (see `ActivityDeps.sharedSubmitQueue`). */
+    async usesSharedSubmitQueue(): Promise<boolean> {
+      return Promise.resolve(deps.sharedSubmitQueue === true);
     },
 
     /** Reads a job's current state (compact: no transcript text enters history). */

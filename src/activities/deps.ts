@@ -45,10 +45,11 @@ export interface ActivityDeps {
   /** A CI queue's `MaxConcurrent` (the bucket's first queue when `queueId` is absent); absent → not capped. */
   queueConcurrency?(target: { bucket: string; region: string; queueId?: string }): Promise<number | undefined>;
   /**
-   * Some worker serves this task queue's CI quota queue (`createQuotaWorker`): a lone `transcribeMedia` run then takes
-   * one admission from it before it submits, as batch items do. Default false (lone runs submit at once).
+   * Every worker of this task queue's CI quota queue runs submits (`createQuotaWorker({ deps })`): a lone
+   * `transcribeMedia` run then submits there, spaced by the same rate limit batches take admissions from. Default
+   * false (lone runs submit on the main task queue at once).
    */
-  sharedSubmitAdmission?: boolean;
+  sharedSubmitQueue?: boolean;
   /** Current time; injectable for tests. */
   now?: () => Date;
 }

@@ -178,12 +178,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           connection,
           namespace: temporal.namespace,
           taskQueue,
-          // The quota worker below serves the admissions lone runs take as well.
-          deps: { ...services.deps, sharedSubmitAdmission: true },
+          // The quota worker below runs lone runs' submits as well.
+          deps: { ...services.deps, sharedSubmitQueue: true },
           workflowBundle: bundle,
           workerOptions: options.workerOptions,
         }),
-        await createQuotaWorker({ connection, namespace: temporal.namespace, taskQueue }),
+        await createQuotaWorker({ connection, namespace: temporal.namespace, taskQueue, deps: services.deps }),
       );
       workers.push(local);
       cleanups.push(() => local.stop());

@@ -1,6 +1,10 @@
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { quotaActivities } from '../activities/batch-activities';
+import { createActivities } from '../activities/create-activities';
+import type { ActivityDeps } from '../activities/deps';
+import type { Tracing } from '../observability/tracing';
+import { withObservability } from '../observability/worker-options';
 import { ciQuotaTaskQueue } from '../shared/constants';
 
 /** Default CI submits per second across all workers of a task queue (Tencent's API limits are per account). */
@@ -14,6 +18,14 @@ export interface QuotaWorkerOptions {
   taskQueue: string;
   /** Admissions per second across every worker polling the quota queue; default 10. */
   submitsPerSecond?: number;
+  /**
+   * Also run lone `transcribeMedia` runs' submits on the quota queue, with these dependencies (the transcription
+   * worker's), so the same rate limit spaces them. Give the transcription worker's deps `sharedSubmitQueue: true`
+   * only when every worker of the quota queue has them. Default: admissions only.
+   */
+  deps?: ActivityDeps;
+  /** Where the submits' activity spans go; default off. */
+  tracing?: Tracing;
 }
 
 /**
@@ -23,14 +35,19 @@ export interface QuotaWorkerOptions {
  * a deployment with several worker processes may run it in all of them or in one.
  */
 export async function createQuotaWorker(options: QuotaWorkerOptions): Promise<Worker> {
+  const { deps } = options;
+  const activities = deps ? createActivities(deps) : undefined;
+  const submits = activities ? { submitTranscriptionJob: activities.submitTranscriptionJob.bind(activities) } : {};
   return await Worker.create({
+    ...(deps ? withObservability({}, options.tracing) : {}),
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: ciQuotaTaskQueue(options.taskQueue),
-    activities: quotaActivities,
+    activities: { ...quotaActivities, ...submits },
     maxTaskQueueActivitiesPerSecond: options.submitsPerSecond ?? DEFAULT_CI_SUBMITS_PER_SECOND,
-    // An admission takes no time; a few pollers keep up with any rate the server allows.
+    // An admission takes no time and a submit a few CI calls; a few pollers keep up with any rate the server allows.
     maxConcurrentActivityTaskExecutions: 20,
-    shutdownGraceTime: '5s',
+    // A submit in flight gets the transcription worker's time to finish on SIGTERM; admissions need none.
+    shutdownGraceTime: deps ? '30s' : '5s',
   });
 }

@@ -34,8 +34,8 @@ export interface StackOptions {
   credentialsFile?: string;
   /** Start an in-process worker right away; default true. */
   startWorker?: boolean;
-  /** Lone runs take the shared CI submit admission (`ActivityDeps.sharedSubmitAdmission`); default false. */
-  sharedSubmitAdmission?: boolean;
+  /** Lone runs submit on the CI quota queue (`ActivityDeps.sharedSubmitQueue`); default false. */
+  sharedSubmitQueue?: boolean;
   /** Rate of the stack's CI quota worker; default `DEFAULT_CI_SUBMITS_PER_SECOND`. */
   submitsPerSecond?: number;
   /** Tracing of the worker (the receiver and the caller's client use the process's active tracing). */
@@ -59,7 +59,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         connection: temporal.env.nativeConnection,
         namespace: temporal.env.namespace,
         taskQueue,
-        deps: { ...services.deps, sharedSubmitAdmission: options.sharedSubmitAdmission === true },
+        deps: { ...services.deps, sharedSubmitQueue: options.sharedSubmitQueue === true },
         workflowBundle: options.workflowBundle,
         tracing: options.tracing,
       }),
@@ -68,6 +68,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         namespace: temporal.env.namespace,
         taskQueue,
         submitsPerSecond: options.submitsPerSecond,
+        ...(options.sharedSubmitQueue ? { deps: services.deps } : {}),
       }),
     );
   const worker: RunningWorker =

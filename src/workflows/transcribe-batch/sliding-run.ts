@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities/create-activities';
-import { ciSubmitAdmission } from '../ci-admission';
+import { ciQuotaTaskQueue } from '../../shared/constants';
 import { batchItemDoneSignal } from '../messages';
 import { transcribeBatchItem } from './item';
 import { failedOutcome, succeededOutcome } from './outcome';
@@ -35,6 +35,15 @@ const { readQueueConcurrency } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
 
+/** One admission per item from the shared, rate-limited quota queue; a slow grant is a wait, never a failure. */
+function admission() {
+  return proxyActivities<Activities>({
+    taskQueue: ciQuotaTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  }).admitCiSubmit;
+}
+
 /**
  * A run of a batch with a window that slides across continue-as-new: items are `transcribeBatchItem` workflows with
  * a deterministic id each, abandoned by the run that starts them (they outlive its continue-as-new) and reporting
@@ -45,8 +54,7 @@ export class SlidingBatchRun {
   private readonly inFlight = new Map<string, BatchItemRef>();
   private readonly manifest: ManifestParts;
   private readonly cancelRequested = new Set<string>();
-  /** One admission per item from the shared, rate-limited quota queue. */
-  private readonly admit = ciSubmitAdmission();
+  private readonly admit = admission();
   /** Admissions and child starts not yet confirmed; a run continues as new only when none are left. */
   private starting = 0;
   /** Workflow time (epoch ms) each admission not granted yet was asked for, by item workflow id. */

@@ -1,5 +1,7 @@
+import type { ActivityOptions } from '@temporalio/workflow';
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
+import { loneRunSubmit } from './lone-submit';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -9,16 +11,17 @@ const CLEANUP_BUDGET = '2 minutes';
 /**
  * Activity stubs with a run's attempt timeout; retry policies are fixed by what each activity does. Submit retries
  * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it. A `lean` run
- * (see `LEAN_CALLBACK_PATH`) checks in the workflow task that woke it.
+ * (see `LEAN_CALLBACK_PATH`) checks in the workflow task that woke it and submits through `leanSubmit`.
  */
 export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number, lean: boolean) {
   const startToCloseTimeout = attemptTimeoutMs;
-  const { submitTranscriptionJob } = proxyActivities<Activities>({
+  const submitOptions: ActivityOptions = {
     startToCloseTimeout,
     scheduleToCloseTimeout: Math.max(attemptTimeoutMs, submitBudgetMs),
     // Retries are safe: a retried attempt adopts the job an earlier attempt created (see the submit activity).
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+  };
+  const { submitTranscriptionJob } = proxyActivities<Activities>(submitOptions);
   // A check that keeps failing is waited out until the next poll rather than failing the run.
   const { checkTranscriptionJob, cancelTranscriptionJob } = proxyActivities<Activities>({
     startToCloseTimeout,
@@ -46,6 +49,8 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number, 
   });
   return {
     submitTranscriptionJob,
+    /** The submit of a lean run: maybe on the CI quota queue (see {@link loneRunSubmit}). */
+    leanSubmit: () => loneRunSubmit(submitOptions, submitTranscriptionJob),
     checkTranscriptionJob: lean ? checkInTask : checkTranscriptionJob,
     checkAtDeadline,
     cancelTranscriptionJob,

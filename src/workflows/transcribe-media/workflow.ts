@@ -41,7 +41,6 @@ import { cancelAfterWorkflowCancel, cleanUpStep, recordDuplicates } from './clea
 import { activitiesFor } from './proxies';
 import { JobAttributes } from './job-attributes';
 import { HISTORY_BUDGET_PATCH, LEAN_CALLBACK_PATH, NO_BILLED_JOB_LEFT_BEHIND } from './patches';
-import { admitLoneSubmit } from './submit-admission';
 import { RunStatus } from './status';
 import type { TranscribeMediaContinuation } from './continuation';
 
@@ -134,10 +133,10 @@ class TranscriptionRun {
 
   private async submit(): Promise<SubmittedJob> {
     const { media, recognition, bucket, region, output, queueId, jobLevel, callback } = this.input;
-    if (this.lean) await admitLoneSubmit(this.deadlineAt - Date.now());
+    const submitJob = this.lean ? await this.activities.leanSubmit() : this.activities.submitTranscriptionJob;
     // Non-cancellable: once CI may have created the job we must learn its id, or a cancel could orphan a billed job.
     const job = await CancellationScope.nonCancellable(() =>
-      this.activities.submitTranscriptionJob({
+      submitJob({
         step: SUBMIT_STEP,
         request: { media, recognition, bucket, region, output, queueId, jobLevel, callback },
         callbackExpiresAt: new Date(this.deadlineAt + CALLBACK_TOKEN_MARGIN_MS).toISOString(),
