@@ -14,8 +14,8 @@ export const HISTORY_BUDGET_PATCH = 'history-budget-every-wake';
 
 /**
  * The lean callback path: the check a wake-up makes runs as a local activity in the waking workflow task, a job's
- * search attributes write only what changed, and a lone run (not a batch item) takes the shared CI submit admission
- * when its worker serves one. One id for all three, because every `patched()` id costs each run a marker and a
- * `TemporalChangeVersion` upsert.
+ * search attributes write only what changed, and a lone run (not a batch item) submits on the CI quota queue when its
+ * worker says so. One id for all three, because every `patched()` id costs each run a marker and a
+ * `TemporalChangeVersion` upsert (written by the SDK's core).
  */
 export const LEAN_CALLBACK_PATH = 'lean-callback-path';

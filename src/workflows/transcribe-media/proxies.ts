@@ -1,9 +1,21 @@
 import type { ActivityOptions } from '@temporalio/workflow';
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { loneRunSubmit } from './lone-submit';
 
 type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * A local activity's failure as a scheduled activity's would reach the run: core hands the activity's own failure to
+ * the workflow (only timeouts and cancellations come wrapped), and the run tells a permanent failure by its
+ * `ActivityFailure` wrapper (`isPermanentActivityFailure`), as failures and status reports do.
+ */
+function asActivityFailure(err: unknown, activityType: string): unknown {
+  if (err instanceof ActivityFailure || !(err instanceof ApplicationFailure)) return err;
+  const retryState = err.nonRetryable ? RetryState.NON_RETRYABLE_FAILURE : RetryState.MAXIMUM_ATTEMPTS_REACHED;
+  return new ActivityFailure('Local activity failed', activityType, undefined, retryState, undefined, err);
+}
 
 /** Time a failing run's cleanup may take, retries included: it must end the run, never hold it open. */
 const CLEANUP_BUDGET = '2 minutes';
@@ -33,13 +45,17 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number, 
     scheduleToCloseTimeout: CLEANUP_BUDGET,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
   });
-  // The same check as a local activity: it runs in the workflow task that woke
-  // the run, so a confirmation that finds the job done completes the run in that task. Its retries (all within a minute
-  // of backoff) happen in the worker and are recorded once, as a marker; a worker lost mid-check re-runs it.
-  const { checkTranscriptionJob: checkInTask } = proxyLocalActivities<Activities>({
+  // The same check as a local activity, for lean runs: it runs in the workflow task that woke the run, so a check that
+  // finds the job done completes the run in that task. Its retries (backoff under a minute) happen in the worker and
+  // are recorded once, as a marker; a worker lost mid-check fails the task, and the next attempt checks again.
+  const { checkTranscriptionJob: localCheck } = proxyLocalActivities<Activities>({
     startToCloseTimeout,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
   });
+  const checkInTask: Activities['checkTranscriptionJob'] = (input) =>
+    localCheck(input).catch((err: unknown) => {
+      throw asActivityFailure(err, 'checkTranscriptionJob');
+    });
   // The last check at the deadline has no next poll to wait for: a paid-for success must not be lost to a few
   // failed attempts (a worker restarting), so it retries for as long as a cleanup may take.
   const { checkTranscriptionJob: checkAtDeadline } = proxyActivities<Activities>({
