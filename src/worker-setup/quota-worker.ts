@@ -45,8 +45,9 @@ export async function createQuotaWorker(options: QuotaWorkerOptions): Promise<Wo
     taskQueue: ciQuotaTaskQueue(options.taskQueue),
     activities: { ...quotaActivities, ...submits },
     maxTaskQueueActivitiesPerSecond: options.submitsPerSecond ?? DEFAULT_CI_SUBMITS_PER_SECOND,
-    // An admission takes no time and a submit a few CI calls; a few pollers keep up with any rate the server allows.
-    maxConcurrentActivityTaskExecutions: 20,
+    // An admission takes no time: a few slots keep up with any rate the server allows. A submit is a few CI calls, so
+    // a slow CI would cap the rate at slots / latency: as many as the transcription worker has by default.
+    maxConcurrentActivityTaskExecutions: deps ? 100 : 20,
     // A submit in flight gets the transcription worker's time to finish on SIGTERM; admissions need none.
     shutdownGraceTime: deps ? '30s' : '5s',
   });
