@@ -25,7 +25,12 @@ import { createQuotaWorker } from '../src/worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { transcribeBatch, transcribeMedia } from '../src/workflows';
 import type { HistoryFixtureFile } from '../test/helpers/history-fixtures';
-import { findForbidden, HISTORY_FIXTURES_DIR, RECORDING_SECRETS } from '../test/helpers/history-fixtures';
+import {
+  findForbidden,
+  HISTORY_FIXTURES_DIR,
+  RECORDING_SECRETS,
+  UNRELEASED_HISTORY_FIXTURES_DIR,
+} from '../test/helpers/history-fixtures';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -63,9 +68,10 @@ async function runsOf(client: Client, workflowId: string, firstRunId: string): P
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');
   const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
-  // `--folder <name>`: a folder other than the version's, for the shape of code not released yet.
+  // `--folder <name>`: the shape of code not released yet, under test/fixtures/histories-unreleased/.
   const folderAt = process.argv.indexOf('--folder');
-  const outDir = join(HISTORY_FIXTURES_DIR, folderAt > 0 ? (process.argv[folderAt + 1] ?? version) : version);
+  const folder = folderAt > 0 ? process.argv[folderAt + 1] : undefined;
+  const outDir = folder ? join(UNRELEASED_HISTORY_FIXTURES_DIR, folder) : join(HISTORY_FIXTURES_DIR, version);
   if (existsSync(outDir) && !force) {
     throw new Error(`${outDir} exists: a release's fixtures are never re-recorded (--force to redo this release's)`);
   }
