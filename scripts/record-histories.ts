@@ -1,5 +1,5 @@
 /**
- * Records the replay fixtures of this release: `tsx scripts/record-histories.ts [--force]`.
+ * Records the replay fixtures of this release: `tsx scripts/record-histories.ts [--force] [--folder <name>]`.
  *
  * Starts its own Temporal dev server (suggesting continue-as-new after 40 events, so a long wait continues within
  * seconds), the CI emulator and the callback receiver, runs one workflow per scenario on an in-process worker with
@@ -25,7 +25,12 @@ import { createQuotaWorker } from '../src/worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { transcribeBatch, transcribeMedia } from '../src/workflows';
 import type { HistoryFixtureFile } from '../test/helpers/history-fixtures';
-import { findForbidden, HISTORY_FIXTURES_DIR, RECORDING_SECRETS } from '../test/helpers/history-fixtures';
+import {
+  findForbidden,
+  HISTORY_FIXTURES_DIR,
+  RECORDING_SECRETS,
+  UNRELEASED_HISTORY_FIXTURES_DIR,
+} from '../test/helpers/history-fixtures';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -63,7 +68,10 @@ async function runsOf(client: Client, workflowId: string, firstRunId: string): P
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');
   const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
-  const outDir = join(HISTORY_FIXTURES_DIR, version);
+  // `--folder <name>`: the shape of code not released yet, under test/fixtures/histories-unreleased/.
+  const folderAt = process.argv.indexOf('--folder');
+  const folder = folderAt > 0 ? process.argv[folderAt + 1] : undefined;
+  const outDir = folder ? join(UNRELEASED_HISTORY_FIXTURES_DIR, folder) : join(HISTORY_FIXTURES_DIR, version);
   if (existsSync(outDir) && !force) {
     throw new Error(`${outDir} exists: a release's fixtures are never re-recorded (--force to redo this release's)`);
   }
@@ -93,12 +101,18 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: server.namespace,
     taskQueue,
-    deps: services.deps,
+    // As `src/worker.ts` runs it: the quota worker below runs lone runs' submits too.
+    deps: { ...services.deps, sharedSubmitQueue: true },
     workflowBundle: await bundleTranscriptionWorkflows(),
   });
   const running = runWorker(
     worker,
-    await createQuotaWorker({ connection: nativeConnection, namespace: server.namespace, taskQueue }),
+    await createQuotaWorker({
+      connection: nativeConnection,
+      namespace: server.namespace,
+      taskQueue,
+      deps: services.deps,
+    }),
   );
   const recorded: { file: string; scenario: string; workflowType: string; workflowId: string; history: History }[] = [];
   const media = (name: string): string => {

@@ -63,7 +63,9 @@ async function main(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      deps,
+      // Every process of this worker serves the quota queue with submits (unless CI_SUBMITS_PER_SECOND=0 here, when
+      // another one does), so lone runs submit there, spaced like batch items.
+      deps: { ...deps, sharedSubmitQueue: true },
       tracing,
       workflowBundle: await loadWorkflowBundle(config.workflowBundlePath),
       workerOptions: {
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
         ...(config.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.maxCachedWorkflows }),
       },
     });
-    // Batches take one admission per item from the quota queue; Temporal enforces its rate across all workers.
+    // Batch items' admissions and lone runs' submits: Temporal enforces the quota queue's rate across all workers.
     const quota =
       config.ciSubmitsPerSecond > 0
         ? await createQuotaWorker({
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
             namespace: config.temporal.namespace,
             taskQueue: config.taskQueue,
             submitsPerSecond: config.ciSubmitsPerSecond,
+            deps,
             tracing,
           })
         : undefined;

@@ -10,7 +10,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
-import { findForbidden, loadHistoryFixtures } from './helpers/history-fixtures';
+import { findForbidden, loadHistoryFixtures, UNRELEASED_HISTORY_FIXTURES_DIR } from './helpers/history-fixtures';
 import type { HistoryFixture } from './helpers/history-fixtures';
 import { withObservability } from '../src/observability/worker-options';
 import { installQuietRuntime } from './helpers/temporal';
@@ -64,6 +64,19 @@ describe('recorded histories of earlier releases', () => {
       assert.deepEqual([...errors.keys()], [fixture.workflowId]);
       const error = errors.get(fixture.workflowId);
       assert.equal(error, undefined, `${fixture.name} no longer replays: ${String(error)}`);
+    }
+  });
+
+  it('replay the unreleased shapes too (main before the lean callback path, and the lean one)', async () => {
+    const unreleased = loadHistoryFixtures(UNRELEASED_HISTORY_FIXTURES_DIR);
+    const names = new Set(unreleased.map((f) => f.name));
+    for (const wanted of ['pre-lean-b67db6b/callback-path', 'lean/callback-path', 'lean/batch-item']) {
+      assert.ok(names.has(wanted), `${wanted} exists`);
+    }
+    for (const fixture of unreleased) {
+      assert.equal(findForbidden(fixture.text, fixture.bytes), undefined, `${fixture.name} leaks a secret`);
+      const errors = await replay(bundle, [{ workflowId: fixture.workflowId, history: fixture.history }]);
+      assert.equal(errors.get(fixture.workflowId), undefined, `${fixture.name} no longer replays`);
     }
   });
 

@@ -93,7 +93,8 @@ async function restartServerTwice(temporal: ChaosTemporal): Promise<void> {
 async function runPhases(ctx: ChaosContext): Promise<{ runs: ClosedRun[]; supervisor: WorkerSupervisor }> {
   const { client, taskQueue, temporal } = ctx.stack;
   const supervisor = new WorkerSupervisor(
-    { ...ctx.stack.workerEnv, WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
+    // Lone runs submit through the CI quota queue: a rate the emulator never throttles keeps the chaos about crashes.
+    { ...ctx.stack.workerEnv, CI_SUBMITS_PER_SECOND: '1000', WORKFLOW_BUNDLE_PATH: ctx.bundlePath },
     { lifeMs: [1_000, 5_000], downMs: [100, 1_500] },
     (pid, gaveUp) => waitForPoller(client, temporal.namespace, taskQueue, pid, 60_000, gaveUp),
   );

@@ -101,7 +101,14 @@ export async function runWorkerRss(
   writeFileSync(bundlePath, bench.transcriptionBundle.code);
   stack.services.emulator.addQueue(undefined, HELD_QUEUE);
   stack.services.emulator.setFaults({ pausedQueues: [HELD_QUEUE] });
-  const env = { ...stack.workerEnv, ...tuning.env, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath };
+  // Lone runs submit through the CI quota queue (10/s by default): filling thousands of runs must not wait for it.
+  const env = {
+    ...stack.workerEnv,
+    CI_SUBMITS_PER_SECOND: '1000',
+    ...tuning.env,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    WORKFLOW_BUNDLE_PATH: bundlePath,
+  };
   const worker = spawnWorker(env, tuning.nodeArgs);
   try {
     await waitForPoller(stack.client, stack.temporal.namespace, taskQueue, worker.pid);

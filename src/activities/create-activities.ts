@@ -110,6 +110,11 @@ export function createActivities(deps: ActivityDeps) {
       return sortingFailures(() => submitStepJob(deps, input, activityInfo(), () => now().getTime()));
     },
 
+    /** Whether lone runs submit on the CI quota queue (see `ActivityDeps.sharedSubmitQueue`). */
+    async usesSharedSubmitQueue(): Promise<boolean> {
+      return Promise.resolve(deps.sharedSubmitQueue === true);
+    },
+
     /** Reads a job's current state (compact: no transcript text enters history). */
     async getTranscriptionJob(ref: JobRef): Promise<JobSnapshot> {
       return sortingFailures(async () => snapshotOf(await fetchJob(ref)));

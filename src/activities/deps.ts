@@ -44,6 +44,12 @@ export interface ActivityDeps {
   callbacks?: { publicBaseUrl: string; secret: string };
   /** A CI queue's `MaxConcurrent` (the bucket's first queue when `queueId` is absent); absent → not capped. */
   queueConcurrency?(target: { bucket: string; region: string; queueId?: string }): Promise<number | undefined>;
+  /**
+   * Every worker of this task queue's CI quota queue runs submits (`createQuotaWorker({ deps })`): a lone
+   * `transcribeMedia` run then submits there, spaced by the same rate limit batches take admissions from. Default
+   * false (lone runs submit on the main task queue at once).
+   */
+  sharedSubmitQueue?: boolean;
   /** Current time; injectable for tests. */
   now?: () => Date;
 }

@@ -82,7 +82,7 @@ export const WORKER_HELP = [
     'CALLBACK_PUBLIC_BASE_URL, CALLBACK_SECRET  Ask CI for callbacks to the receiver (secret >= 32 characters)',
     'WORKER_METRICS_BIND_ADDRESS            host:port of Prometheus /metrics (default off)',
     'WORKER_MAX_CONCURRENT_ACTIVITIES       1-10000 (default 100)',
-    'CI_SUBMITS_PER_SECOND                  Batch submits/s across all workers; 0 = no quota poller here (default 10)',
+    'CI_SUBMITS_PER_SECOND                  CI submits/s of all workers and runs; 0 = no quota poller here (default 10)',
     'WORKER_MAX_CACHED_WORKFLOWS            0-100000 (default: sized by the SDK)',
     'WORKFLOW_BUNDLE_PATH                   Prebuilt workflow bundle (default: bundle at start)',
     'LOG_LEVEL                              TRACE, DEBUG, INFO, WARN or ERROR (default INFO)',

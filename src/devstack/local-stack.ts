@@ -178,11 +178,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           connection,
           namespace: temporal.namespace,
           taskQueue,
-          deps: services.deps,
+          // The quota worker below runs lone runs' submits as well.
+          deps: { ...services.deps, sharedSubmitQueue: true },
           workflowBundle: bundle,
           workerOptions: options.workerOptions,
         }),
-        await createQuotaWorker({ connection, namespace: temporal.namespace, taskQueue }),
+        await createQuotaWorker({ connection, namespace: temporal.namespace, taskQueue, deps: services.deps }),
       );
       workers.push(local);
       cleanups.push(() => local.stop());

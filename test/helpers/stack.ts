@@ -34,6 +34,10 @@ export interface StackOptions {
   credentialsFile?: string;
   /** Start an in-process worker right away; default true. */
   startWorker?: boolean;
+  /** Lone runs submit on the CI quota queue (`ActivityDeps.sharedSubmitQueue`); default false. */
+  sharedSubmitQueue?: boolean;
+  /** Rate of the stack's CI quota worker; default `DEFAULT_CI_SUBMITS_PER_SECOND`. */
+  submitsPerSecond?: number;
   /** Tracing of the worker (the receiver and the caller's client use the process's active tracing). */
   tracing?: Tracing;
 }
@@ -55,7 +59,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         connection: temporal.env.nativeConnection,
         namespace: temporal.env.namespace,
         taskQueue,
-        deps: services.deps,
+        deps: { ...services.deps, sharedSubmitQueue: options.sharedSubmitQueue === true },
         workflowBundle: options.workflowBundle,
         tracing: options.tracing,
       }),
@@ -63,6 +67,8 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         connection: temporal.env.nativeConnection,
         namespace: temporal.env.namespace,
         taskQueue,
+        submitsPerSecond: options.submitsPerSecond,
+        ...(options.sharedSubmitQueue ? { deps: services.deps } : {}),
       }),
     );
   const worker: RunningWorker =

@@ -21,3 +21,11 @@ export const NO_SUBMIT_AFTER_DEADLINE = 'no-submit-after-deadline';
 
 /** Marks runs whose workflow cancel sweeps the step's tag after cancelling the known job (late duplicates). */
 export const CANCEL_SWEEPS_STEP = 'cancel-sweeps-step';
+
+/**
+ * The lean callback path: the check a wake-up makes runs as a local activity in the waking workflow task, a job's
+ * search attributes write only what changed, and a lone run (not a batch item) submits on the CI quota queue when its
+ * worker says so. One id for all three, because every `patched()` id costs each run a marker and a
+ * `TemporalChangeVersion` upsert (written by the SDK's core).
+ */
+export const LEAN_CALLBACK_PATH = 'lean-callback-path';

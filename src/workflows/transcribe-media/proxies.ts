@@ -1,23 +1,39 @@
-import { proxyActivities } from '@temporalio/workflow';
+import type { ActivityOptions } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
+import { loneRunSubmit } from './lone-submit';
 
 type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * A local activity's failure as a scheduled activity's would reach the run: core hands the activity's own failure to
+ * the workflow (only timeouts and cancellations come wrapped), and the run tells a permanent failure by its
+ * `ActivityFailure` wrapper (`isPermanentActivityFailure`), as failures and status reports do.
+ */
+function asActivityFailure(err: unknown, activityType: string): unknown {
+  if (err instanceof ActivityFailure || !(err instanceof ApplicationFailure)) return err;
+  const retryState = err.nonRetryable ? RetryState.NON_RETRYABLE_FAILURE : RetryState.MAXIMUM_ATTEMPTS_REACHED;
+  return new ActivityFailure('Local activity failed', activityType, undefined, retryState, undefined, err);
+}
 
 /** Time a failing run's cleanup may take, retries included: it must end the run, never hold it open. */
 const CLEANUP_BUDGET = '2 minutes';
 
 /**
  * Activity stubs with a run's attempt timeout; retry policies are fixed by what each activity does. Submit retries
- * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it.
+ * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it. A `lean` run
+ * (see `LEAN_CALLBACK_PATH`) checks in the workflow task that woke it and submits through `leanSubmit`.
  */
-export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) {
+export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number, lean: boolean) {
   const startToCloseTimeout = attemptTimeoutMs;
-  const { submitTranscriptionJob } = proxyActivities<Activities>({
+  const submitOptions: ActivityOptions = {
     startToCloseTimeout,
     scheduleToCloseTimeout: Math.max(attemptTimeoutMs, submitBudgetMs),
     // Retries are safe: a retried attempt adopts the job an earlier attempt created (see the submit activity).
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+  };
+  const { submitTranscriptionJob } = proxyActivities<Activities>(submitOptions);
   // A check that keeps failing is waited out until the next poll rather than failing the run.
   const { checkTranscriptionJob, cancelTranscriptionJob } = proxyActivities<Activities>({
     startToCloseTimeout,
@@ -29,6 +45,17 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) 
     scheduleToCloseTimeout: CLEANUP_BUDGET,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
   });
+  // The same check as a local activity, for lean runs: it runs in the workflow task that woke the run, so a check that
+  // finds the job done completes the run in that task. Its retries (backoff under a minute) happen in the worker and
+  // are recorded once, as a marker; a worker lost mid-check fails the task, and the next attempt checks again.
+  const { checkTranscriptionJob: localCheck } = proxyLocalActivities<Activities>({
+    startToCloseTimeout,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
+  });
+  const checkInTask: Activities['checkTranscriptionJob'] = (input) =>
+    localCheck(input).catch((err: unknown) => {
+      throw asActivityFailure(err, 'checkTranscriptionJob');
+    });
   // The last check at the deadline has no next poll to wait for: a paid-for success must not be lost to a few
   // failed attempts (a worker restarting), so it retries for as long as a cleanup may take.
   const { checkTranscriptionJob: checkAtDeadline } = proxyActivities<Activities>({
@@ -36,5 +63,13 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) 
     scheduleToCloseTimeout: CLEANUP_BUDGET,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
   });
-  return { submitTranscriptionJob, checkTranscriptionJob, checkAtDeadline, cancelTranscriptionJob, cleanUpStepJobs };
+  return {
+    submitTranscriptionJob,
+    /** The submit of a lean run: maybe on the CI quota queue (see {@link loneRunSubmit}). */
+    leanSubmit: () => loneRunSubmit(submitOptions, submitTranscriptionJob),
+    checkTranscriptionJob: lean ? checkInTask : checkTranscriptionJob,
+    checkAtDeadline,
+    cancelTranscriptionJob,
+    cleanUpStepJobs,
+  };
 }

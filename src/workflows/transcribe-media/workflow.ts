@@ -10,7 +10,6 @@ import {
   log,
   patched,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type {
@@ -21,7 +20,6 @@ import type {
   SubmittedJob,
   TranscriptionResult,
 } from '../../activities/types';
-import { CI_JOB_ID, CI_JOB_STATE } from '../../shared/search-attributes';
 import {
   cancelOutcomeIn,
   cleanupPlan,
@@ -42,7 +40,13 @@ import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input
 import { resolveTranscribeMediaInput } from './input';
 import { cancelAfterWorkflowCancel, cancelById, cleanUpStep, recordDuplicates } from './cleanup';
 import { activitiesFor } from './proxies';
-import { HISTORY_BUDGET_PATCH, NO_BILLED_JOB_LEFT_BEHIND, NO_SUBMIT_AFTER_DEADLINE } from './patches';
+import { JobAttributes } from './job-attributes';
+import {
+  HISTORY_BUDGET_PATCH,
+  LEAN_CALLBACK_PATH,
+  NO_BILLED_JOB_LEFT_BEHIND,
+  NO_SUBMIT_AFTER_DEADLINE,
+} from './patches';
 import { RunStatus } from './status';
 import type { TranscribeMediaContinuation } from './continuation';
 import { continuationOf } from './continuation';
@@ -92,6 +96,9 @@ class TranscriptionRun {
   private readonly workflowStartedAt: string;
   /** False only while replaying a history from before {@link NO_BILLED_JOB_LEFT_BEHIND}. */
   private readonly guarded: boolean;
+  /** False only while replaying a history from before {@link LEAN_CALLBACK_PATH}. */
+  private readonly lean: boolean;
+  private readonly attributes: JobAttributes;
   private cleanup?: CleanupReport;
   /** See {@link TranscribeMediaContinuation.listenForCallbacks}. */
   private listenForCallbacks: boolean;
@@ -104,13 +111,15 @@ class TranscriptionRun {
     continuation: TranscribeMediaContinuation | undefined,
   ) {
     this.guarded = patched(NO_BILLED_JOB_LEFT_BEHIND);
+    this.lean = patched(LEAN_CALLBACK_PATH);
+    this.attributes = new JobAttributes(this.lean, continuation !== undefined);
     this.startedAt = workflowInfo().startTime.getTime();
     this.workflowStartedAt = continuation?.workflowStartedAt ?? new Date(this.startedAt).toISOString();
     this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
     this.job = continuation?.job;
     this.listenForCallbacks = continuation?.listenForCallbacks ?? true;
     this.status.duplicatesFound(this.job?.duplicates);
-    this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now());
+    this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now(), this.lean);
   }
 
   async execute(): Promise<TranscriptionResult> {
@@ -138,9 +147,10 @@ class TranscriptionRun {
     // The first task came after the deadline (no worker, a server outage): a job now could never be waited for.
     const lateByMs = Date.now() - this.deadlineAt;
     if (lateByMs >= 0 && patched(NO_SUBMIT_AFTER_DEADLINE)) throw lateStartFailure(lateByMs);
+    const submitJob = this.lean ? await this.activities.leanSubmit() : this.activities.submitTranscriptionJob;
     // Non-cancellable: once CI may have created the job we must learn its id, or a cancel could orphan a billed job.
     const job = await CancellationScope.nonCancellable(() =>
-      this.activities.submitTranscriptionJob({
+      submitJob({
         step: SUBMIT_STEP,
         request: { media, recognition, bucket, region, output, queueId, jobLevel, callback },
         callbackExpiresAt: new Date(this.deadlineAt + CALLBACK_TOKEN_MARGIN_MS).toISOString(),
@@ -275,12 +285,7 @@ class TranscriptionRun {
 
   /** Records a confirmed job state and, when it changed, publishes it as search attributes. */
   private noteState(state: JobSnapshot['state']): void {
-    const news = this.status.noteJobState(state);
-    if (!news) return;
-    upsertSearchAttributes([
-      { key: CI_JOB_ID, value: news.jobId },
-      { key: CI_JOB_STATE, value: news.state },
-    ]);
+    this.attributes.publish(this.status.noteJobState(state));
   }
 
   private async continueAsNew(job: SubmittedJob): Promise<never> {
