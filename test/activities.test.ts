@@ -113,6 +113,42 @@ describe('activities against the CI emulator', () => {
     assert.deepEqual(chain.cancelled, [submitted.jobId]);
   });
 
+  it('the first attempt sweeps only the seconds around its own job; a retry looks back past the step start', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const windows: { start: number; end: number }[] = [];
+    const watched = createActivities({
+      ...services.deps,
+      ciFor: (target) => {
+        const ci = services.deps.ciFor(target);
+        return {
+          submit: ci.submit.bind(ci),
+          get: ci.get.bind(ci),
+          cancel: ci.cancel.bind(ci),
+          list: (filter, options) => {
+            windows.push({ start: filter.startCreationTime!.getTime(), end: filter.endCreationTime!.getTime() });
+            return ci.list(filter, options);
+          },
+        };
+      },
+    });
+    const workflowId = `wf-${randomUUID()}`;
+    const first = await runIn(envFor(workflowId, 1), () => watched.submitTranscriptionJob(submitInput(key, false)));
+    assert.equal(windows.length, 1, 'one sweep page: no lookup before the first submit');
+    const created = Date.parse(first.createdAt);
+    const [sweep] = windows;
+    assert.ok(sweep!.start <= created && sweep!.end >= created, 'the window holds the job itself');
+    assert.ok(
+      sweep!.end - sweep!.start <= 2 * 20_000,
+      `a window of seconds, not minutes: ${sweep!.end - sweep!.start} ms`,
+    );
+    windows.length = 0;
+    const retried = await runIn(envFor(workflowId, 2), () => watched.submitTranscriptionJob(submitInput(key, false)));
+    assert.equal(retried.jobId, first.jobId, 'the retry adopts it');
+    assert.ok(windows.length >= 1);
+    assert.ok(windows[0]!.end - windows[0]!.start >= 10 * 60_000, 'a retry looks back with the clock-skew slack');
+  });
+
   it('when CI answers slower than an attempt, keeps the first job and cancels the late duplicate', async () => {
     const key = `audio/${randomUUID()}.wav`;
     services.emulator.putObject(services.bucket, key, silentWav(1));

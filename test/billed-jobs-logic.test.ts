@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CiJobsApi } from '../src/activities/deps';
-import { findTaggedJobs, lookupWindow } from '../src/activities/find-tagged-job';
+import { anchoredWindow, findTaggedJobs, lookupWindow } from '../src/activities/find-tagged-job';
 import type { CleanupReport } from '../src/activities/types';
 import type { ListAsrJobsFilter } from '../src/ci/list-filter';
 import type { AsrJob } from '../src/ci/types';
@@ -53,6 +53,17 @@ describe('finding a step’s jobs', () => {
       calls.map((c) => c.nextToken),
       [undefined, 't1', 't2'],
     );
+  });
+
+  it("anchors the first attempt's sweep on CI's own creation time, widened by the attempt's duration", () => {
+    const created = new Date('2026-12-01T10:00:00Z');
+    const { start, end } = anchoredWindow(created, 4_000);
+    assert.deepEqual(
+      [start.toISOString(), end.toISOString()],
+      ['2026-12-01T09:59:41.000Z', '2026-12-01T10:00:19.000Z'],
+    );
+    const clamped = anchoredWindow(created, -50);
+    assert.equal(end.getTime() - start.getTime() > clamped.end.getTime() - clamped.start.getTime(), true);
   });
 
   it('calls a worker clock far behind the server a retryable skew, never invalid input', () => {

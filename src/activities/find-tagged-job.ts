@@ -27,6 +27,21 @@ export function lookupWindow(sinceMs: number, nowMs: number): { start: Date; end
   return { start: new Date(sinceMs - CLOCK_SKEW_MS), end: new Date(nowMs + CLOCK_SKEW_MS) };
 }
 
+/** Slack around a window anchored on CI's own creation time: CI reports it in whole seconds. */
+const ANCHOR_SLACK_MS = 15_000;
+
+/**
+ * The creation-time window of the first attempt's sweep, anchored on the job it just submitted. No earlier attempt
+ * exists, so a job with the step's tag can only have come from this attempt's own request, created by CI within the
+ * attempt's duration of the job CI answered with. Both ends are CI's clock (the job's `CreationTime`) shifted by a
+ * duration the worker measured, so no clock skew enters; the window spans seconds instead of the ten minutes of
+ * {@link lookupWindow}, which a busy queue fills with thousands of other jobs to page through.
+ */
+export function anchoredWindow(createdAt: Date, attemptElapsedMs: number): { start: Date; end: Date } {
+  const span = Math.max(0, attemptElapsedMs) + ANCHOR_SLACK_MS;
+  return { start: new Date(createdAt.getTime() - span), end: new Date(createdAt.getTime() + span) };
+}
+
 /**
  * Every job carrying `tag` in its `UserData` created since `sinceMs` (the step's first attempt), oldest first, found by
  * walking the list API page by page. This is how a retried submit adopts the job an earlier attempt created. Pages
@@ -36,9 +51,13 @@ export function lookupWindow(sinceMs: number, nowMs: number): { start: Date; end
 export async function findTaggedJobs(
   ci: CiJobsApi,
   tag: string,
-  options: { sinceMs: number; nowMs: number; queueId?: string; signal?: AbortSignal },
+  options: (
+    | { sinceMs: number; nowMs: number }
+    /** A window already decided (see {@link anchoredWindow}). */
+    | { window: { start: Date; end: Date } }
+  ) & { queueId?: string; signal?: AbortSignal },
 ): Promise<AsrJob[]> {
-  const { start, end } = lookupWindow(options.sinceMs, options.nowMs);
+  const { start, end } = 'window' in options ? options.window : lookupWindow(options.sinceMs, options.nowMs);
   const found = new Map<string, AsrJob>();
   const seenTokens = new Set<string>();
   let nextToken: string | undefined;

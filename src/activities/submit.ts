@@ -5,7 +5,7 @@ import { withTraceContext } from '../observability/callback-trace';
 import type { AsrJob } from '../ci/types';
 import { buildSubmitRequest, placeJob } from './build-request';
 import type { ActivityDeps } from './deps';
-import { findTaggedJobs } from './find-tagged-job';
+import { anchoredWindow, findTaggedJobs } from './find-tagged-job';
 import { jobTagFor } from './job-tag';
 import { keepOldestTaggedJob } from './step-jobs';
 import type { DuplicateJob, SubmitJobInput, SubmittedJob } from './types';
@@ -83,9 +83,20 @@ export async function submitStepJob(
     ...(duplicates.length > 0 ? { duplicates } : {}),
   });
   const { signal, release } = attemptSignal(info.startToCloseTimeoutMs);
+  const attemptStartMs = nowMs();
   try {
     const lookup = () =>
       findTaggedJobs(ci, tag, { sinceMs: info.scheduledTimestampMs, nowMs: nowMs(), queueId, signal });
+    // The first attempt's sweep needs only the seconds around its own job (see anchoredWindow); a retry looks back
+    // to the step's first attempt.
+    const sweep = (job: AsrJob) =>
+      info.attempt > 1 || Number.isNaN(job.CreationTime.getTime())
+        ? lookup()
+        : findTaggedJobs(ci, tag, {
+            window: anchoredWindow(job.CreationTime, nowMs() - attemptStartMs),
+            queueId,
+            signal,
+          });
     if (info.attempt > 1) {
       const { kept, duplicates } = await keepOldestTaggedJob(ci, await lookup(), signal);
       if (kept) {
@@ -97,7 +108,7 @@ export async function submitStepJob(
     const job = await ci.submit(request, { signal });
     log.info('Submitted CI job', { jobId: job.JobId, bucket: placement.bucket, callback: callbackUrl !== undefined });
     // Every attempt sweeps, the first included: an attempt CI answered late may have committed a job meanwhile.
-    const tagged = await lookup();
+    const tagged = await sweep(job);
     if (!tagged.some((other) => other.JobId === job.JobId)) tagged.push(job);
     tagged.sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime() || a.JobId.localeCompare(b.JobId));
     const { kept = job, duplicates } = await keepOldestTaggedJob(ci, tagged, signal);
