@@ -106,7 +106,9 @@ async function main(): Promise<void> {
     if (only.includes('throughput')) {
       const throughput = throughputFigures(await runThroughput(bench, sizes.workflows, sizes.jobMs));
       printTable(throughput.rows);
-      console.log(JSON.stringify({ ...throughput.json, wallSeconds: Math.round((performance.now() - started) / 1000) }));
+      console.log(
+        JSON.stringify({ ...throughput.json, wallSeconds: Math.round((performance.now() - started) / 1000) }),
+      );
       return;
     }
     if (only.includes('batch10k')) {
