@@ -4,6 +4,8 @@ import { transcribeMedia } from '../../src/workflows';
 import { baselineJob } from '../baseline/workflows';
 import type { BenchStack } from '../lib/bench-stack';
 import { benchInput } from '../lib/bench-stack';
+import type { EmulatorCounters } from '../../src/emulator';
+import { ciCallsBetween } from '../lib/ci-calls';
 import { mapPool } from '../lib/pool';
 import { devServerPid, processCpuMs, selfCpuMs } from '../lib/process-cpu';
 import { progress } from '../lib/runtime';
@@ -21,6 +23,8 @@ export interface KindFigures {
   cpuMsPerWorkflow: number;
   /** CPU of the emulator and receiver processes per workflow (Tencent's side; not in `cpuMsPerWorkflow`), ms. */
   servicesCpuMsPerWorkflow: number;
+  /** CI API requests per workflow by route, counted by the emulator process (none for the baseline). */
+  ciCallsPerWorkflow: Record<string, number>;
 }
 
 /** Both kinds measured side by side on the same server. */
@@ -48,6 +52,9 @@ interface Pids {
 /** Starts `count` workflows as fast as the client allows, waits for all, and returns rate and CPU per workflow. */
 async function measure(count: number, pids: Pids, start: Start): Promise<KindFigures> {
   const services = () => processCpuMs(pids.services.emulatorPid) + processCpuMs(pids.services.receiverPid);
+  const counters = async () =>
+    (await (await fetch(`${pids.services.emulatorUrl}/_emulator/counters`)).json()) as EmulatorCounters;
+  const calls0 = await counters();
   const [self0, server0, services0] = [selfCpuMs(), processCpuMs(pids.server), services()];
   const t0 = performance.now();
   const handles = await mapPool(count, START_CONCURRENCY, start);
@@ -55,12 +62,15 @@ async function measure(count: number, pids: Pids, start: Start): Promise<KindFig
   const seconds = (performance.now() - t0) / 1000;
   const workerClient = (selfCpuMs() - self0) / count;
   const server = (processCpuMs(pids.server) - server0) / count;
+  const servicesCpu = (services() - services0) / count;
+  const { byRoute } = ciCallsBetween(calls0, await counters());
   return {
     perSecond: count / seconds,
     workerClientCpuMsPerWorkflow: workerClient,
     serverCpuMsPerWorkflow: server,
     cpuMsPerWorkflow: workerClient + server,
-    servicesCpuMsPerWorkflow: (services() - services0) / count,
+    servicesCpuMsPerWorkflow: servicesCpu,
+    ciCallsPerWorkflow: Object.fromEntries(Object.entries(byRoute).map(([route, n]) => [route, n / count])),
   };
 }
 
@@ -103,6 +113,13 @@ function mean(rounds: readonly KindFigures[]): KindFigures {
     serverCpuMsPerWorkflow: avg((k) => k.serverCpuMsPerWorkflow),
     cpuMsPerWorkflow: avg((k) => k.cpuMsPerWorkflow),
     servicesCpuMsPerWorkflow: avg((k) => k.servicesCpuMsPerWorkflow),
+    // Per route, over the rounds (a route missing from a round counts 0 there).
+    ciCallsPerWorkflow: Object.fromEntries(
+      [...new Set(rounds.flatMap((k) => Object.keys(k.ciCallsPerWorkflow)))].map((route) => [
+        route,
+        avg((k) => k.ciCallsPerWorkflow[route] ?? 0),
+      ]),
+    ),
   };
 }
 
