@@ -12,6 +12,7 @@ function kind(k: KindFigures) {
     workerClientCpuMsPerWorkflow: round(k.workerClientCpuMsPerWorkflow, 1),
     serverCpuMsPerWorkflow: round(k.serverCpuMsPerWorkflow, 1),
     servicesCpuMsPerWorkflow: round(k.servicesCpuMsPerWorkflow, 1),
+    completedByPoll: k.completedByPoll,
     ciCallsPerWorkflow: Object.fromEntries(Object.entries(k.ciCallsPerWorkflow).map(([r, n]) => [r, round(n)])),
   };
 }
@@ -41,7 +42,9 @@ export function throughputFigures(tp: ThroughputResult): { rows: ReportRow[]; js
   const cpu = (k: KindFigures) =>
     `CPU/workflow ${round(k.cpuMsPerWorkflow, 1)} ms: worker+client ${round(k.workerClientCpuMsPerWorkflow, 1)}, ` +
     `server ${round(k.serverCpuMsPerWorkflow, 1)} (emulator+receiver, not counted: ${round(k.servicesCpuMsPerWorkflow, 1)})` +
-    (Object.keys(k.ciCallsPerWorkflow).length > 0 ? `; CI calls ${JSON.stringify(kind(k).ciCallsPerWorkflow)}` : '');
+    (Object.keys(k.ciCallsPerWorkflow).length > 0
+      ? `; CI calls ${JSON.stringify(kind(k).ciCallsPerWorkflow)}, ${k.completedByPoll} completed by poll`
+      : '');
   const rows: ReportRow[] = [
     {
       figure: `throughput ratio, wall clock (${tp.workflows} concurrent, ${tp.rounds} rounds)`,

@@ -87,6 +87,8 @@ export async function startServiceProcesses(options: {
       CALLBACK_SECRET: secrets.callbackSecret,
       RECEIVER_PORT: String(receiverPort),
       RECEIVER_ADMIN_PORT: String(adminPort),
+      // On a loaded 2-core machine an update can take longer than the 5 s default; a 503 makes CI retry (3 times).
+      RECEIVER_TEMPORAL_TIMEOUT_MS: '30000',
       TEMPORAL_ADDRESS: options.temporal.address,
       TEMPORAL_NAMESPACE: options.temporal.namespace,
     });
