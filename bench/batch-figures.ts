@@ -1,6 +1,11 @@
 import type { ReportRow } from './lib/report';
 import type { BatchBenchResult, BatchRunFigures } from './scenarios/batch10k';
 
+/** CPU per item of every measured process together (server, both workers, this process), ms. */
+function totalCpu(f: BatchRunFigures): number {
+  return Object.values(f.cpuMsPerItem).reduce((sum, ms) => sum + ms, 0);
+}
+
 /** Rows and JSON figures of the batch scenario (`batch10k`). */
 export function batchFigures(r: BatchBenchResult): { rows: ReportRow[]; json: Record<string, unknown> } {
   const { small, large, settings } = r;
@@ -14,6 +19,8 @@ export function batchFigures(r: BatchBenchResult): { rows: ReportRow[]; json: Re
     batchDuplicateJobs: large.duplicateJobs,
     batchMaxHistoryEvents: large.maxHistoryEvents,
     batchPeakWorkerRssMb: large.peakWorkerRssMb,
+    batchCpuMsPerItem: totalCpu(large),
+    batchCiCallsPerItem: large.ciCallsPerItem,
     batchDetail: {
       settings,
       small,
@@ -24,6 +31,8 @@ export function batchFigures(r: BatchBenchResult): { rows: ReportRow[]; json: Re
         seconds: growth((f) => f.seconds),
         maxHistoryEvents: growth((f) => f.maxHistoryEvents),
         peakWorkerRssMb: growth((f) => f.peakWorkerRssMb),
+        cpuMsPerItem: growth(totalCpu),
+        ciListCallsPerItem: growth((f) => f.ciCallsPerItem['GET /asr_jobs'] ?? 0),
       },
     },
   };
@@ -31,9 +40,18 @@ export function batchFigures(r: BatchBenchResult): { rows: ReportRow[]; json: Re
     figure: `batch of ${f.items}: time, items/s`,
     value: `${f.seconds} s, ${f.itemsPerSecond}/s (${f.runs} runs, ${f.throttledSubmits} submits throttled, ${f.failedItems} failed)`,
   });
+  const cost = (f: BatchRunFigures) => ({
+    figure: `batch of ${f.items}: cost per item`,
+    value:
+      `CPU ${totalCpu(f)} ms ${JSON.stringify(f.cpuMsPerItem)}; CI calls ${JSON.stringify(f.ciCallsPerItem)}; ` +
+      `item ${f.history.itemEvents} events / ${f.history.itemWorkflowTasks} workflow tasks / ` +
+      `${f.history.itemUpserts} upserts; batch ${f.history.batchEventsPerItem} events`,
+  });
   const rows: ReportRow[] = [
     row(small),
     row(large),
+    cost(small),
+    cost(large),
     {
       figure: 'batch peak CI jobs unfinished (emulator)',
       value: `${large.peakCiConcurrency} (1k: ${small.peakCiConcurrency})`,

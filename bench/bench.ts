@@ -7,7 +7,7 @@
  * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4), BENCH_FLOOD_SECONDS (receiverFlood, 10),
  * BENCH_FLOOD_CONCURRENCY (flooding clients, 16), BENCH_FLOOD_GENUINE (runs completing by callback meanwhile, 40),
  * BENCH_BATCH_ITEMS (10000) and BENCH_BATCH_SMALL (1000), BENCH_BATCH_CONCURRENCY (the batch's CI concurrency cap, 50),
- * BENCH_BATCH_SUBMITS_PER_SECOND (100). `npm run bench -- receiverFlood` or `npm run bench -- batch10k` runs that
+ * BENCH_BATCH_SUBMITS_PER_SECOND (100). `npm run bench -- throughput`, `-- receiverFlood` or `-- batch10k` runs that
  * scenario alone.
  */
 import { startBenchStack } from './lib/bench-stack';
@@ -16,6 +16,7 @@ import { installQuietRuntime, progress } from './lib/runtime';
 import { batchFigures } from './batch-figures';
 import { buildReport } from './report-figures';
 import { printTable } from './lib/report';
+import { throughputFigures } from './throughput-figures';
 import { runBatchBench } from './scenarios/batch10k';
 import { runCallbackPath } from './scenarios/callback-latency';
 import { runPolling } from './scenarios/polling';
@@ -49,7 +50,7 @@ const RSS_WORKER_TUNING: RssWorkerTuning = {
 const RSS_TARGET = 10_000;
 
 /** Scenarios `npm run bench -- <name>` can run alone. */
-const ALONE = ['receiverFlood', 'batch10k'] as const;
+const ALONE = ['throughput', 'receiverFlood', 'batch10k'] as const;
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -99,6 +100,14 @@ async function main(): Promise<void> {
       printTable(report.rows);
       console.log(
         JSON.stringify({ receiverFlood: report.json, wallSeconds: Math.round((performance.now() - started) / 1000) }),
+      );
+      return;
+    }
+    if (only.includes('throughput')) {
+      const throughput = throughputFigures(await runThroughput(bench, sizes.workflows, sizes.jobMs));
+      printTable(throughput.rows);
+      console.log(
+        JSON.stringify({ ...throughput.json, wallSeconds: Math.round((performance.now() - started) / 1000) }),
       );
       return;
     }

@@ -2,7 +2,8 @@ import type { ReportRow } from './lib/report';
 import { machine, round } from './lib/report';
 import type { CallbackPathResult } from './scenarios/callback-latency';
 import type { PollingResult } from './scenarios/polling';
-import type { KindFigures, ThroughputResult } from './scenarios/throughput';
+import type { ThroughputResult } from './scenarios/throughput';
+import { throughputFigures, throughputGoalsMissed } from './throughput-figures';
 import type { WorkerRssResult } from './scenarios/worker-rss';
 
 /** Everything the scenarios measured, and the sizes they ran with. */
@@ -17,35 +18,18 @@ export interface BenchFigures {
   rss: WorkerRssResult;
 }
 
-/** Goals from issue 7. */
+/** Goals from issues 7 and 17. */
 const GOALS = {
-  throughputRatio: 0.8,
   callbackLatencyP99Ms: 250,
   ciCallsPerJobCallback: 2,
   ciCalls10min: 10,
   rssMb: 400,
 };
 
-function kind(k: KindFigures) {
-  return {
-    perSecond: round(k.perSecond, 1),
-    benchCpuMsPerWorkflow: round(k.benchCpuMsPerWorkflow, 1),
-    serverCpuMsPerWorkflow: round(k.serverCpuMsPerWorkflow, 1),
-  };
-}
-
 function jsonFigures(f: BenchFigures) {
   const { callbackPath: cb, sequential: seq, throughput: tp, polling: poll, rss } = f;
   const figures = {
-    throughputRatio: round(tp.ratio),
-    transcribeWorkflowsPerSecond: round(tp.transcribe.perSecond, 1),
-    baselineWorkflowsPerSecond: round(tp.baseline.perSecond, 1),
-    throughputDetail: {
-      workflows: tp.workflows,
-      rounds: tp.rounds,
-      transcribe: kind(tp.transcribe),
-      baseline: kind(tp.baseline),
-    },
+    ...throughputFigures(tp).json,
     callbackLatencyP50Ms: cb.latencyP50Ms,
     callbackLatencyP99Ms: cb.latencyP99Ms,
     callbackLatencyMaxMs: cb.latencyMaxMs,
@@ -72,7 +56,7 @@ function jsonFigures(f: BenchFigures) {
     historyEventsPerPollRound: round(poll.historyEventsPerPollRound, 1),
   };
   const goalsMissed = [
-    tp.ratio < GOALS.throughputRatio && 'throughputRatio',
+    ...throughputGoalsMissed(tp),
     cb.latencyP99Ms > GOALS.callbackLatencyP99Ms && 'callbackLatencyP99Ms',
     cb.ciCallsPerJob > GOALS.ciCallsPerJobCallback && 'ciCallsPerJobCallback',
     poll.computedCallsPerJob > GOALS.ciCalls10min && 'ciCallsPerJob10minNoCallback',
@@ -90,17 +74,8 @@ function tuningText(rss: WorkerRssResult): string {
 export function buildReport(f: BenchFigures): { rows: ReportRow[]; json: ReturnType<typeof jsonFigures> } {
   const { callbackPath: cb, sequential: seq, throughput: tp, polling: poll, rss } = f;
   const json = jsonFigures(f);
-  const cpu = (k: KindFigures) =>
-    `CPU/workflow: bench ${round(k.benchCpuMsPerWorkflow, 1)} ms, server ${round(k.serverCpuMsPerWorkflow, 1)} ms`;
   const rows: ReportRow[] = [
-    {
-      figure: `throughput ratio (${tp.workflows} concurrent, ${tp.rounds} rounds)`,
-      value: `${json.throughputRatio} (${json.transcribeWorkflowsPerSecond}/s vs baseline ${json.baselineWorkflowsPerSecond}/s)`,
-      goal: `>= ${GOALS.throughputRatio}`,
-      ok: tp.ratio >= GOALS.throughputRatio,
-    },
-    { figure: '  transcribeMedia', value: cpu(tp.transcribe) },
-    { figure: '  baseline', value: cpu(tp.baseline) },
+    ...throughputFigures(tp).rows,
     { figure: 'callback latency p50/p99, 1 in flight', value: `${seq.latencyP50Ms} / ${seq.latencyP99Ms} ms` },
     { figure: `callback latency p50, ${cb.concurrency} in flight`, value: `${cb.latencyP50Ms} ms` },
     {

@@ -34,3 +34,8 @@ export function selfCpuMs(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 }
+
+/** The pid of the `temporal server start-dev` process serving `address` (`host:port`), if found. */
+export function devServerPid(address: string): number | undefined {
+  return findPid(['start-dev', `--port ${address.split(':').at(-1)}`]);
+}

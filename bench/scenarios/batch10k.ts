@@ -9,7 +9,11 @@ import type { BenchStack } from '../lib/bench-stack';
 import { BENCH_RECOGNITION } from '../lib/bench-stack';
 import type { ChildWorker } from '../lib/child-worker';
 import { spawnWorker, waitForPoller } from '../lib/child-worker';
+import type { ItemHistoryCost } from '../lib/batch-cost';
+import { cpuMeter, itemHistoryCost } from '../lib/batch-cost';
+import { ciCallsBetween } from '../lib/ci-calls';
 import { mapPool } from '../lib/pool';
+import { devServerPid } from '../lib/process-cpu';
 import { progress } from '../lib/runtime';
 
 /** How a batch run is set up: the quotas it must respect. */
@@ -41,6 +45,12 @@ export interface BatchRunFigures {
   peakWorkerRssMb: number;
   /** Submits answered `503 SlowDown` (and retried). */
   throttledSubmits: number;
+  /** CI API requests per item, by route. */
+  ciCallsPerItem: Record<string, number>;
+  /** CPU per item (ms) of the Temporal server, the two workers, and this process (emulator, receiver, client). */
+  cpuMsPerItem: Record<string, number>;
+  /** History events, workflow tasks and activities per item. */
+  history: ItemHistoryCost;
 }
 
 /** The batch scenario's result: a small and a large batch on the same two worker processes. */
@@ -72,6 +82,10 @@ async function runOneBatch(
   const sampler = setInterval(() => {
     for (const w of workers) if (!w.exited()) peakRss = Math.max(peakRss, w.rssMb());
   }, 500);
+  const meter = cpuMeter({
+    server: devServerPid(stack.temporal.address),
+    ...Object.fromEntries(workers.map((w, i) => [`worker${i + 1}`, w.pid])),
+  });
   const t0 = performance.now();
   try {
     const handle = await stack.client.workflow.start(transcribeBatch, {
@@ -88,19 +102,24 @@ async function runOneBatch(
         },
       ],
     });
-    const ticker = setInterval(() => {
-      handle
-        .query(batchProgressQuery)
-        .then((p) =>
-          progress(
-            `batch ${items}: ${p.succeeded + p.failed}/${p.total} running ${p.running}/${p.concurrencyCap}` +
-              ` ${p.itemsPerMinute ?? '-'}/min${p.waitingForQuota ? ` waiting for ${p.waitingForQuota}` : ''}`,
-          ),
-        )
-        .catch(() => undefined);
-    }, 5_000);
-    const result = await handle.result().finally(() => clearInterval(ticker));
+    // One progress query at a time, and the last one awaited: none may still be retrying when the stack closes.
+    let done = false;
+    const ticker = (async () => {
+      while (!done) {
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+        if (done) break;
+        const p = await handle.query(batchProgressQuery).catch(() => undefined);
+        if (!p) continue;
+        progress(
+          `batch ${items}: ${p.succeeded + p.failed}/${p.total} running ${p.running}/${p.concurrencyCap}` +
+            ` ${p.itemsPerMinute ?? '-'}/min${p.waitingForQuota ? ` waiting for ${p.waitingForQuota}` : ''}`,
+        );
+      }
+    })();
+    const result = await handle.result().finally(() => (done = true));
+    await ticker;
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = meter();
     const counters = emulator.counters();
     const manifest = JSON.parse(
       (
@@ -115,10 +134,19 @@ async function runOneBatch(
     const jobs = Object.entries(counters.jobsByInputObject).filter(([input]) => input.includes(`${folder}/`));
     const withJob = new Set(jobs.map(([input]) => input.slice(input.indexOf(folder))));
     const lost = keys.filter((k) => !outcomes.has(k) || !withJob.has(k)).length;
-    const runs: number[] = [];
+    const runs: { runId: string; events: number }[] = [];
     for await (const run of stack.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) {
-      runs.push(run.historyLength);
+      runs.push({ runId: run.runId, events: run.historyLength });
     }
+    const largest = runs.reduce((a, b) => (b.events > a.events ? b : a));
+    const eventsTotal = runs.reduce((sum, run) => sum + run.events, 0);
+    const history = await itemHistoryCost(
+      stack.client,
+      { workflowId: handle.workflowId, largestRunId: largest.runId, eventsTotal },
+      items,
+    );
+    const perItem = (value: number) => Math.round((value / items) * 100) / 100;
+    const ci = ciCallsBetween({ ...counters, requests: {} }, counters);
     return {
       items,
       seconds: Math.round(seconds * 10) / 10,
@@ -127,10 +155,13 @@ async function runOneBatch(
       lostItems: lost,
       duplicateJobs: jobs.reduce((sum, [, n]) => sum + Math.max(0, n - 1), 0),
       failedItems: result.failed,
-      maxHistoryEvents: Math.max(...runs),
+      maxHistoryEvents: largest.events,
       runs: runs.length,
       peakWorkerRssMb: Math.round(peakRss),
       throttledSubmits: counters.faultsInjected['POST /asr_jobs:throttle'] ?? 0,
+      ciCallsPerItem: Object.fromEntries(Object.entries(ci.byRoute).map(([route, n]) => [route, perItem(n)])),
+      cpuMsPerItem: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, Math.round(ms / items)])),
+      history,
     };
   } finally {
     clearInterval(sampler);

@@ -115,6 +115,8 @@ export async function runReceiverFlood(
   const taskQueue = `bench-flood-${randomUUID()}`;
   const worker = await bench.startTranscriptionWorker(taskQueue, deps);
   const held = `p${randomUUID().replace(/-/g, '')}`;
+  // The emulator refuses queues it does not know, as CI does.
+  services.emulator.addQueue(undefined, held);
   services.emulator.setFaults({ pausedQueues: [held] });
   const media = `bench/flood-${randomUUID()}.wav`;
   bench.seedMedia(media);
@@ -129,7 +131,7 @@ export async function runReceiverFlood(
       await waitFor(
         'the held job id',
         async () => (jobId = (await handle.query(transcriptionStatusQuery)).jobId) !== undefined,
-        30_000,
+        60_000,
         50,
       );
       const jobs = (await fetch(`${services.emulator.url}/_emulator/jobs`).then((r) => r.json())) as {
