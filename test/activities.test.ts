@@ -138,10 +138,7 @@ describe('activities against the CI emulator', () => {
     const created = Date.parse(first.createdAt);
     const [sweep] = windows;
     assert.ok(sweep!.start <= created && sweep!.end >= created, 'the window holds the job itself');
-    assert.ok(
-      sweep!.end - sweep!.start <= 2 * 20_000,
-      `a window of seconds, not minutes: ${sweep!.end - sweep!.start} ms`,
-    );
+    assert.ok(sweep!.end - sweep!.start <= 20_000, `a window of seconds, not minutes: ${sweep!.end - sweep!.start} ms`);
     windows.length = 0;
     const retried = await runIn(envFor(workflowId, 2), () => watched.submitTranscriptionJob(submitInput(key, false)));
     assert.equal(retried.jobId, first.jobId, 'the retry adopts it');

@@ -58,9 +58,10 @@ describe('finding a step’s jobs', () => {
   it("anchors the first attempt's sweep on CI's own creation time, widened by the attempt's duration", () => {
     const created = new Date('2026-12-01T10:00:00Z');
     const { start, end } = anchoredWindow(created, 4_000);
+    // Back by the attempt's duration (an earlier send of the same request) plus slack for CI's whole seconds.
     assert.deepEqual(
       [start.toISOString(), end.toISOString()],
-      ['2026-12-01T09:59:41.000Z', '2026-12-01T10:00:19.000Z'],
+      ['2026-12-01T09:59:51.000Z', '2026-12-01T10:00:05.000Z'],
     );
     const clamped = anchoredWindow(created, -50);
     assert.equal(end.getTime() - start.getTime() > clamped.end.getTime() - clamped.start.getTime(), true);

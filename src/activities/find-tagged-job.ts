@@ -28,18 +28,19 @@ export function lookupWindow(sinceMs: number, nowMs: number): { start: Date; end
 }
 
 /** Slack around a window anchored on CI's own creation time: CI reports it in whole seconds. */
-const ANCHOR_SLACK_MS = 15_000;
+const ANCHOR_SLACK_MS = 5_000;
 
 /**
  * The creation-time window of the first attempt's sweep, anchored on the job it just submitted. No earlier attempt
- * exists, so a job with the step's tag can only have come from this attempt's own request, created by CI within the
- * attempt's duration of the job CI answered with. Both ends are CI's clock (the job's `CreationTime`) shifted by a
- * duration the worker measured, so no clock skew enters; the window spans seconds instead of the ten minutes of
+ * exists, so another job with the step's tag can only come from an earlier send of this attempt's own request (a
+ * retry inside the SDK after a lost answer), created before the job CI answered with and at most the attempt's
+ * duration earlier; nothing is sent after CI answered. Both ends are CI's clock (the job's `CreationTime`) shifted by
+ * a duration the worker measured, so no clock skew enters; the window spans seconds instead of the ten minutes of
  * {@link lookupWindow}, which a busy queue fills with thousands of other jobs to page through.
  */
 export function anchoredWindow(createdAt: Date, attemptElapsedMs: number): { start: Date; end: Date } {
-  const span = Math.max(0, attemptElapsedMs) + ANCHOR_SLACK_MS;
-  return { start: new Date(createdAt.getTime() - span), end: new Date(createdAt.getTime() + span) };
+  const before = Math.max(0, attemptElapsedMs) + ANCHOR_SLACK_MS;
+  return { start: new Date(createdAt.getTime() - before), end: new Date(createdAt.getTime() + ANCHOR_SLACK_MS) };
 }
 
 /**
