@@ -15,7 +15,7 @@ import { describe, it } from 'node:test';
 import { Client } from '@temporalio/client';
 import type { TencentClients } from '../src/ci/factory';
 import { createTencentClients } from '../src/ci/factory';
-import type { CliContext, CliStream } from '../src/cli/context';
+import type { CliContext } from '../src/cli/context';
 import { loadCliConfig } from '../src/cli/context';
 import type { CheckResult, DoctorJson } from '../src/cli/doctor/report';
 import { readDoctorSettings } from '../src/cli/doctor/settings';
@@ -24,18 +24,7 @@ import { findTemporalCli } from '../src/devstack/temporal-cli';
 import { runChild } from './helpers/child';
 import { useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
-
-const TSX = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-const MAIN = join(__dirname, '..', 'src', 'cli', 'main.ts');
-
-interface Recorder extends CliStream {
-  text(): string;
-}
-
-function recorder(): Recorder {
-  let text = '';
-  return { write: (chunk: string) => (text += chunk), text: () => text };
-}
+import { CLI_MAIN, recorder, TSX } from './helpers/cli';
 
 describe('transcribe-asr doctor', () => {
   const suite = useTestStack();
@@ -122,7 +111,7 @@ describe('transcribe-asr doctor', () => {
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       const child = execFile(
         TSX,
-        [MAIN, 'doctor', '--json'],
+        [CLI_MAIN, 'doctor', '--json'],
         { env, cwd: mkdtempSync(join(tmpdir(), 'doctor-')) },
         (e, out, errText) => resolve({ code: typeof e?.code === 'number' ? e.code : 0, stdout: out, stderr: errText }),
       );

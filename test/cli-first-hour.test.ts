@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { TencentClients } from '../src/ci/factory';
-import type { CliContext, CliStream } from '../src/cli/context';
+import type { CliContext } from '../src/cli/context';
 import { loadCliConfig } from '../src/cli/context';
 import { runCli } from '../src/cli/run';
 import { startTranscription } from '../src/client/transcription';
@@ -19,21 +19,10 @@ import { createTranscriptionWorker } from '../src/worker-setup/transcription-wor
 import { runChild } from './helpers/child';
 import { TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
+import { CLI_MAIN, recorder, TSX } from './helpers/cli';
 
 /** The escape character that starts terminal control sequences. */
 const ESC = String.fromCharCode(27);
-
-const TSX = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-const MAIN = join(__dirname, '..', 'src', 'cli', 'main.ts');
-
-interface Recorder extends CliStream {
-  text(): string;
-}
-
-function recorder(): Recorder {
-  let text = '';
-  return { write: (chunk: string) => (text += chunk), text: () => text };
-}
 
 /**
  * What a person sees on a terminal after `raw` was written to it: `\r` returns to the line start, `ESC[2K` clears the
@@ -116,7 +105,7 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
   }
 
   function spawnCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
-    return spawn(TSX, [MAIN, ...args], { env, cwd: mkdtempSync(join(tmpdir(), 'cli-')) });
+    return spawn(TSX, [CLI_MAIN, ...args], { env, cwd: mkdtempSync(join(tmpdir(), 'cli-')) });
   }
 
   it('refuses what it can check before starting with exit code 2, and starts no workflow and no CI job', async () => {
@@ -212,7 +201,7 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
       // What the server recorded last (the job may have started before the worker stopped).
       const recordedState = (await handle.workflow.describe()).typedSearchAttributes.get(CI_JOB_STATE);
 
-      const json = await runChild(TSX, [MAIN, 'status', handle.workflowId, '--json'], binaryEnv(taskQueue));
+      const json = await runChild(TSX, [CLI_MAIN, 'status', handle.workflowId, '--json'], binaryEnv(taskQueue));
       assert.equal(json.status, 0, json.output);
       const report = JSON.parse(json.output) as {
         status: string;
@@ -229,7 +218,7 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
       assert.equal(report.searchAttributes.CiJobId, jobId);
       assert.equal(report.searchAttributes.CiJobState, recordedState);
 
-      const text = await runChild(TSX, [MAIN, 'status', handle.workflowId], binaryEnv(taskQueue));
+      const text = await runChild(TSX, [CLI_MAIN, 'status', handle.workflowId], binaryEnv(taskQueue));
       assert.equal(text.status, 0, text.output);
       assert.match(text.output, /^Live +no worker answered the query within 5 s/m);
       assert.match(text.output, new RegExp(`^CiJobId +${jobId}$`, 'm'));
@@ -242,7 +231,7 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
   it('draws the batch progress bar in place on a real terminal (script(1) pseudo-terminal)', async () => {
     const folder = `first-hour-pty/${randomUUID()}`;
     for (const n of [1, 2, 3]) suite.stack.emulator.putObject(TEST_BUCKET, `${folder}/clip-${n}.wav`, silentWav(1));
-    const command = [TSX, MAIN, 'batch', `${folder}/`, '--max-in-flight', '1', '--wait'].join(' ');
+    const command = [TSX, CLI_MAIN, 'batch', `${folder}/`, '--max-in-flight', '1', '--wait'].join(' ');
     const run = await runChild('script', ['-qfec', command, '/dev/null'], { ...binaryEnv(), TERM: 'xterm' });
     assert.equal(run.status, 0, run.output);
     assert.match(run.output, new RegExp(`\r${ESC}\\[2K\\[[#-]{20}\\] \\d/3`), 'the bar is redrawn in place');

@@ -8,22 +8,11 @@ import { createTencentClients } from '../src/ci/factory';
 import type { TencentClients } from '../src/ci/factory';
 import type { AsrQueuePage, AsrTemplate, HotVocabTablePage } from '../src/ci/setup';
 import type { AsrJob, SubmitAsrJobRequest } from '../src/ci/types';
-import type { CliContext, CliStream } from '../src/cli/context';
+import type { CliContext } from '../src/cli/context';
 import { runCli } from '../src/cli/run';
 import type { RunningEmulator } from '../src/emulator';
 import { BUCKET, CREDS, REGION, startTestEmulator, waitFor } from './fixtures/emulator-helpers';
-
-const TSX = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-const MAIN = join(__dirname, '..', 'src', 'cli', 'main.ts');
-
-interface Recorder extends CliStream {
-  text(): string;
-}
-
-function recorder(): Recorder {
-  let text = '';
-  return { write: (chunk: string) => (text += chunk), text: () => text };
-}
+import { CLI_MAIN, recorder, TSX } from './helpers/cli';
 
 function job(queueId?: string, extra: Partial<SubmitAsrJobRequest['Operation']> = {}): SubmitAsrJobRequest {
   return {
@@ -399,7 +388,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     const binary = (args: string[], variables: Record<string, string> = env) =>
       new Promise<{ code: number; out: string; err: string }>((resolve) => {
         // A scratch working folder: no developer's .dev/cli.env is read.
-        execFile(TSX, [MAIN, ...args], { env: variables, cwd: scratch, timeout: 60_000 }, (error, out, err) => {
+        execFile(TSX, [CLI_MAIN, ...args], { env: variables, cwd: scratch, timeout: 60_000 }, (error, out, err) => {
           resolve({ code: typeof error?.code === 'number' ? error.code : error ? -1 : 0, out, err });
         });
       });

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TranscriptionResult } from '../src/activities/types';
 import type { CliContext, CliStream } from '../src/cli/context';
@@ -12,9 +11,7 @@ import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { noFaults } from '../src/emulator';
 import { TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
-
-const TSX = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-const MAIN = join(__dirname, '..', 'src', 'cli', 'main.ts');
+import { CLI_MAIN, TSX } from './helpers/cli';
 
 interface Recorder extends CliStream {
   text(): string;
@@ -237,7 +234,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     return new Promise((resolve) => {
       execFile(
         TSX,
-        [MAIN, ...args],
+        [CLI_MAIN, ...args],
         // A scratch folder as the working directory: no .dev/cli.env of a developer's `npm run dev` is read.
         { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000, cwd: tmpdir() },
         (error, out, err) => {
@@ -292,7 +289,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
       TEMPORAL_TASK_QUEUE: suite.stack.taskQueue,
     };
     // Without callbacks the first poll is 10 s away: the command is surely still waiting when interrupted.
-    const child = spawn(TSX, [MAIN, 'transcribe', key, '--wait', '--no-callback', '--workflow-id', workflowId], {
+    const child = spawn(TSX, [CLI_MAIN, 'transcribe', key, '--wait', '--no-callback', '--workflow-id', workflowId], {
       env,
       cwd: tmpdir(),
     });
