@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { parseSrt } from '../src/ci/result';
 import { findFreePort } from '../src/devstack/free-port';
@@ -26,13 +27,21 @@ describe('npm run dev, driven by the CLI from another process', () => {
   const running: DevProcess[] = [];
   let ports: string[] = [];
 
-  after(() => {
+  after(async () => {
+    // A stack left running by a failed test: Ctrl-C first (the dev server runs in a process group of its own, which
+    // only a graceful stop ends), SIGKILL if that does not stop it.
     for (const dev of running) {
-      try {
-        process.kill(-dev.child.pid!, 'SIGKILL');
-      } catch {
-        // Already gone: the test stopped it.
-      }
+      if (dev.child.exitCode !== null || dev.child.signalCode !== null) continue;
+      const signal = (name: NodeJS.Signals) => {
+        try {
+          process.kill(-dev.child.pid!, name);
+        } catch {
+          // Already gone.
+        }
+      };
+      signal('SIGINT');
+      const stopped = await Promise.race([dev.exited.then(() => true), sleep(30_000).then(() => false)]);
+      if (!stopped) signal('SIGKILL');
     }
     rmSync(folder, { recursive: true, force: true });
   });

@@ -98,7 +98,13 @@ export async function startDevStack(partial: Partial<DevStackOptions> = {}): Pro
   await assertPortFree(options.receiverPort, 'receiver', 'receiver-port');
   mkdirSync(dir, { recursive: true });
   const stack = await startLocalStack({
-    temporal: { port: options.temporalPort, uiPort: options.uiPort, dbFilename: join(dir, 'temporal.db') },
+    temporal: {
+      port: options.temporalPort,
+      uiPort: options.uiPort,
+      dbFilename: join(dir, 'temporal.db'),
+      // Ctrl-C reaches the whole foreground process group; the server must outlive the worker's shutdown.
+      ownProcessGroup: true,
+    },
     services: {
       secrets: DEV_SECRETS,
       bucket: LOCAL_BUCKET,

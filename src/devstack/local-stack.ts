@@ -26,6 +26,8 @@ export interface LocalTemporalOptions {
   uiPort?: number;
   /** SQLite file a started server keeps its state in (survives restarts); default in memory. */
   dbFilename?: string;
+  /** Run a started server in its own process group (see `TemporalDevServerOptions.ownProcessGroup`). */
+  ownProcessGroup?: boolean;
 }
 
 /** Options of {@link startLocalStack}. */
@@ -102,7 +104,13 @@ async function acquireTemporal(
   if (options.address) return { address: options.address, namespace };
   const cli = findTemporalCli(env);
   if (cli) {
-    const server = await startTemporalDevServer({ executable: cli, namespace, ...pickServer(options) });
+    const { ownProcessGroup } = options;
+    const server = await startTemporalDevServer({
+      executable: cli,
+      namespace,
+      ownProcessGroup,
+      ...pickServer(options),
+    });
     cleanups.push(() => server.stop());
     return { address: server.address, namespace, uiUrl: server.uiUrl };
   }

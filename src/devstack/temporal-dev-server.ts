@@ -17,6 +17,12 @@ export interface TemporalDevServerOptions {
   namespace?: string;
   /** How long to wait for the server to report healthy, in ms; default 60 000. */
   startTimeoutMs?: number;
+  /**
+   * Run the server in its own process group, so a Ctrl-C in the terminal (SIGINT to the foreground group) reaches
+   * only this process, which can then stop its workers before the server; otherwise the server stops at the same
+   * moment and the workers' shutdown calls fail with warnings. The server is killed when this process exits.
+   */
+  ownProcessGroup?: boolean;
   /** Dynamic config overrides, e.g. `{ 'limit.historyCount.suggestContinueAsNew': 30 }` (tests of rare paths). */
   dynamicConfig?: Record<string, string | number | boolean>;
 }
@@ -37,12 +43,68 @@ const searchAttributeArgs = PROJECT_SEARCH_ATTRIBUTES.flatMap((key) => [
   `${key.name}=${key.type === 'KEYWORD' ? 'Keyword' : key.type}`,
 ]);
 
+/** Start attempts when the server dies while starting its services (see {@link startTemporalDevServer}). */
+const START_ATTEMPTS = 3;
+
+/**
+ * An early exit worth another start: a port taken between the CLI's free-port probe and its bind, or a Go panic
+ * while the server wires its services. A refused flag or a taken `--port`/`--ui-port` prints `Error: …` instead,
+ * which is final.
+ */
+function worthRestarting(output: string): boolean {
+  return /address already in use|^panic: |^goroutine \d+ /im.test(output) && !/^Error: /m.test(output);
+}
+
 /**
  * Starts `temporal server start-dev` with the project's search attributes and waits until its frontend answers a
  * health check. The SDK's own spawner allows only 5 s, too little on a loaded 2-core machine; this waits longer.
+ *
+ * The CLI probes free ports for its internal services (history, matching, worker, membership, HTTP API, metrics) and
+ * binds them a moment later; on a busy machine (a test suite starting many servers) the server sometimes panics
+ * while wiring its services. Such an exit is retried (same frontend port, same state file), up to
+ * {@link START_ATTEMPTS} starts in all; the error of the last one keeps the head of its output, where a panic names
+ * its cause.
  */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const port = options.port ?? (await findFreePort());
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnce(options, port);
+    if (!('failure' in started)) return started;
+    const { failure, exitedEarly, output } = started;
+    if (!exitedEarly || !worthRestarting(output) || attempt >= START_ATTEMPTS) throw failure;
+  }
+}
+
+/** A start that did not become healthy: the error to report, and whether the process ended by itself. */
+interface FailedStart {
+  failure: Error;
+  exitedEarly: boolean;
+  /** What the server printed (head and tail). */
+  output: string;
+}
+
+/** Keeps the first and the last characters of a stream: a Go panic names its cause at the top, its stack below. */
+function headAndTail(limit: number): { add(chunk: string): void; text(): string } {
+  let head = '';
+  let tail = '';
+  let dropped = false;
+  return {
+    add(chunk) {
+      if (head.length < limit) {
+        const room = limit - head.length;
+        head += chunk.slice(0, room);
+        chunk = chunk.slice(room);
+      }
+      if (chunk.length === 0) return;
+      const joined = tail + chunk;
+      if (joined.length > limit) dropped = true;
+      tail = joined.slice(-limit);
+    },
+    text: () => (dropped ? `${head}\n…\n${tail}` : head + tail),
+  };
+}
+
+async function startOnce(options: TemporalDevServerOptions, port: number): Promise<TemporalDevServer | FailedStart> {
   const namespace = options.namespace ?? 'default';
   const address = `127.0.0.1:${port}`;
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
@@ -53,14 +115,19 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
 
-  const child = spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
+  const detached = options.ownProcessGroup === true;
+  const child = spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'], detached });
+  const stderr = headAndTail(2000);
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.add(chunk));
+  // Outside our process group nothing else stops it: whatever ends this process ends the server too.
+  const killOnExit = () => child.kill('SIGKILL');
+  if (detached) process.once('exit', killOnExit);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let hasExited = false;
-  void exited.then(() => (hasExited = true));
+  void exited.then(() => {
+    hasExited = true;
+    process.removeListener('exit', killOnExit);
+  });
 
   const stop = async (): Promise<void> => {
     if (hasExited) return;
@@ -73,10 +140,11 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   try {
     await waitUntilHealthy(address, options.startTimeoutMs ?? 60_000, () => hasExited);
   } catch (err) {
+    const exitedEarly = hasExited;
     await stop();
-    throw new Error(`Temporal dev server on ${address} did not become healthy: ${(err as Error).message}\n${stderr}`, {
-      cause: err,
-    });
+    const output = stderr.text();
+    const message = `Temporal dev server on ${address} did not become healthy: ${(err as Error).message}\n${output}`;
+    return { failure: new Error(message, { cause: err }), exitedEarly, output };
   }
   return {
     address,
