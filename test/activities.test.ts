@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { WorkerMetric } from '../src/observability/metric-names';
 import { createActivities } from '../src/activities/create-activities';
+import type { CiJobsApi } from '../src/activities/deps';
 import type { SubmitJobInput } from '../src/activities/types';
 import { verifyCallbackToken } from '../src/callback/token';
 import type { LocalServices } from '../src/devstack/local-services';
@@ -113,16 +114,15 @@ describe('activities against the CI emulator', () => {
     assert.deepEqual(chain.cancelled, [submitted.jobId]);
   });
 
-  it('the first attempt sweeps only the seconds around its own job; a retry looks back past the step start', async () => {
-    const key = `audio/${randomUUID()}.wav`;
-    services.emulator.putObject(services.bucket, key, silentWav(1));
+  /** The activities with every `list` page's creation-time window recorded, and `submit` wrapped when given. */
+  function watchedActivities(submitWith?: (ci: CiJobsApi) => CiJobsApi['submit']) {
     const windows: { start: number; end: number }[] = [];
     const watched = createActivities({
       ...services.deps,
       ciFor: (target) => {
         const ci = services.deps.ciFor(target);
         return {
-          submit: ci.submit.bind(ci),
+          submit: submitWith ? submitWith(ci) : ci.submit.bind(ci),
           get: ci.get.bind(ci),
           cancel: ci.cancel.bind(ci),
           list: (filter, options) => {
@@ -132,18 +132,51 @@ describe('activities against the CI emulator', () => {
         };
       },
     });
+    return { watched, windows };
+  }
+
+  const listRequests = () => services.emulator.counters().requests['GET /asr_jobs'] ?? 0;
+
+  it('a first attempt whose submit went out once lists nothing; a retry looks back past the step start', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const { watched, windows } = watchedActivities();
     const workflowId = `wf-${randomUUID()}`;
+    const listsBefore = listRequests();
     const first = await runIn(envFor(workflowId, 1), () => watched.submitTranscriptionJob(submitInput(key, false)));
-    assert.equal(windows.length, 1, 'one sweep page: no lookup before the first submit');
-    const created = Date.parse(first.createdAt);
-    const [sweep] = windows;
-    assert.ok(sweep!.start <= created && sweep!.end >= created, 'the window holds the job itself');
-    assert.ok(sweep!.end - sweep!.start <= 20_000, `a window of seconds, not minutes: ${sweep!.end - sweep!.start} ms`);
-    windows.length = 0;
+    assert.equal(listRequests() - listsBefore, 0, 'CI saw no list request from the first attempt');
+    assert.equal(windows.length, 0, 'and the activity asked for no page');
+    assert.equal(first.adopted, false);
     const retried = await runIn(envFor(workflowId, 2), () => watched.submitTranscriptionJob(submitInput(key, false)));
     assert.equal(retried.jobId, first.jobId, 'the retry adopts it');
     assert.ok(windows.length >= 1);
     assert.ok(windows[0]!.end - windows[0]!.start >= 10 * 60_000, 'a retry looks back with the clock-skew slack');
+  });
+
+  it('a first attempt whose submit went out twice sweeps the seconds around its job and cancels the copy', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const jobsFor = () => services.emulator.counters().jobsByInputObject[`${services.bucket}/${key}`] ?? 0;
+    // What an SDK that re-sent a submit would do: two signed POSTs, CI answering the second.
+    const { watched, windows } = watchedActivities((ci) => async (request, options) => {
+      await ci.submit(request, options);
+      return ci.submit(request, options);
+    });
+    const first = await runIn(envFor(`wf-${randomUUID()}`, 1), () =>
+      watched.submitTranscriptionJob(submitInput(key, false)),
+    );
+    assert.equal(jobsFor(), 2, 'two jobs were billed');
+    assert.equal(windows.length, 1, 'one sweep page');
+    const created = Date.parse(first.createdAt);
+    const [sweep] = windows;
+    assert.ok(sweep!.start <= created && sweep!.end >= created, 'the window holds the kept job');
+    assert.ok(sweep!.end - sweep!.start <= 20_000, `a window of seconds, not minutes: ${sweep!.end - sweep!.start} ms`);
+    // Both were created within CI's one-second CreationTime resolution: which one is kept is decided by job id.
+    assert.deepEqual(
+      first.duplicates?.map((d) => [d.cancel, d.jobId === first.jobId]),
+      [['cancelled', false]],
+      'the other job is cancelled',
+    );
   });
 
   it('when CI answers slower than an attempt, keeps the first job and cancels the late duplicate', async () => {

@@ -2,11 +2,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { CiAsrClient } from '../src/ci/client';
+import COS from 'cos-nodejs-sdk-v5';
+import { staticCredentials } from '../src/ci/credentials';
 import { CiError, CiValidationError } from '../src/ci/errors';
 import { createTencentClients } from '../src/ci/factory';
 import type { TencentClients } from '../src/ci/factory';
 import type { AsrJob, SubmitAsrJobRequest } from '../src/ci/types';
 import { segmentsFromResult } from '../src/ci/result';
+import { SigningSession } from '../src/ci/signing';
+import { countSubmitSends } from '../src/ci/submit-sends';
+import { submitRequestXml } from '../src/ci/xml-request';
 import { startEmulator } from '../src/emulator';
 import type { RunningEmulator } from '../src/emulator';
 
@@ -209,9 +214,12 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
     });
     const before = emu.counters();
     const userData = randomUUID();
-    const err: unknown = await clients.ci.submit(inline('in/a.wav', userData)).catch((e: unknown) => e);
+    const { value: err, sends } = await countSubmitSends(() =>
+      clients.ci.submit(inline('in/a.wav', userData)).catch((e: unknown) => e),
+    );
     assert.ok(err instanceof CiError);
     assert.deepEqual([err.code, err.statusCode, err.retryable, err.outcomeUnknown], ['InternalError', 500, true, true]);
+    assert.equal(sends, 1, 'one signed submit');
     const afterSubmit = emu.counters();
     assert.equal((afterSubmit.requests['POST /asr_jobs'] ?? 0) - (before.requests['POST /asr_jobs'] ?? 0), 1);
     assert.equal(afterSubmit.jobsCreated, before.jobsCreated);
@@ -219,6 +227,23 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
     await assert.rejects(clients.ci.get(['s1']), { name: 'CiError', code: 'InternalError', retryable: true });
     const gets = (emu.counters().requests['GET /asr_jobs/:ids'] ?? 0) - (before.requests['GET /asr_jobs/:ids'] ?? 0);
     assert.equal(gets, 4, 'the SDK makes 4 attempts for an idempotent GET');
+  });
+
+  it('counts every signed send of a submit: a body the SDK may re-send is counted at each of its 4 tries', async () => {
+    emu.setFaults({ routes: { 'POST /asr_jobs': { serverErrorShare: 1 } } });
+    const before = emu.counters().requests['POST /asr_jobs'] ?? 0;
+    const session = new SigningSession(staticCredentials(credentials));
+    const cos = new COS({ ...session.cosOptions(), Proxy: emu.url, Protocol: 'http:', AutoSwitchHost: false });
+    const { sends } = await countSubmitSends(
+      () =>
+        new Promise<void>((resolve) => {
+          const Body = Buffer.from(submitRequestXml(inline('in/a.wav')));
+          const Url = `http://${BUCKET}.ci.${REGION}.myqcloud.com/asr_jobs`;
+          cos.request({ Bucket: BUCKET, Region: REGION, Method: 'POST', Url, Body }, () => resolve());
+        }),
+    );
+    const sent = (emu.counters().requests['POST /asr_jobs'] ?? 0) - before;
+    assert.deepEqual([sends, sent], [4, 4], 'what was signed is what CI received');
   });
 
   it('a throttled submit is retryable with a known outcome and is sent once', async () => {

@@ -2,6 +2,7 @@ import type { Info } from '@temporalio/activity';
 import { cancellationSignal, log } from '@temporalio/activity';
 import { mintCallbackUrl } from '../callback/token';
 import { withTraceContext } from '../observability/callback-trace';
+import { countSubmitSends } from '../ci/submit-sends';
 import type { AsrJob } from '../ci/types';
 import { buildSubmitRequest, placeJob } from './build-request';
 import type { ActivityDeps } from './deps';
@@ -40,7 +41,8 @@ export function attemptSignal(startToCloseTimeoutMs: number): { signal: AbortSig
 /**
  * Submits a workflow step's one CI job, or adopts the one an earlier attempt created. CI has no idempotency key: the
  * job's `UserData` carries a tag hashed from namespace, workflow id, run id and step, and a retried attempt lists
- * the jobs created since the first attempt before it submits; every attempt lists them again after it submitted.
+ * the jobs created since the first attempt before it submits, and lists them again after it submitted. A first
+ * attempt lists only when its submit was not provably a single send ({@link countSubmitSends}).
  */
 export async function submitStepJob(
   deps: ActivityDeps,
@@ -105,9 +107,11 @@ export async function submitStepJob(
       }
     }
     const request = buildSubmitRequest(input.request, placement, deps.defaults, tag, callbackUrl);
-    const job = await ci.submit(request, { signal });
+    const { value: job, sends } = await countSubmitSends(() => ci.submit(request, { signal }));
     log.info('Submitted CI job', { jobId: job.JobId, bucket: placement.bucket, callback: callbackUrl !== undefined });
-    // Every attempt sweeps, the first included: an attempt CI answered late may have committed a job meanwhile.
+    // A first attempt whose one submit went out once, and was answered, made exactly this job: no earlier attempt
+    // exists and none can start before this one ends, so a sweep could only list it. Every other attempt sweeps.
+    if (info.attempt === 1 && sends === 1) return submitted(job, false, []);
     const tagged = await sweep(job);
     if (!tagged.some((other) => other.JobId === job.JobId)) tagged.push(job);
     tagged.sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime() || a.JobId.localeCompare(b.JobId));
