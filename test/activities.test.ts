@@ -153,6 +153,33 @@ describe('activities against the CI emulator', () => {
     assert.ok(windows[0]!.end - windows[0]!.start >= 10 * 60_000, 'a retry looks back with the clock-skew slack');
   });
 
+  it('a first attempt absorbs a throttled send (no job made by it) and still lists nothing', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const posts = () => services.emulator.counters().requests['POST /asr_jobs'] ?? 0;
+    const { watched, windows } = watchedActivities((ci) => {
+      let sends = 0;
+      return async (request, options) => {
+        // CI throttles the first send only.
+        services.emulator.setFaults({ routes: sends++ === 0 ? { 'POST /asr_jobs': { throttleShare: 1 } } : {} });
+        return ci.submit(request, options);
+      };
+    });
+    const [postsBefore, listsBefore] = [posts(), listRequests()];
+    try {
+      const submitted = await runIn(envFor(`wf-${randomUUID()}`, 1), () =>
+        watched.submitTranscriptionJob(submitInput(key, false)),
+      );
+      assert.equal(submitted.adopted, false);
+    } finally {
+      services.emulator.setFaults({ routes: {} });
+    }
+    assert.equal(posts() - postsBefore, 2, 'the throttled send and the accepted one');
+    assert.equal(services.emulator.counters().jobsByInputObject[`${services.bucket}/${key}`], 1);
+    assert.equal(listRequests() - listsBefore, 0);
+    assert.equal(windows.length, 0);
+  });
+
   it('a first attempt whose submit went out twice sweeps the seconds around its job and cancels the copy', async () => {
     const key = `audio/${randomUUID()}.wav`;
     services.emulator.putObject(services.bucket, key, silentWav(1));

@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps';
 import { anchoredWindow, findTaggedJobs } from './find-tagged-job';
 import { jobTagFor } from './job-tag';
 import { keepOldestTaggedJob } from './step-jobs';
+import { submitThroughRefusals } from './submit-refusals';
 import type { DuplicateJob, SubmitJobInput, SubmittedJob } from './types';
 
 /** Time kept between a submit's own abort and the attempt's timeout, so the retry never overlaps it. */
@@ -107,11 +108,14 @@ export async function submitStepJob(
       }
     }
     const request = buildSubmitRequest(input.request, placement, deps.defaults, tag, callbackUrl);
-    const { value: job, sends } = await countSubmitSends(() => ci.submit(request, { signal }));
+    const {
+      value: { job, refusedSends },
+      sends,
+    } = await countSubmitSends(() => submitThroughRefusals(() => ci.submit(request, { signal }), signal));
     log.info('Submitted CI job', { jobId: job.JobId, bucket: placement.bucket, callback: callbackUrl !== undefined });
-    // A first attempt whose one submit went out once, and was answered, made exactly this job: no earlier attempt
-    // exists and none can start before this one ends, so a sweep could only list it. Every other attempt sweeps.
-    if (info.attempt === 1 && sends === 1) return submitted(job, false, []);
+    // A first attempt with one submit that could make a job (the others refused unprocessed), answered, made exactly
+    // this job: no earlier attempt exists and none starts before this one ends, so a sweep could only list it.
+    if (info.attempt === 1 && sends - refusedSends === 1) return submitted(job, false, []);
     const tagged = await sweep(job);
     if (!tagged.some((other) => other.JobId === job.JobId)) tagged.push(job);
     tagged.sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime() || a.JobId.localeCompare(b.JobId));
