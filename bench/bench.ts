@@ -3,12 +3,13 @@
  * prints a table and, as its last line, one JSON object with the figures. Sizes through the environment:
  * BENCH_WORKFLOWS (throughput, default 500), BENCH_JOB_MS (emulated job length, 200), BENCH_LATENCY_WORKFLOWS (200; half as many more run one at a time),
  * BENCH_POLL_WORKFLOWS (20), BENCH_POLL_SCALE (time compression of the 10-minute job, 30), BENCH_RSS_WORKFLOWS
- * (waiting runs actually started, 3000, in four steps; RSS at 10,000 is extrapolated unless this is 10000),
+ * (waiting runs actually started, 2000, in four steps; RSS at 10,000 is extrapolated unless this is 10000),
+ * BENCH_RSS_HEAP_MB and BENCH_RSS_CACHED_WORKFLOWS (that worker's heap limit and workflow cache, 384 and 20),
  * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4), BENCH_FLOOD_SECONDS (receiverFlood, 10),
  * BENCH_FLOOD_CONCURRENCY (flooding clients, 16), BENCH_FLOOD_GENUINE (runs completing by callback meanwhile, 40),
  * BENCH_BATCH_ITEMS (10000) and BENCH_BATCH_SMALL (1000), BENCH_BATCH_CONCURRENCY (the batch's CI concurrency cap, 50),
- * BENCH_BATCH_SUBMITS_PER_SECOND (100). `npm run bench -- throughput`, `-- receiverFlood` or `-- batch10k` runs that
- * scenario alone.
+ * BENCH_BATCH_SUBMITS_PER_SECOND (100). `npm run bench -- throughput`, `-- receiverFlood`, `-- batch10k` or
+ * `-- workerRss` runs that scenario alone.
  */
 import { startBenchStack } from './lib/bench-stack';
 import type { BenchWorkerOptions } from './lib/bench-stack';
@@ -37,20 +38,24 @@ const WORKER_OPTIONS: BenchWorkerOptions = {};
 
 /**
  * Tuning of the worker process in the RSS scenario. The SDK's default workflow cache is sized from the heap limit
- * (about 2,300 runs on a machine with a 4 GiB default heap, at about 0.27 MiB each); `WORKER_MAX_CACHED_WORKFLOWS`
- * bounds the cache and a heap limit bounds the garbage V8 keeps between collections. Waiting runs evicted from a full
- * cache cost the worker next to nothing.
+ * (about 2,300 runs on a machine with a 4 GiB default heap); `WORKER_MAX_CACHED_WORKFLOWS` bounds the cache and a heap
+ * limit bounds the garbage V8 keeps between collections. A cached run costs about 1.1 MiB of RSS here (measured: 20
+ * cached ≈ 350 MiB, 40 ≈ 375, 100 ≈ 470 with 3,000 waiting), while a waiting run evicted from the cache costs next to
+ * nothing: its next wake (a callback or a poll) replays its ~28 events. A worker that mostly holds waiting runs is
+ * best served by a small cache, hence 20.
  */
-const RSS_WORKER_TUNING: RssWorkerTuning = {
-  env: { WORKER_MAX_CACHED_WORKFLOWS: '100' },
-  nodeArgs: ['--max-old-space-size=384'],
-};
+function rssWorkerTuning(): RssWorkerTuning {
+  return {
+    env: { WORKER_MAX_CACHED_WORKFLOWS: String(sizeFromEnv('BENCH_RSS_CACHED_WORKFLOWS', 20)) },
+    nodeArgs: [`--max-old-space-size=${sizeFromEnv('BENCH_RSS_HEAP_MB', 384)}`],
+  };
+}
 
 /** Waiting runs the RSS figure is about. */
 const RSS_TARGET = 10_000;
 
 /** Scenarios `npm run bench -- <name>` can run alone. */
-const ALONE = ['throughput', 'receiverFlood', 'batch10k'] as const;
+const ALONE = ['throughput', 'receiverFlood', 'batch10k', 'workerRss'] as const;
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -63,7 +68,7 @@ async function main(): Promise<void> {
     latencyWorkflows: sizeFromEnv('BENCH_LATENCY_WORKFLOWS', 200),
     pollWorkflows: sizeFromEnv('BENCH_POLL_WORKFLOWS', 20),
     pollScale: sizeFromEnv('BENCH_POLL_SCALE', 30),
-    rssWorkflows: sizeFromEnv('BENCH_RSS_WORKFLOWS', 3_000),
+    rssWorkflows: sizeFromEnv('BENCH_RSS_WORKFLOWS', 2_000),
     latencyConcurrency: sizeFromEnv('BENCH_LATENCY_CONCURRENCY', 4),
     floodSeconds: sizeFromEnv('BENCH_FLOOD_SECONDS', 10),
     floodConcurrency: sizeFromEnv('BENCH_FLOOD_CONCURRENCY', 16),
@@ -117,6 +122,12 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ ...batch.json, wallSeconds: Math.round((performance.now() - started) / 1000) }));
       return;
     }
+    const steps = [1, 2, 3, 4].map((quarter) => Math.round((sizes.rssWorkflows * quarter) / 4));
+    if (only.includes('workerRss')) {
+      const rss = await runWorkerRss(bench, steps, RSS_TARGET, rssWorkerTuning());
+      console.log(JSON.stringify({ workerRss: rss, wallSeconds: Math.round((performance.now() - started) / 1000) }));
+      return;
+    }
     progress('throughput');
     const throughput = await runThroughput(bench, sizes.workflows, sizes.jobMs);
     progress('callback path, one at a time');
@@ -126,8 +137,7 @@ async function main(): Promise<void> {
     progress('polling without callbacks (time-compressed)');
     const polling = await runPolling(bench, sizes.pollWorkflows, sizes.pollScale);
     progress(`worker RSS with up to ${sizes.rssWorkflows} waiting workflows`);
-    const steps = [1, 2, 3, 4].map((quarter) => Math.round((sizes.rssWorkflows * quarter) / 4));
-    const rss = await runWorkerRss(bench, steps, RSS_TARGET, RSS_WORKER_TUNING);
+    const rss = await runWorkerRss(bench, steps, RSS_TARGET, rssWorkerTuning());
     const receiverFlood = await flood();
     progress(`batches of ${sizes.batchSmall} and ${sizes.batchItems} items`);
     const batch = await runBatch();
