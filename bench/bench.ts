@@ -3,7 +3,7 @@
  * prints a table and, as its last line, one JSON object with the figures. Sizes through the environment:
  * BENCH_WORKFLOWS (throughput, default 500), BENCH_JOB_MS (emulated job length, 200), BENCH_LATENCY_WORKFLOWS (200; half as many more run one at a time),
  * BENCH_POLL_WORKFLOWS (20), BENCH_POLL_SCALE (time compression of the 10-minute job, 30), BENCH_RSS_WORKFLOWS
- * (waiting runs actually started, 2000, in four steps; RSS at 10,000 is extrapolated unless this is 10000),
+ * (waiting runs actually started, 1500, in four steps; RSS at 10,000 is extrapolated unless this is 10000),
  * BENCH_RSS_HEAP_MB and BENCH_RSS_CACHED_WORKFLOWS (that worker's heap limit and workflow cache, 384 and 20),
  * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4), BENCH_FLOOD_SECONDS (receiverFlood, 10),
  * BENCH_FLOOD_CONCURRENCY (flooding clients, 16), BENCH_FLOOD_GENUINE (runs completing by callback meanwhile, 40),
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     latencyWorkflows: sizeFromEnv('BENCH_LATENCY_WORKFLOWS', 200),
     pollWorkflows: sizeFromEnv('BENCH_POLL_WORKFLOWS', 20),
     pollScale: sizeFromEnv('BENCH_POLL_SCALE', 30),
-    rssWorkflows: sizeFromEnv('BENCH_RSS_WORKFLOWS', 2_000),
+    rssWorkflows: sizeFromEnv('BENCH_RSS_WORKFLOWS', 1_500),
     latencyConcurrency: sizeFromEnv('BENCH_LATENCY_CONCURRENCY', 4),
     floodSeconds: sizeFromEnv('BENCH_FLOOD_SECONDS', 10),
     floodConcurrency: sizeFromEnv('BENCH_FLOOD_CONCURRENCY', 16),
