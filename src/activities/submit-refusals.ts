@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CiError } from '../ci/errors';
 import type { AsrJob } from '../ci/types';
 
-/** Sends CI may refuse before processing (throttling) that one attempt absorbs before leaving it to Temporal. */
+/** Sends one attempt makes while CI refuses them unprocessed (throttling); the last refusal is left to Temporal. */
 const MAX_REFUSED_SENDS = 4;
-/** Wait after the first refusal; doubled after each next one (0.5, 1, 2, 4 s). */
+/** Wait after the first refusal; doubled after each next one (0.5, 1, 2 s). */
 const FIRST_BACKOFF_MS = 500;
 
 /** A submit's accepted job and how many sends before it CI refused unprocessed (no job made by them). */
