@@ -6,7 +6,7 @@ import { createTencentClients } from '../src/ci/factory';
 import type { TencentClients } from '../src/ci/factory';
 import type { AsrJob, SpeechRecognitionParams, SubmitAsrJobRequest } from '../src/ci/types';
 import type { RunningEmulator } from '../src/emulator';
-import { BUCKET, CREDS, REGION, startCallbackReceiver, startTestEmulator, waitFor } from './fixtures/emulator-helpers';
+import { BUCKET, CREDS, REGION, startCallbackReceiver, startFreshAccount, waitFor } from './fixtures/emulator-helpers';
 
 const OUTPUT = { Region: REGION, Bucket: BUCKET, Object: 'out/setup.txt' };
 
@@ -39,9 +39,7 @@ describe('CiSetupClient against the emulator (real SDK, signed requests)', () =>
   let clients: TencentClients;
   before(async () => {
     // A fresh account: no bucket bound to ASR.
-    emu = await startTestEmulator({ asrBuckets: [], queueConcurrency: 1, timings: { queuedMs: 0, runningMs: 30 } });
-    emu.putObject(BUCKET, 'in/a.wav', Buffer.alloc(64));
-    clients = createTencentClients({ ...CREDS, bucket: BUCKET, region: REGION, endpoint: emu.url });
+    ({ emu, clients } = await startFreshAccount(1));
   });
   after(async () => {
     await emu?.close();

@@ -22,7 +22,7 @@ import { readDoctorSettings } from '../src/cli/doctor/settings';
 import { runCli } from '../src/cli/run';
 import { findTemporalCli } from '../src/devstack/temporal-cli';
 import { runChild } from './helpers/child';
-import { useTestStack } from './helpers/stack';
+import { stackEnv as stackEnvOf, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 import { CLI_MAIN, recorder, TSX } from './helpers/cli';
 
@@ -33,14 +33,7 @@ describe('transcribe-asr doctor', () => {
   function stackEnv(): Record<string, string> {
     const { stack, temporal } = suite;
     return {
-      TEMPORAL_ADDRESS: temporal.env.address,
-      TEMPORAL_NAMESPACE: temporal.env.namespace ?? 'default',
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      TENCENT_SECRET_ID: stack.secrets.secretId,
-      TENCENT_SECRET_KEY: stack.secrets.secretKey,
-      CI_BUCKET: stack.bucket,
-      CI_REGION: stack.region,
-      CI_ENDPOINT: stack.emulator.url,
+      ...stackEnvOf(stack, temporal),
       CALLBACK_PUBLIC_BASE_URL: stack.receiver!.url,
       CALLBACK_SECRET: stack.secrets.callbackSecret,
       RECEIVER_HEALTH_URL: `${stack.receiver!.adminUrl}/healthz`,

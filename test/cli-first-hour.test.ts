@@ -17,7 +17,7 @@ import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { CI_JOB_ID, CI_JOB_STATE } from '../src/shared/search-attributes';
 import { createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { runChild } from './helpers/child';
-import { TEST_BUCKET, useTestStack } from './helpers/stack';
+import { stackEnv, TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 import { CLI_MAIN, recorder, TSX } from './helpers/cli';
 
@@ -91,17 +91,7 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
   }
 
   function binaryEnv(taskQueue = suite.stack.taskQueue): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? '',
-      TEMPORAL_ADDRESS: suite.temporal.env.address,
-      TEMPORAL_NAMESPACE: suite.temporal.env.namespace ?? 'default',
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      TENCENT_SECRET_ID: suite.stack.secrets.secretId,
-      TENCENT_SECRET_KEY: suite.stack.secrets.secretKey,
-      CI_BUCKET: suite.stack.bucket,
-      CI_REGION: suite.stack.region,
-      CI_ENDPOINT: suite.stack.emulator.url,
-    };
+    return { PATH: process.env.PATH ?? '', ...stackEnv(suite.stack, suite.temporal, taskQueue) };
   }
 
   function spawnCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {

@@ -11,7 +11,7 @@ import type { AsrJob, SubmitAsrJobRequest } from '../src/ci/types';
 import type { CliContext } from '../src/cli/context';
 import { runCli } from '../src/cli/run';
 import type { RunningEmulator } from '../src/emulator';
-import { BUCKET, CREDS, REGION, startTestEmulator, waitFor } from './fixtures/emulator-helpers';
+import { BUCKET, CREDS, REGION, startFreshAccount, waitFor } from './fixtures/emulator-helpers';
 import { CLI_MAIN, recorder, TSX } from './helpers/cli';
 
 function job(queueId?: string, extra: Partial<SubmitAsrJobRequest['Operation']> = {}): SubmitAsrJobRequest {
@@ -33,9 +33,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
 
   before(async () => {
     // A fresh account: nothing bound to ASR yet.
-    emu = await startTestEmulator({ asrBuckets: [], queueConcurrency: 2, timings: { queuedMs: 0, runningMs: 30 } });
-    emu.putObject(BUCKET, 'in/a.wav', Buffer.alloc(64));
-    clients = createTencentClients({ ...CREDS, bucket: BUCKET, region: REGION, endpoint: emu.url });
+    ({ emu, clients } = await startFreshAccount(2));
   });
   after(async () => {
     await emu?.close();

@@ -9,7 +9,7 @@ import { runCli } from '../src/cli/run';
 import { parseSrt } from '../src/ci/result';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { noFaults } from '../src/emulator';
-import { TEST_BUCKET, useTestStack } from './helpers/stack';
+import { stackEnv, TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 import { CLI_MAIN, TSX } from './helpers/cli';
 
@@ -250,16 +250,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
     assert.match(help.out, /^Usage: transcribe-asr <command>/);
 
     const key = seedMedia(['from the binary']);
-    const env = {
-      TEMPORAL_ADDRESS: suite.temporal.env.address,
-      TEMPORAL_NAMESPACE: suite.temporal.env.namespace ?? 'default',
-      TEMPORAL_TASK_QUEUE: suite.stack.taskQueue,
-      TENCENT_SECRET_ID: suite.stack.secrets.secretId,
-      TENCENT_SECRET_KEY: suite.stack.secrets.secretKey,
-      CI_BUCKET: suite.stack.bucket,
-      CI_REGION: suite.stack.region,
-      CI_ENDPOINT: suite.stack.emulator.url,
-    };
+    const env = stackEnv(suite.stack, suite.temporal);
     const run = await runBinary(['transcribe', key, '--wait', '--format', 'text'], env);
     assert.equal(run.code, 0, run.err);
     assert.match(run.err, new RegExp(`^Transcript +cos://${TEST_BUCKET}/asr/${key}\\.txt$`, 'm'));

@@ -12,7 +12,7 @@ import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { parentUsingTranscription } from './fixtures/parent-workflows';
 import { assertHistoriesSafe } from './helpers/histories';
 import type { StackOptions, TestStack } from './helpers/stack';
-import { TEST_BUCKET, useStackFactory } from './helpers/stack';
+import { stackEnv, TEST_BUCKET, useStackFactory } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
@@ -124,14 +124,7 @@ describe('transcribeMedia lifecycle: cancellation, deadline, crashes, handover, 
     const child = spawn(process.execPath, ['--import', 'tsx', require.resolve('./fixtures/hanging-worker')], {
       env: {
         ...process.env,
-        TEMPORAL_ADDRESS: suite.temporal.env.address,
-        TEMPORAL_NAMESPACE: suite.temporal.env.namespace ?? 'default',
-        TEMPORAL_TASK_QUEUE: stack.taskQueue,
-        TENCENT_SECRET_ID: stack.secrets.secretId,
-        TENCENT_SECRET_KEY: stack.secrets.secretKey,
-        CI_BUCKET: stack.bucket,
-        CI_REGION: stack.region,
-        CI_ENDPOINT: stack.emulator.url,
+        ...stackEnv(stack, suite.temporal),
         LOG_LEVEL: 'WARN',
       },
       stdio: ['ignore', 'pipe', 'inherit'],

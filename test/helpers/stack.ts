@@ -146,3 +146,24 @@ export function useStackFactory(defaults: Omit<StackOptions, 'workflowBundle'> =
   });
   return factory;
 }
+
+/**
+ * What a `src/worker.ts` or `transcribe-asr` process needs in its environment to reach `stack`: Temporal and the task
+ * queue, the emulator's endpoint, bucket and keys.
+ */
+export function stackEnv(
+  stack: TestStack,
+  temporal: TemporalTestServer,
+  taskQueue = stack.taskQueue,
+): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: temporal.env.address,
+    TEMPORAL_NAMESPACE: temporal.env.namespace ?? 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TENCENT_SECRET_ID: stack.secrets.secretId,
+    TENCENT_SECRET_KEY: stack.secrets.secretKey,
+    CI_BUCKET: stack.bucket,
+    CI_REGION: stack.region,
+    CI_ENDPOINT: stack.emulator.url,
+  };
+}
