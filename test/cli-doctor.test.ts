@@ -19,12 +19,11 @@ import type { CliContext } from '../src/cli/context';
 import { loadCliConfig } from '../src/cli/context';
 import type { CheckResult, DoctorJson } from '../src/cli/doctor/report';
 import { readDoctorSettings } from '../src/cli/doctor/settings';
-import { runCli } from '../src/cli/run';
 import { findTemporalCli } from '../src/devstack/temporal-cli';
 import { runChild } from './helpers/child';
 import { stackEnv as stackEnvOf, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
-import { CLI_MAIN, recorder, TSX } from './helpers/cli';
+import { CLI_MAIN, runCliRecorded, TSX } from './helpers/cli';
 
 describe('transcribe-asr doctor', () => {
   const suite = useTestStack();
@@ -42,20 +41,14 @@ describe('transcribe-asr doctor', () => {
 
   /** Runs `doctor` in-process through the CLI's dispatch; `with` replaces parts of the healthy stack's context. */
   async function doctor(argv: string[] = [], replace: Partial<CliContext> & { env?: Record<string, string> } = {}) {
-    const stdout = recorder();
-    const stderr = recorder();
     const { env = stackEnv(), ...parts } = replace;
-    const ctx: CliContext = {
-      stdout,
-      stderr,
+    return runCliRecorded(['doctor', ...argv], {
       taskQueue: suite.stack.taskQueue,
       temporal: () => Promise.resolve(suite.stack.client),
       tencent: () => suite.stack.clients,
       doctorSettings: () => readDoctorSettings(env),
       ...parts,
-    };
-    const code = await runCli(['doctor', ...argv], ctx);
-    return { code, out: stdout.text(), err: stderr.text() };
+    });
   }
 
   async function doctorJson(argv: string[] = [], replace: Parameters<typeof doctor>[1] = {}) {

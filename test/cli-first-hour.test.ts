@@ -8,9 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { TencentClients } from '../src/ci/factory';
-import type { CliContext } from '../src/cli/context';
 import { loadCliConfig } from '../src/cli/context';
-import { runCli } from '../src/cli/run';
 import { startTranscription } from '../src/client/transcription';
 import { runWorker } from '../src/devstack/running-worker';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
@@ -19,7 +17,7 @@ import { createTranscriptionWorker } from '../src/worker-setup/transcription-wor
 import { runChild } from './helpers/child';
 import { stackEnv, TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
-import { CLI_MAIN, recorder, TSX } from './helpers/cli';
+import { CLI_MAIN, runCliRecorded, TSX } from './helpers/cli';
 
 /** The escape character that starts terminal control sequences. */
 const ESC = String.fromCharCode(27);
@@ -55,18 +53,12 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
 
   /** Runs a command in-process; `tencent` replaces the stack's clients (e.g. with missing settings). */
   async function cli(argv: string[], tencent?: () => TencentClients) {
-    const stdout = recorder();
-    const stderr = recorder();
-    const ctx: CliContext = {
-      stdout,
-      stderr,
+    return runCliRecorded(argv, {
       taskQueue: suite.stack.taskQueue,
       temporal: () => Promise.resolve(suite.stack.client),
       tencent: tencent ?? (() => suite.stack.clients),
       refreshMs: 50,
-    };
-    const code = await runCli(argv, ctx);
-    return { code, out: stdout.text(), err: stderr.text() };
+    });
   }
 
   function seedMedia(text = 'first hour'): string {

@@ -8,11 +8,9 @@ import { createTencentClients } from '../src/ci/factory';
 import type { TencentClients } from '../src/ci/factory';
 import type { AsrQueuePage, AsrTemplate, HotVocabTablePage } from '../src/ci/setup';
 import type { AsrJob, SubmitAsrJobRequest } from '../src/ci/types';
-import type { CliContext } from '../src/cli/context';
-import { runCli } from '../src/cli/run';
 import type { RunningEmulator } from '../src/emulator';
 import { BUCKET, CREDS, REGION, startFreshAccount, waitFor } from './fixtures/emulator-helpers';
-import { CLI_MAIN, recorder, TSX } from './helpers/cli';
+import { CLI_MAIN, runCliRecorded, TSX } from './helpers/cli';
 
 function job(queueId?: string, extra: Partial<SubmitAsrJobRequest['Operation']> = {}): SubmitAsrJobRequest {
   return {
@@ -41,17 +39,11 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
 
   /** Runs one command line in-process with clients signing for the emulator (no Temporal needed). */
   async function cli(argv: string[], tencent: () => TencentClients = () => clients) {
-    const stdout = recorder();
-    const stderr = recorder();
-    const ctx: CliContext = {
-      stdout,
-      stderr,
+    return runCliRecorded(argv, {
       taskQueue: 'unused',
       temporal: () => Promise.reject(new Error('setup commands must not need Temporal')),
       tencent,
-    };
-    const code = await runCli(argv, ctx);
-    return { code, out: stdout.text(), err: stderr.text() };
+    });
   }
 
   function requests(route: string): number {

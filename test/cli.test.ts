@@ -4,23 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import type { TranscriptionResult } from '../src/activities/types';
-import type { CliContext, CliStream } from '../src/cli/context';
-import { runCli } from '../src/cli/run';
 import { parseSrt } from '../src/ci/result';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { noFaults } from '../src/emulator';
 import { stackEnv, TEST_BUCKET, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
-import { CLI_MAIN, TSX } from './helpers/cli';
-
-interface Recorder extends CliStream {
-  text(): string;
-}
-
-function recorder(isTTY = false): Recorder {
-  let text = '';
-  return { isTTY, write: (chunk: string) => (text += chunk), text: () => text };
-}
+import { CLI_MAIN, runCliRecorded, TSX } from './helpers/cli';
 
 describe('transcribe-asr CLI against the dev server and the CI emulator', () => {
   const suite = useTestStack();
@@ -28,18 +17,13 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
 
   /** Runs one command line in-process with the stack's clients; stderr is a terminal when `tty` is set. */
   async function cli(argv: string[], tty = false): Promise<{ code: number; out: string; err: string }> {
-    const stdout = recorder();
-    const stderr = recorder(tty);
-    const ctx: CliContext = {
-      stdout,
-      stderr,
+    const ctx = {
       taskQueue: suite.stack.taskQueue,
       temporal: () => Promise.resolve(suite.stack.client),
       tencent: () => suite.stack.clients,
       refreshMs: 50,
     };
-    const code = await runCli(argv, ctx);
-    return { code, out: stdout.text(), err: stderr.text() };
+    return runCliRecorded(argv, ctx, tty);
   }
 
   function seedMedia(sentences: string[], seconds = 3): string {
