@@ -58,11 +58,21 @@ describe('npm run dev, driven by the CLI from another process', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const dev = { child, output: () => output, exited: new Promise<number | null>((r) => child.once('close', r)) };
     running.push(dev);
+    let exitCode: number | null | undefined;
+    void dev.exited.then((code) => (exitCode = code));
+    // A stack that exits or hangs before it is ready fails here with what it printed, not with a bare timeout.
     await waitFor(
       'the printed settings',
-      () => (/In another terminal[\s\S]*--format text\n/.test(output) ? true : undefined),
+      () => {
+        if (/In another terminal[\s\S]*--format text\n/.test(output)) return true;
+        if (exitCode !== undefined) assert.fail(`npm run dev exited (${exitCode}) before it was ready:\n${output}`);
+        return undefined;
+      },
       120_000,
-    );
+    ).catch((err: Error) => {
+      if (exitCode !== undefined) throw err;
+      throw new Error(`${err.message}\n--- npm run dev printed:\n${output}`, { cause: err });
+    });
     return dev;
   }
 
