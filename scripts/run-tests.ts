@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { findTemporalCli } from '../src/devstack/temporal-cli';
-import type { TemporalDevServer } from '../src/devstack/temporal-dev-server';
-import { startTemporalDevServer } from '../src/devstack/temporal-dev-server';
+import { findTemporalCli } from '../devstack/temporal-cli';
+import type { TemporalDevServer } from '../devstack/temporal-dev-server';
+import { startTemporalDevServer } from '../devstack/temporal-dev-server';
 
 function testFiles(path: string): string[] {
   if (statSync(path).isFile()) return [path];

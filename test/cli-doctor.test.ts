@@ -19,7 +19,7 @@ import type { CliContext } from '../src/cli/context';
 import { loadCliConfig } from '../src/cli/context';
 import type { CheckResult, DoctorJson } from '../src/cli/doctor/report';
 import { readDoctorSettings } from '../src/cli/doctor/settings';
-import { findTemporalCli } from '../src/devstack/temporal-cli';
+import { findTemporalCli } from '../devstack/temporal-cli';
 import { runChild } from './helpers/child';
 import { stackEnv as stackEnvOf, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';

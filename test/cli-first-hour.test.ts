@@ -10,7 +10,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { TencentClients } from '../src/ci/factory';
 import { loadCliConfig } from '../src/cli/context';
 import { startTranscription } from '../src/client/transcription';
-import { runWorker } from '../src/devstack/running-worker';
+import { runWorker } from '../devstack/running-worker';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { CI_JOB_ID, CI_JOB_STATE } from '../src/shared/search-attributes';
 import { createTranscriptionWorker } from '../src/worker-setup/transcription-worker';

@@ -5,14 +5,10 @@ import { describe, it } from 'node:test';
 describe('npm run demo', () => {
   it('runs the whole pipeline locally, prints results and transcript, and exits 0 after stopping everything', async () => {
     // The same entry point `npm run demo` runs; --no-ui keeps the test's dev server headless.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', require.resolve('../src/devstack/demo-main'), '--no-ui'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, TEMPORAL_ADDRESS: '' },
-      },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', require.resolve('../devstack/demo/main'), '--no-ui'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TEMPORAL_ADDRESS: '' },
+    });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

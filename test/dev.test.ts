@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { parseSrt } from '../src/ci/result';
-import { findFreePort } from '../src/devstack/free-port';
-import { sampleWav } from '../src/devstack/sample-media';
+import { findFreePort } from '../devstack/free-port';
+import { sampleWav } from '../devstack/sample-media';
 import { waitFor } from './helpers/wait';
 
 const ROOT = join(__dirname, '..');

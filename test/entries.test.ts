@@ -23,7 +23,7 @@ const ENTRIES = [
     what: 'Tencent Cloud',
     problem: /CI_BUCKET is required/,
   },
-  { name: 'demo', script: 'src/devstack/demo-main.ts', bad: ['--bogus'], what: 'demo', problem: /--bogus/ },
+  { name: 'demo', script: 'devstack/demo/main.ts', bad: ['--bogus'], what: 'demo', problem: /--bogus/ },
 ] as const;
 
 /**

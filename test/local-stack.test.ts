@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { LocalStack } from '../src/devstack/local-stack';
-import { startLocalStack } from '../src/devstack/local-stack';
+import type { LocalStack } from '../devstack/local-stack';
+import { startLocalStack } from '../devstack/local-stack';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { transcribeMedia } from '../src/workflows';
 

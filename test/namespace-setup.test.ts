@@ -12,7 +12,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findTemporalCli } from '../src/devstack/temporal-cli';
+import { findTemporalCli } from '../devstack/temporal-cli';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import type { ChildResult } from './helpers/child';
 import { runChild } from './helpers/child';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
-import { findFreePort } from '../src/devstack/free-port';
+import { findFreePort } from '../devstack/free-port';
 import { WORKER_HISTOGRAM_BUCKETS, WorkerMetric } from '../src/observability/metric-names';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import { FailureType } from '../src/shared/failure-types';

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { findFreePort } from '../src/devstack/free-port';
-import { findTemporalCli } from '../src/devstack/temporal-cli';
-import type { TemporalDevServer } from '../src/devstack/temporal-dev-server';
-import { startTemporalDevServer } from '../src/devstack/temporal-dev-server';
+import { findFreePort } from '../devstack/free-port';
+import { findTemporalCli } from '../devstack/temporal-cli';
+import type { TemporalDevServer } from '../devstack/temporal-dev-server';
+import { startTemporalDevServer } from '../devstack/temporal-dev-server';
 import { startReceiver } from '../src/receiver/server';
 import {
   callbackUrl,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { findFreePort } from '../src/devstack/free-port';
+import { findFreePort } from '../devstack/free-port';
 import type { RunningReceiver } from '../src/receiver/server';
 import { startReceiver } from '../src/receiver/server';
 import type { TemporalCalls } from './fixtures/receiver-helpers';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
-import { findTemporalCli } from '../src/devstack/temporal-cli';
-import { startTemporalDevServer } from '../src/devstack/temporal-dev-server';
+import { findTemporalCli } from '../devstack/temporal-cli';
+import { startTemporalDevServer } from '../devstack/temporal-dev-server';
 
 const cli = findTemporalCli();
 

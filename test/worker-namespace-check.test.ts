@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError } from '../src/config/reader';
-import { findTemporalCli } from '../src/devstack/temporal-cli';
+import { findTemporalCli } from '../devstack/temporal-cli';
 import { createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { runChild } from './helpers/child';
 import type { TemporalTestServer } from './helpers/temporal';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { HistoryScan } from '../../src/devstack/history-scan';
-import { scanHistories } from '../../src/devstack/history-scan';
-import type { LocalStack } from '../../src/devstack/local-stack';
+import type { HistoryScan } from '../../devstack/history-scan';
+import { scanHistories } from '../../devstack/history-scan';
+import type { LocalStack } from '../../devstack/local-stack';
 import type { FaultConfig } from '../../src/emulator';
 import { noFaults, silentWav } from '../../src/emulator';
 import type { TranscribeMediaInput } from '../../src/workflows';

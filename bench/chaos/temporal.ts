@@ -1,5 +1,5 @@
-import type { TemporalDevServer } from '../../src/devstack/temporal-dev-server';
-import { startTemporalDevServer } from '../../src/devstack/temporal-dev-server';
+import type { TemporalDevServer } from '../../devstack/temporal-dev-server';
+import { startTemporalDevServer } from '../../devstack/temporal-dev-server';
 
 /** A dev server on a fixed port with its state in a SQLite file, so it can be stopped and started again. */
 export class ChaosTemporal {

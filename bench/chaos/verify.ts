@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { CleanupReport, TranscriptionResult } from '../../src/activities/types';
 import { jobTagFor } from '../../src/activities/job-tag';
-import type { LocalServices } from '../../src/devstack/local-services';
+import type { LocalServices } from '../../devstack/local-services';
 import type { ClosedRun } from './phase';
 
 /** The emulator's record of one job (`GET /_emulator/jobs`). */

@@ -1,8 +1,8 @@
 import type { ActivityDeps } from '../../src/activities/deps';
-import type { LocalStack, LocalStackOptions } from '../../src/devstack/local-stack';
-import { startLocalStack } from '../../src/devstack/local-stack';
-import type { RunningWorker } from '../../src/devstack/running-worker';
-import { runWorker } from '../../src/devstack/running-worker';
+import type { LocalStack, LocalStackOptions } from '../../devstack/local-stack';
+import { startLocalStack } from '../../devstack/local-stack';
+import type { RunningWorker } from '../../devstack/running-worker';
+import { runWorker } from '../../devstack/running-worker';
 import { silentWav } from '../../src/emulator';
 import { createQuotaWorker } from '../../src/worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';

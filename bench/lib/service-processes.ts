@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { ActivityDeps } from '../../src/activities/deps';
 import type { TencentClients } from '../../src/ci/factory';
-import { findFreePort } from '../../src/devstack/free-port';
-import { randomLocalSecrets } from '../../src/devstack/local-services';
+import { findFreePort } from '../../devstack/free-port';
+import { randomLocalSecrets } from '../../devstack/local-services';
 import { activityDepsFromConfig } from '../../src/worker-setup/activity-deps';
 import { waitFor } from './pool';
 

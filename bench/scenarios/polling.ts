@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { LocalServices } from '../../src/devstack/local-services';
+import type { LocalServices } from '../../devstack/local-services';
 import { silentWav, startEmulator } from '../../src/emulator';
 import { activityDepsFromConfig } from '../../src/worker-setup/activity-deps';
 import type { PollSchedule } from '../../src/workflows/transcribe-media/backoff';

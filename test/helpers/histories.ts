@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { scanHistories } from '../../src/devstack/history-scan';
+import { scanHistories } from '../../devstack/history-scan';
 
 type History = temporal.api.history.v1.IHistory;
 

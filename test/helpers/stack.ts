@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import type { Client } from '@temporalio/client';
-import type { LocalServices, LocalServicesOptions } from '../../src/devstack/local-services';
+import type { LocalServices, LocalServicesOptions } from '../../devstack/local-services';
 import type { Tracing } from '../../src/observability/tracing';
-import { startLocalServices } from '../../src/devstack/local-services';
-import type { RunningWorker } from '../../src/devstack/running-worker';
-import { runWorker } from '../../src/devstack/running-worker';
+import { startLocalServices } from '../../devstack/local-services';
+import type { RunningWorker } from '../../devstack/running-worker';
+import { runWorker } from '../../devstack/running-worker';
 import { createQuotaWorker } from '../../src/worker-setup/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import type { TemporalTestServer } from './temporal';

@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../../src/devstack/temporal-cli';
-import { startTemporalDevServer } from '../../src/devstack/temporal-dev-server';
+import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../../devstack/temporal-cli';
+import { startTemporalDevServer } from '../../devstack/temporal-dev-server';
 
 /** A connection to a real Temporal server for one test file, and how to release it. */
 export interface TemporalTestServer {

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { withObservability } from '../observability/worker-options';
+import { withObservability } from '../src/observability/worker-options';
 
 type History = temporal.api.history.v1.IHistory;
 

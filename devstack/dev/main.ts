@@ -4,7 +4,7 @@
  * See {@link startDevStack} and the README's "Your own files, locally".
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { exitOnStartFailure, readCommandLine, shutdownSignal } from '../config/process-entry';
+import { exitOnStartFailure, readCommandLine, shutdownSignal } from '../../src/config/process-entry';
 import { DEV_DEFAULTS, describeDevStack, startDevStack } from './dev-stack';
 
 const DEV_HELP = [

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { PROJECT_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import { findFreePort } from './free-port';
 
 /** Options for {@link startTemporalDevServer}. */

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
-import type { TranscriptionWorkerOptions } from '../worker-setup/transcription-worker';
-import { createQuotaWorker } from '../worker-setup/quota-worker';
-import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../worker-setup/transcription-worker';
-import { PROJECT_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import type { TranscriptionWorkerOptions } from '../src/worker-setup/transcription-worker';
+import { createQuotaWorker } from '../src/worker-setup/quota-worker';
+import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import type { LocalServices, LocalServicesOptions } from './local-services';
 import { startLocalServices } from './local-services';
 import type { RunningWorker } from './running-worker';
 import { runWorker } from './running-worker';
 import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from './temporal-cli';
 import { startTemporalDevServer } from './temporal-dev-server';
-import { TencentCiAsrError } from '../shared/errors';
+import { TencentCiAsrError } from '../src/shared/errors';
 
 /** Where the stack's Temporal server comes from, and how it is started when the stack starts one. */
 export interface LocalTemporalOptions {

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { ActivityDeps } from '../activities/deps';
-import type { TencentClients } from '../ci/factory';
-import type { WorkerConfig } from '../config/worker-config';
-import type { EmulatorOptions, RunningEmulator } from '../emulator';
-import { startEmulator } from '../emulator';
-import type { ReceiverLogger } from '../receiver/logger';
-import { silentLogger } from '../receiver/logger';
-import type { RunningReceiver } from '../receiver/server';
-import { tracingClientInterceptors } from '../observability/client-tracing';
-import { startReceiver } from '../receiver/server';
-import { createTemporalClientFactory } from '../receiver/temporal';
-import { activityDepsFromConfig } from '../worker-setup/activity-deps';
+import type { ActivityDeps } from '../src/activities/deps';
+import type { TencentClients } from '../src/ci/factory';
+import type { WorkerConfig } from '../src/config/worker-config';
+import type { EmulatorOptions, RunningEmulator } from '../src/emulator';
+import { startEmulator } from '../src/emulator';
+import type { ReceiverLogger } from '../src/receiver/logger';
+import { silentLogger } from '../src/receiver/logger';
+import type { RunningReceiver } from '../src/receiver/server';
+import { tracingClientInterceptors } from '../src/observability/client-tracing';
+import { startReceiver } from '../src/receiver/server';
+import { createTemporalClientFactory } from '../src/receiver/temporal';
+import { activityDepsFromConfig } from '../src/worker-setup/activity-deps';
 
 /** Bucket and region of the local emulated account. */
 export const LOCAL_BUCKET = 'demo-1250000000';

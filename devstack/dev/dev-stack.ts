@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../config/reader';
-import { DEFAULT_TASK_QUEUE } from '../shared/constants';
-import type { LocalSecrets } from './local-services';
-import { LOCAL_BUCKET, LOCAL_REGION } from './local-services';
-import type { LocalStack } from './local-stack';
-import { startLocalStack } from './local-stack';
+import { ConfigError } from '../../src/config/reader';
+import { DEFAULT_TASK_QUEUE } from '../../src/shared/constants';
+import type { LocalSecrets } from '../local-services';
+import { LOCAL_BUCKET, LOCAL_REGION } from '../local-services';
+import type { LocalStack } from '../local-stack';
+import { startLocalStack } from '../local-stack';
 
 /** Ports and folder of `npm run dev`; fixed by default so the printed settings stay the same across restarts. */
 export interface DevStackOptions {

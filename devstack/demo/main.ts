@@ -3,7 +3,7 @@
  * included) until Ctrl-C; `--no-ui` starts the dev server headless; `--help` says so.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { exitOnStartFailure, readCommandLine, shutdownSignal } from '../config/process-entry';
+import { exitOnStartFailure, readCommandLine, shutdownSignal } from '../../src/config/process-entry';
 import { runDemo } from './demo';
 
 const DEMO_HELP = [

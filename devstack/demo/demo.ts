@@ -1,14 +1,14 @@
-import { startBatch } from '../client/batch';
-import { startTranscription } from '../client/transcription';
-import { parseResultText } from '../ci/result/result-text';
-import { renderPlainText } from '../ci/result/render';
-import { cosUri } from '../cos/ref';
-import { TRANSCRIPT_SUFFIX } from '../emulator';
-import type { TranscriptionStatus } from '../workflows/messages';
-import { findFreePort } from './free-port';
-import type { LocalStack } from './local-stack';
-import { startLocalStack } from './local-stack';
-import { sampleWav } from './sample-media';
+import { startBatch } from '../../src/client/batch';
+import { startTranscription } from '../../src/client/transcription';
+import { parseResultText } from '../../src/ci/result/result-text';
+import { renderPlainText } from '../../src/ci/result/render';
+import { cosUri } from '../../src/cos/ref';
+import { TRANSCRIPT_SUFFIX } from '../../src/emulator';
+import type { TranscriptionStatus } from '../../src/workflows/messages';
+import { findFreePort } from '../free-port';
+import type { LocalStack } from '../local-stack';
+import { startLocalStack } from '../local-stack';
+import { sampleWav } from '../sample-media';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
