@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ActivityDeps } from '../src/activities/deps';
-import type { TencentClients } from '../src/ci/factory';
+import type { TencentClients } from '../src/tencent/clients';
 import type { WorkerConfig } from '../src/config/worker-config';
 import type { EmulatorOptions, RunningEmulator } from '../src/emulator';
 import { startEmulator } from '../src/emulator';

@@ -41,8 +41,8 @@ export type { BatchContinuation, TranscribeMediaContinuation } from './workflows
 export type { BatchItemOutcome, BatchSource } from './workflows';
 
 // Tencent clients the activities run on (CI jobs, COS objects), for building `ActivityDeps` by hand.
-export { createTencentClients } from './ci/factory';
-export type { TencentClients, TencentClientsConfig } from './ci/factory';
+export { createTencentClients } from './tencent/clients';
+export type { TencentClients, TencentClientsConfig } from './tencent/clients';
 // Where the keys come from: static, a token file the platform rewrites, or your own STS call.
 export * from './ci/credentials';
 export { CiError, CiResponseError, CiValidationError } from './ci/errors';

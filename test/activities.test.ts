@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { WorkerMetric } from '../src/observability/metric-names';
 import { createActivities } from '../src/activities/create-activities';
 import type { CiJobsApi } from '../src/activities/deps';
-import type { SubmitJobInput } from '../src/activities/types';
+import type { SubmitJobInput } from '../src/contract';
 import { verifyCallbackToken } from '../src/callback/token';
 import type { LocalServices } from '../devstack/local-services';
 import { startLocalServices } from '../devstack/local-services';

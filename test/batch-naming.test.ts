@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { isMediaKey, outputKeyFor, outputTemplateProblems } from '../src/workflows/transcribe-batch/naming';
+import { isMediaKey } from '../src/activities/media-keys';
+import { outputKeyFor, outputTemplateProblems } from '../src/workflows/transcribe-batch/naming';
 
 describe('batch output naming', () => {
   it('fills every placeholder', () => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CiJobsApi } from '../src/activities/deps';
 import { anchoredWindow, findTaggedJobs, lookupWindow } from '../src/activities/find-tagged-job';
-import type { CleanupReport } from '../src/activities/types';
+import type { CleanupReport } from '../src/contract';
 import type { ListAsrJobsFilter } from '../src/ci/list-filter';
 import type { AsrJob } from '../src/ci/types';
 import { FailureType } from '../src/shared/failure-types';

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type COS from 'cos-nodejs-sdk-v5';
 import { CiAsrClient } from '../src/ci/client';
-import { createTencentClients } from '../src/ci/factory';
+import { createTencentClients } from '../src/tencent/clients';
 
 interface Call {
   params: COS.RequestParams;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CiValidationError } from '../src/ci/errors';
-import { createTencentClients } from '../src/ci/factory';
+import { createTencentClients } from '../src/tencent/clients';
 import type { SubmitAsrJobRequest } from '../src/ci/types';
 import { submitRequestIssues, validateJobIds, validateListFilter, validateSubmitRequest } from '../src/ci/validate';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { TencentClients } from '../src/ci/factory';
+import type { TencentClients } from '../src/tencent/clients';
 import { loadCliConfig } from '../src/cli/context';
 import { startTranscription } from '../src/client/transcription';
 import { runWorker } from '../devstack/running-worker';

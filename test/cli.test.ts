@@ -3,7 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
-import type { TranscriptionResult } from '../src/activities/types';
+import type { TranscriptionResult } from '../src/contract';
 import { parseSrt } from '../src/ci/result';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { noFaults } from '../src/emulator';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CiError, CiValidationError } from '../src/ci/errors';
-import { createTencentClients } from '../src/ci/factory';
+import { createTencentClients } from '../src/tencent/clients';
 import type { CosObjectStore } from '../src/cos/object-store';
 import { cosUri, parseCosUri } from '../src/cos/ref';
 import { startEmulator } from '../src/emulator';

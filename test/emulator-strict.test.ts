@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTencentClients } from '../src/ci/factory';
+import { createTencentClients } from '../src/tencent/clients';
 import type { TencentCredentials } from '../src/ci/credentials';
 import { refreshingCredentials, staticCredentials } from '../src/ci/credentials';
 import { formatCiTime } from '../src/ci/ci-time';

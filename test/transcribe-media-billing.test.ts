@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CleanupReport, DuplicateJob, TranscriptionResult } from '../src/activities/types';
+import type { CleanupReport, DuplicateJob, TranscriptionResult } from '../src/contract';
 import type { FaultConfig } from '../src/emulator';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';

@@ -10,7 +10,7 @@ import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { jobTagFor } from '../src/activities/job-tag';
-import type { CleanupReport } from '../src/activities/types';
+import type { CleanupReport } from '../src/contract';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';

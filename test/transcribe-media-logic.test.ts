@@ -11,7 +11,7 @@ import { submitRequestIssues } from '../src/ci/validate';
 import { FailureType } from '../src/shared/failure-types';
 import type { PollSchedule } from '../src/workflows/transcribe-media/backoff';
 import { DEFAULT_POLL_SCHEDULE, pollDelayMs, pollsForJobDuration } from '../src/workflows/transcribe-media/backoff';
-import type { SubmittedJob } from '../src/activities/types';
+import type { SubmittedJob } from '../src/contract';
 import { continuationOf } from '../src/workflows/transcribe-media/continuation';
 import { actionForJobState, CallbackInbox } from '../src/workflows/transcribe-media/decide';
 import { resolveTranscribeMediaInput } from '../src/workflows/transcribe-media/input';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import type { JobSnapshot } from '../src/activities/types';
+import type { JobSnapshot } from '../src/contract';
 import { FailureType } from '../src/shared/failure-types';
 import {
   deadlineFailure,

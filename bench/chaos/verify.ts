@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { CleanupReport, TranscriptionResult } from '../../src/activities/types';
+import type { CleanupReport, TranscriptionResult } from '../../src/contract';
 import { jobTagFor } from '../../src/activities/job-tag';
 import type { LocalServices } from '../../devstack/local-services';
 import type { ClosedRun } from './phase';

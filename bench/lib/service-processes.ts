@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { ActivityDeps } from '../../src/activities/deps';
-import type { TencentClients } from '../../src/ci/factory';
+import type { TencentClients } from '../../src/tencent/clients';
 import { findFreePort } from '../../devstack/free-port';
 import { randomLocalSecrets } from '../../devstack/local-services';
 import { activityDepsFromConfig } from '../../src/worker-setup/activity-deps';

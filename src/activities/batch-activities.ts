@@ -1,43 +1,15 @@
 import { cosUri } from '../cos/ref';
-import type { BatchItemOutcome } from '../workflows/transcribe-batch/types';
-import { isMediaKey } from '../workflows/transcribe-batch/naming';
+import type {
+  BatchItemOutcome,
+  BatchManifestTarget,
+  BatchSummary,
+  ListMediaPageInput,
+  MediaPage,
+  ObjectLocation,
+} from '../contract';
 import type { ActivityDeps } from './deps';
 import { sortingFailures } from './failures';
-import type { ObjectLocation } from './types';
-
-/** Input of {@link createBatchActivities}' `listMediaPage`. */
-export interface ListMediaPageInput {
-  bucket?: string;
-  region?: string;
-  prefix: string;
-  marker?: string;
-  extensions: readonly string[];
-  /** Objects to read from COS in this page (1–1000). */
-  pageSize: number;
-}
-
-/** One page of media keys under a prefix. */
-export interface MediaPage {
-  keys: string[];
-  /** Pass back as `marker` for the next page; undefined when the listing is complete. */
-  nextMarker?: string;
-}
-
-/** Where a batch's manifest lives: its final key and the parts written on the way. */
-export interface BatchManifestTarget {
-  bucket?: string;
-  region?: string;
-  manifestKey: string;
-}
-
-/** The summary written at the top of a batch manifest. */
-export interface BatchSummary {
-  batchWorkflowId: string;
-  total: number;
-  succeeded: number;
-  failed: number;
-  startedAt: string;
-}
+import { isMediaKey } from './media-keys';
 
 /**
  * The activity of the CI quota task queue: it does nothing, and that is the point. The queue's worker sets Temporal's

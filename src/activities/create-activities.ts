@@ -12,6 +12,7 @@ import { jobTagFor } from './job-tag';
 import { cancelStepJobs, mergeDuplicates, sweepDuplicates } from './step-jobs';
 import { attemptSignal, submitStepJob } from './submit';
 import type {
+  Activities,
   CancelJobOutcome,
   CleanUpJobsInput,
   CleanupReport,
@@ -24,7 +25,7 @@ import type {
   SubmitJobInput,
   SubmittedJob,
   TranscriptionResult,
-} from './types';
+} from '../contract';
 
 function snapshotOf(job: AsrJob): JobSnapshot {
   return { jobId: job.JobId, state: job.State, code: job.Code, message: job.Message, result: summarizeResult(job) };
@@ -34,7 +35,7 @@ function snapshotOf(job: AsrJob): JobSnapshot {
  * Creates the activities `transcribeMedia` and other workflows call. Register the returned object with a worker:
  * `Worker.create({ activities: createActivities(deps), ... })`.
  */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): Activities {
   const now = deps.now ?? (() => new Date());
 
   async function fetchJob(ref: JobRef): Promise<AsrJob> {
@@ -176,6 +177,3 @@ export function createActivities(deps: ActivityDeps) {
     },
   };
 }
-
-/** The activities object type, for `proxyActivities<Activities>()`. */
-export type Activities = ReturnType<typeof createActivities>;

@@ -1,5 +1,5 @@
 import type { AsrJob, SpeechRecognitionResult } from '../ci/types';
-import type { DuplicateJob, JobResultSummary, StoreResultInput, TranscriptionResult } from './types';
+import type { DuplicateJob, JobResultSummary, StoreResultInput, TranscriptionResult } from '../contract';
 
 /** Version of the manifest format written next to each transcript. */
 export const MANIFEST_VERSION = 1;

@@ -10,7 +10,7 @@ import { anchoredWindow, findTaggedJobs } from './find-tagged-job';
 import { jobTagFor } from './job-tag';
 import { keepOldestTaggedJob } from './step-jobs';
 import { submitThroughRefusals } from './submit-refusals';
-import type { DuplicateJob, SubmitJobInput, SubmittedJob } from './types';
+import type { DuplicateJob, SubmitJobInput, SubmittedJob } from '../contract';
 
 /** Time kept between a submit's own abort and the attempt's timeout, so the retry never overlaps it. */
 const SUBMIT_ABORT_MARGIN_MS = 2_000;

@@ -6,8 +6,8 @@ export { CiAsrClient } from './client';
 export type { CiAsrClientOptions } from './client';
 export { CiError, CiResponseError, CiValidationError } from './errors';
 export type { CiAction, CiValidationIssue } from './errors';
-export { createTencentClients } from './factory';
-export type { TencentClients, TencentClientsConfig } from './factory';
+export { createTencentClients } from '../tencent/clients';
+export type { TencentClients, TencentClientsConfig } from '../tencent/clients';
 export {
   CredentialsUnavailableError,
   fileCredentials,

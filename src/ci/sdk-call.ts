@@ -1,6 +1,6 @@
 import { toCiError } from './classify';
 import type { ClassifyContext } from './classify';
-import { inSdkSpan } from '../observability/http-spans';
+import { inSdkSpan } from './http-spans';
 
 /**
  * Runs one SDK call with cancellation and error classification. An already-aborted `signal` rejects before any

@@ -5,7 +5,7 @@ import { parseWholeNumber } from '../config/reader';
 import { isBucketName } from '../config/tencent-settings';
 import type { MediaSource, RecognitionSettings, TranscribeMediaInput } from '../workflows/transcribe-media/input';
 import { UsageError } from './errors';
-import type { CommandSpec } from './help';
+import type { CommandSpec } from './command-spec';
 import { CLI_NAME, COMMANDS, commandHelp, groupHelp, mainHelp } from './help';
 
 /** Flag values of one command line: strings and booleans by flag name. */

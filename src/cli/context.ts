@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import type { TencentClients } from '../ci/factory';
+import type { TencentClients } from '../tencent/clients';
 import type { Env } from '../config/reader';
 import { ConfigReader } from '../config/reader';
 import type { TemporalConnection } from '../config/temporal-connection';

@@ -2,7 +2,7 @@
  * Checks the CLI runs before it starts a workflow, so a mistake it can see costs nothing: no workflow, no CI job.
  * The pure checks (bucket and URI forms) are in args.ts; these need the Tencent settings or the network.
  */
-import type { TencentClients } from '../ci/factory';
+import type { TencentClients } from '../tencent/clients';
 import { ConfigError } from '../config/reader';
 import { cosUri } from '../cos/ref';
 import { TencentCiAsrError } from '../shared/errors';

@@ -16,6 +16,6 @@ export { getBatchHandle, startBatch, TRANSCRIBE_BATCH_WORKFLOW, transcribeBatchA
 export type { BatchHandle, TranscribeBatchWorkflow } from './batch';
 export { batchProgressQuery, ciCallbackSignal, transcriptionStatusQuery } from '../workflows/messages';
 export type { CiCallbackSignal, TranscriptionPhase, TranscriptionStatus } from '../workflows/messages';
-export type { TranscriptionResult, ObjectLocation } from '../activities/types';
+export type { TranscriptionResult, ObjectLocation } from '../contract';
 export type { MediaSource, RecognitionSettings, TranscribeMediaInput } from '../workflows/transcribe-media/input';
 export type { BatchProgress, TranscribeBatchInput, TranscribeBatchResult } from '../workflows/transcribe-batch/types';

@@ -1,5 +1,5 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { TranscriptionResult } from '../activities/types';
+import type { TranscriptionResult } from '../contract';
 import type { TranscriptionStatus } from '../workflows/messages';
 import { transcriptionStatusQuery } from '../workflows/messages';
 import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from '../workflows/transcribe-media/input';

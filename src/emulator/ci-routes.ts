@@ -8,7 +8,7 @@ import type { ApiResponse } from './http-util';
 import { jobsDetail } from './job-detail';
 import type { JobEngine } from './job-engine';
 import { listJobs, parseListQuery } from './list-query';
-import type { RequestTarget } from './routing';
+import type { RequestTarget } from './request-target';
 import { notBound } from './setup/bucket-queue-routes';
 import type { SetupContext } from './setup/routes';
 import { handleSetup } from './setup/routes';

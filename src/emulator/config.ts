@@ -1,6 +1,6 @@
 import type { Env } from '../config/reader';
 import { ConfigReader } from '../config/reader';
-import type { EmulatorOptions } from './index';
+import type { EmulatorOptions } from './options';
 
 /** Each flag of the emulator process and the environment variable it falls back to. */
 const SETTINGS = {

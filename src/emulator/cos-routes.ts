@@ -3,7 +3,7 @@ import { httpDate } from './ci-time';
 import { ApiError, invalidArgument } from './errors';
 import type { ApiResponse } from './http-util';
 import type { ObjectStore, StoredObject } from './object-store';
-import type { RequestTarget } from './routing';
+import type { RequestTarget } from './request-target';
 import type { XmlObject } from './xml';
 import { buildXml } from './xml';
 

@@ -6,7 +6,7 @@ import type { EmulatorCounters } from './counters';
 import { emptyCounters, snapshotCounters } from './counters';
 import type { FaultConfig } from './faults';
 import { mergeFaults, noFaults } from './faults';
-import type { EmulatorOptions, RunningEmulator } from './index';
+import type { EmulatorOptions, RunningEmulator } from './options';
 import { JobEngine } from './job-engine';
 import type { UrlResolver } from './job-output';
 import { ObjectStore } from './object-store';

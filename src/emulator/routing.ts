@@ -1,19 +1,6 @@
 import { ApiError } from './errors';
+import type { RequestTarget } from './request-target';
 import { isSetupPath, setupRouteName } from './setup/routes';
-
-/** Which service a request is for, and for which bucket. */
-export interface RequestTarget {
-  service: 'ci' | 'cos' | 'admin';
-  /** `''` on the region host `ci.<region>.myqcloud.com`, which serves bucket-less calls (`GET /asrbucket`). */
-  bucket: string;
-  region: string;
-  /** The Host the client used (signed as `host`). */
-  host: string;
-  /** Decoded path, starting with `/`. */
-  pathname: string;
-  /** Decoded query parameters in request order (`?cancel` gives `['cancel', '']`). */
-  query: Array<[string, string]>;
-}
 
 const VIRTUAL_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.(ci|cos)\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/i;
 const REGION_HOST = /^ci\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/i;

@@ -11,7 +11,7 @@ import { fires, routeFaults } from './faults';
 import type { ApiResponse } from './http-util';
 import { errorResponse, newRequestId, readBody, sendResponse } from './http-util';
 import type { ObjectStore } from './object-store';
-import type { RequestTarget } from './routing';
+import type { RequestTarget } from './request-target';
 import type { TokenStore } from './sts';
 import { ciRouteName, cosRouteName, resolveTarget } from './routing';
 import type { ApiRateLimiter } from './rate-limit';

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { packageTracer } from './tracer';
+import { packageTracer } from '../shared/tracer';
 
 /**
  * Query parameter of the callback URL that carries the submitting activity's W3C `traceparent`, so the receiver's

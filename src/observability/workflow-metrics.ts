@@ -6,7 +6,7 @@ import type {
   WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import { ActivityFailure, ApplicationFailure, ContinueAsNew, isCancellation, metricMeter } from '@temporalio/workflow';
-import type { StoreResultInput, SubmittedJob, TranscriptionResult } from '../activities/types';
+import type { StoreResultInput, SubmittedJob, TranscriptionResult } from '../contract';
 import { WorkerMetric } from './metric-names';
 
 /** What one run learnt about its job, shared by its inbound and outbound interceptors. */

@@ -1,7 +1,7 @@
 import type { ActivityDeps } from '../activities/deps';
 import { fileCredentials } from '../ci/credentials';
-import { createTencentClients } from '../ci/factory';
-import type { TencentClients } from '../ci/factory';
+import { createTencentClients } from '../tencent/clients';
+import type { TencentClients } from '../tencent/clients';
 import type { TencentSettings } from '../config/tencent-settings';
 import type { WorkerConfig } from '../config/worker-config';
 

@@ -1,7 +1,7 @@
 // The failures the workflows end a run with. Builders only build: recording a failure in a run's status is the
 // caller's job, so they stay pure and unit-testable.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import type { CancelJobOutcome, CleanupReport, JobSnapshot } from '../activities/types';
+import type { CancelJobOutcome, CleanupReport, JobSnapshot } from '../contract';
 import type { CiJobState } from '../ci/job-state';
 import { isTerminalCiJobState } from '../ci/job-state';
 import type { FailureTypeName } from '../shared/failure-types';

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CleanupReport, DuplicateJob } from '../activities/types';
+import type { CleanupReport, DuplicateJob } from '../contract';
 import type { CiJobState } from '../ci/job-state';
 import type { BatchItemOutcome, BatchProgress } from './transcribe-batch/types';
 

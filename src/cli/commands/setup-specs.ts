@@ -2,7 +2,7 @@
  * Help and flags of the CI setup commands (`bucket`, `queues`, `templates`, `vocab`). Kept apart from help.ts, which
  * imports this list: nothing here may import values from help.ts (the import would be circular).
  */
-import type { CommandSpec, OptionSpec } from '../help';
+import type { CommandSpec, OptionSpec } from '../command-spec';
 
 /** A string flag shown as `--name <value>`; `multiple` when it may be repeated. */
 function text(value: string, description: string, multiple = false): OptionSpec {

@@ -1,5 +1,5 @@
-import type { TranscriptionResult } from '../../activities/types';
-import type { TencentClients } from '../../ci/factory';
+import type { TranscriptionResult } from '../../contract';
+import type { TencentClients } from '../../tencent/clients';
 import { parseResultText, parseSrt, renderPlainText, renderSrt, renderVtt, segmentsFromResult } from '../../ci/result';
 import type { TranscriptSegment } from '../../ci/result';
 import { TranscriptParseError } from '../../ci/result';

@@ -1,6 +1,6 @@
 import { ApiError } from '../errors';
 import type { ApiResponse } from '../http-util';
-import type { RequestTarget } from '../routing';
+import type { RequestTarget } from '../request-target';
 import { closeBucket, describeBuckets, describeQueues, notBound, openBucket, updateQueue } from './bucket-queue-routes';
 import type { SetupState } from './state';
 import { handleTemplate } from './template-routes';

@@ -1,7 +1,7 @@
 import { formatCiTime } from '../ci-time';
 import { invalidArgument } from '../errors';
 import type { ApiResponse } from '../http-util';
-import type { RequestTarget } from '../routing';
+import type { RequestTarget } from '../request-target';
 import { parseRequestBody } from '../submit-request';
 import type { XmlObject } from '../xml';
 import { childText } from '../xml';

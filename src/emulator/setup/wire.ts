@@ -1,6 +1,6 @@
 import { invalidArgument } from '../errors';
 import type { ApiResponse } from '../http-util';
-import type { RequestTarget } from '../routing';
+import type { RequestTarget } from '../request-target';
 import type { XmlObject, XmlValue } from '../xml';
 import { buildXml } from '../xml';
 

@@ -1,5 +1,5 @@
 import { CancellationScope, ContinueAsNew, getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
-import type { TranscriptionResult } from '../../activities/types';
+import type { TranscriptionResult } from '../../contract';
 import { batchItemDoneSignal } from '../messages';
 import type { TranscribeMediaInput } from '../transcribe-media/input';
 import type { TranscribeMediaContinuation } from '../transcribe-media/workflow';

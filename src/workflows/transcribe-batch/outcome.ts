@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { TranscriptionResult } from '../../activities/types';
+import type { TranscriptionResult } from '../../contract';
 import type { BatchItemOutcome } from './types';
 
 /** The type and message of a child's failure: the first typed `ApplicationFailure` in its cause chain. */

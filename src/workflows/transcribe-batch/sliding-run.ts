@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Activities } from '../../activities/create-activities';
+import type { Activities } from '../../contract';
 import { ciQuotaTaskQueue } from '../../shared/constants';
 import { batchItemDoneSignal } from '../messages';
 import { transcribeBatchItem } from './item';

@@ -1,6 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../activities/create-activities';
-import type { ObjectLocation } from '../../activities/types';
+import type { Activities } from '../../contract';
+import type { ObjectLocation } from '../../contract';
 import { FailureType } from '../../shared/failure-types';
 import { workflowFailure } from '../failures';
 import type { TranscribeMediaInput } from '../transcribe-media/input';

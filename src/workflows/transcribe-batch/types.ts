@@ -1,5 +1,7 @@
-import type { ObjectLocation } from '../../activities/types';
+import type { ObjectLocation } from '../../contract';
 import type { RecognitionSettings, TranscribeMediaInput } from '../transcribe-media/input';
+
+export type { BatchItemOutcome } from '../../contract';
 
 /** Which media a batch transcribes: explicit object keys, or every object under a COS prefix. */
 export type BatchSource = { keys: string[] } | { prefix: string };
@@ -100,17 +102,4 @@ export interface TranscribeBatchResult {
   succeeded: number;
   failed: number;
   manifestObject: ObjectLocation;
-}
-
-/** One item's outcome, as recorded in the batch manifest. */
-export interface BatchItemOutcome {
-  key: string;
-  workflowId: string;
-  status: 'succeeded' | 'failed';
-  /** Transcript URI on success. */
-  resultUri?: string;
-  manifestUri?: string;
-  jobId?: string;
-  /** Failure type and message on failure. */
-  error?: { type?: string; message: string };
 }

@@ -1,7 +1,7 @@
 // Workflow-side glue of the cleanup after a failing run: the activity call, non-cancellable, and where its findings
 // are recorded (status query, memo, log). What to clean and how to report it is decided in `../failures.ts`.
 import { CancellationScope, log, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
-import type { CancelJobOutcome, CleanupReport, JobSnapshot, SubmittedJob } from '../../activities/types';
+import type { CancelJobOutcome, CleanupReport, JobSnapshot, SubmittedJob } from '../../contract';
 import { cleanupNotDone, cleanupSummary } from '../failures';
 import { CANCEL_SWEEPS_STEP } from './patches';
 import type { ResolvedTranscribeMediaInput } from './input';

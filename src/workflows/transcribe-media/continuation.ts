@@ -1,4 +1,4 @@
-import type { SubmittedJob } from '../../activities/types';
+import type { SubmittedJob } from '../../contract';
 import type { CiCallbackSignal } from '../messages';
 
 /** State carried across continue-as-new so a long wait never re-submits. */

@@ -1,14 +1,10 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import type { SpeechRecognitionParams } from '../../ci/types';
+import type { MediaSource, RecognitionSettings, SubmitRequest } from '../../contract/media';
 import type { PollSchedule } from './backoff';
 import { DEFAULT_POLL_SCHEDULE, pollScheduleProblems } from './backoff';
 
-/** The media to transcribe: an object in the job's bucket, or a URL CI can download. */
-export type MediaSource = { object: string } | { url: string };
-
-/** Recognition settings: a CI ASR template, or inline `SpeechRecognition` parameters. */
-export type RecognitionSettings = { templateId: string } | { speechRecognition: SpeechRecognitionParams };
+export type { MediaSource, RecognitionSettings } from '../../contract/media';
 
 /** Input of the `transcribeMedia` workflow. Only `media` and `recognition` are required. */
 export interface TranscribeMediaInput {
@@ -45,17 +41,8 @@ export interface TranscribeMediaInput {
 }
 
 /** {@link TranscribeMediaInput} with defaults applied and durations in milliseconds. */
-export interface ResolvedTranscribeMediaInput {
-  media: MediaSource;
-  recognition: RecognitionSettings;
-  bucket?: string;
-  region?: string;
-  output: { key: string; bucket?: string; region?: string };
+export interface ResolvedTranscribeMediaInput extends SubmitRequest {
   manifestKey: string;
-  queueId?: string;
-  jobLevel?: 0 | 1 | 2;
-  /** `via` is present only when `'queue'`, so the activity input of runs that never set it stays as it was. */
-  callback: { enabled: boolean; format: 'XML' | 'JSON'; via?: 'queue' };
   polling: PollSchedule;
   deadlineMs: number;
   activityAttemptTimeoutMs: number;

@@ -1,5 +1,5 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { JobSnapshot } from '../../activities/types';
+import type { JobSnapshot } from '../../contract';
 import { CI_JOB_ID, CI_JOB_STATE } from '../../shared/search-attributes';
 
 /**

@@ -1,9 +1,8 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
+import type { Activities } from '../../contract';
 import { ciQuotaTaskQueue } from '../../shared/constants';
 
-type Activities = ReturnType<typeof createActivities>;
 type Submit = Activities['submitTranscriptionJob'];
 
 // The worker's configuration, which workflow code cannot read: asked once, in the run's first workflow task.

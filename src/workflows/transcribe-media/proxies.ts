@@ -1,10 +1,8 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
+import type { Activities } from '../../contract';
 import { loneRunSubmit } from './lone-submit';
-
-type Activities = ReturnType<typeof createActivities>;
 
 /**
  * A local activity's failure as a scheduled activity's would reach the run: core hands the activity's own failure to

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { CleanupReport, DuplicateJob, JobSnapshot } from '../../activities/types';
+import type { CleanupReport, DuplicateJob, JobSnapshot } from '../../contract';
 import { FailureType } from '../../shared/failure-types';
 import type { TranscriptionPhase, TranscriptionStatus } from '../messages';
 

@@ -19,7 +19,7 @@ import type {
   JobSnapshot,
   SubmittedJob,
   TranscriptionResult,
-} from '../../activities/types';
+} from '../../contract';
 import {
   cancelOutcomeIn,
   cleanupPlan,

@@ -1,5 +1,5 @@
 import type { CiJobState } from '../ci/job-state';
-import type { ResolvedTranscribeMediaInput } from '../workflows/transcribe-media/input';
+import type { MediaSource, SubmitRequest } from './media';
 
 /** An object in COS, with its `cos://bucket/key` URI. */
 export interface ObjectLocation {
@@ -21,10 +21,7 @@ export interface JobRef {
 export interface SubmitJobInput {
   /** Step name, unique within the workflow, that owns exactly one CI job (tagged into `UserData`). */
   step: string;
-  request: Pick<
-    ResolvedTranscribeMediaInput,
-    'media' | 'recognition' | 'bucket' | 'region' | 'output' | 'queueId' | 'jobLevel' | 'callback'
-  >;
+  request: SubmitRequest;
   /** When the callback URL's token stops being accepted (ISO 8601): the run's deadline plus a margin. */
   callbackExpiresAt: string;
 }
@@ -129,7 +126,7 @@ export interface CancelJobOutcome {
 /** Input of the check activity: the job, and what storing its result needs once it succeeded. */
 export interface StoreResultInput {
   job: SubmittedJob;
-  media: ResolvedTranscribeMediaInput['media'];
+  media: MediaSource;
   manifestKey: string;
   completedBy: 'callback' | 'poll';
   /** When the workflow started (ISO 8601), recorded in the manifest. */

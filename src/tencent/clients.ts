@@ -1,13 +1,13 @@
 import COS from 'cos-nodejs-sdk-v5';
 import { CosObjectStore } from '../cos/object-store';
-import { CiAsrClient } from './client';
-import { CiSetupClient } from './setup/client';
-import type { CredentialProvider } from './credentials';
-import { staticCredentials } from './credentials';
-import { SigningSession } from './signing';
-import type { CiCallOptions } from './types';
-import { CiValidationError } from './errors';
-import { IssueList, isHttpUrl } from './validate';
+import { CiAsrClient } from '../ci/client';
+import { CiSetupClient } from '../ci/setup/client';
+import type { CredentialProvider } from '../ci/credentials';
+import { staticCredentials } from '../ci/credentials';
+import { SigningSession } from '../ci/signing';
+import type { CiCallOptions } from '../ci/types';
+import { CiValidationError } from '../ci/errors';
+import { IssueList, isHttpUrl } from '../ci/validate';
 
 /** Credentials and location for {@link createTencentClients}. */
 export interface TencentClientsConfig {

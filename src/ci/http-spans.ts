@@ -1,8 +1,8 @@
 import type { Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { CiAction } from '../ci/errors';
-import { toCiError } from '../ci/classify';
-import { packageTracer } from './tracer';
+import type { CiAction } from './errors';
+import { toCiError } from './classify';
+import { packageTracer } from '../shared/tracer';
 
 /** `METHOD route` of each SDK call: route templates, never real keys or job ids (cardinality, privacy). */
 const ROUTES: Record<CiAction, string> = {
