@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import type { LogEntry } from '@temporalio/worker';
 import { exitOnStartFailure, helpRequested } from './config/process-entry';
+import { portClashOf } from './shared/listen';
 import type { WorkerConfig } from './config/worker-config';
 import { loadWorkerConfig, WORKER_HELP } from './config/worker-config';
 import { WORKER_HISTOGRAM_BUCKETS } from './observability/metric-names';
@@ -24,6 +25,16 @@ function logJsonLine(entry: LogEntry): void {
 }
 
 function installRuntime(config: WorkerConfig): void {
+  try {
+    installRuntimeWith(config);
+  } catch (err) {
+    const { metricsBindAddress } = config;
+    const clash = metricsBindAddress && portClashOf(err, metricsBindAddress, 'worker metrics endpoint');
+    throw clash ? clash.withSetting('WORKER_METRICS_BIND_ADDRESS') : err;
+  }
+}
+
+function installRuntimeWith(config: WorkerConfig): void {
   Runtime.install({
     logger: new DefaultLogger(config.logLevel, logJsonLine),
     telemetryOptions: {

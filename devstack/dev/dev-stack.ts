@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../../src/config/reader';
+import { PortInUseError } from '../../src/shared/listen';
 import { DEFAULT_TASK_QUEUE } from '../../src/shared/constants';
 import type { LocalSecrets } from '../local-services';
 import { LOCAL_BUCKET, LOCAL_REGION } from '../local-services';
@@ -56,11 +56,8 @@ async function assertPortFree(port: number, what: string, flag: string): Promise
     server.once('error', () => done(false));
     server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
   });
-  if (!free) {
-    throw new ConfigError('dev stack', [
-      `port ${port} (${what}) is in use: stop what holds it (another \`npm run dev\`? a \`temporal server start-dev\`?) or pass --${flag} <port>`,
-    ]);
-  }
+  // One line naming the port and the flag that moves it; exitOnStartFailure prints it and exits 2.
+  if (!free) throw new PortInUseError(what, '127.0.0.1', port, `--${flag}`);
 }
 
 /** The CLI's view of the stack: what `transcribe-asr` needs to drive it, and nothing the worker alone needs. */

@@ -1,4 +1,5 @@
 import type { FlagTypes } from './reader';
+import { PortInUseError } from '../shared/listen';
 import { ConfigError, ConfigReader } from './reader';
 
 /** Exit code of a process that was given a bad configuration or command line. */
@@ -21,11 +22,12 @@ export function readCommandLine(help: string, flags: FlagTypes): ConfigReader | 
 }
 
 /**
- * The one closing `.catch` of every process entry. A {@link ConfigError} is the user's to fix: its list of problems
- * is printed once, without a stack trace, and the exit code is 2. Anything else is a crash: printed whole, exit 1.
+ * The one closing `.catch` of every process entry. A {@link ConfigError} or a {@link PortInUseError} is the user's to
+ * fix: its message (the list of problems, or the one line naming the port) is printed once, without a stack trace,
+ * and the exit code is 2. Anything else is a crash: printed whole, exit 1.
  */
 export function exitOnStartFailure(err: unknown): never {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof PortInUseError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(CONFIG_ERROR_EXIT_CODE);
   }

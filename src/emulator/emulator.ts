@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallbackDispatcher } from './callbacks';
@@ -17,6 +16,7 @@ import { SetupState } from './setup/state';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from './cos-signature';
 import { TokenStore } from './sts';
 import { ApiRateLimiter } from './rate-limit';
+import { listenOn } from '../shared/listen';
 
 const STATE_WRITE_DELAY_MS = 50;
 const VIRTUAL_COS_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.cos\.[a-z0-9-]+\.myqcloud\.com(?::\d+)?$/i;
@@ -164,7 +164,10 @@ class Emulator {
   }
 }
 
-/** Starts the CI ASR + COS emulator; resolves once it listens. */
+/** The emulator's listener, as a port clash (`PortInUseError`) names it. */
+export const EMULATOR_LISTENER = 'CI emulator';
+
+/** Starts the CI ASR + COS emulator; resolves once it listens (a taken port rejects with `PortInUseError`). */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const emulator = new Emulator(options);
   emulator.restore();
@@ -173,9 +176,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   server.on('connect', (_req, socket) => {
     socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n');
   });
-  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  await once(server, 'listening');
-  const { port, address: ip } = server.address() as AddressInfo;
+  let bound: AddressInfo;
+  try {
+    bound = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1', EMULATOR_LISTENER);
+  } catch (err) {
+    await emulator.close();
+    throw err;
+  }
+  const { port, address: ip } = bound;
   emulator.address = `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
   return {
     url: `http://${emulator.address}`,

@@ -4,7 +4,8 @@
  */
 import { closeOnShutdownSignal, exitOnStartFailure, helpRequested } from '../config/process-entry';
 import { EMULATOR_HELP, loadEmulatorConfig } from './config';
-import { startEmulator } from './index';
+import { PortInUseError } from '../shared/listen';
+import { startEmulator } from './emulator';
 
 const log = {
   info: (message: string, fields: object) => console.log(message, fields),
@@ -20,4 +21,6 @@ async function main(): Promise<void> {
   console.log(`Admin API: ${emulator.url}/_emulator/counters`);
 }
 
-main().catch(exitOnStartFailure);
+main().catch((err: unknown) =>
+  exitOnStartFailure(err instanceof PortInUseError ? err.withSetting('--port or EMULATOR_PORT') : err),
+);

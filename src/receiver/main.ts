@@ -5,10 +5,11 @@
 import { hostname } from 'node:os';
 import { closeOnShutdownSignal, exitOnStartFailure, helpRequested } from '../config/process-entry';
 import { tracingClientInterceptors } from '../observability/client-tracing';
+import { PortInUseError } from '../shared/listen';
 import { startTracing } from '../observability/tracing';
 import { loadReceiverConfig, RECEIVER_HELP } from './config';
 import { createJsonLogger } from './logger';
-import { startReceiver } from './server';
+import { RECEIVER_LISTENERS, startReceiver } from './server';
 import { createTemporalClientFactory } from './temporal';
 
 async function main(): Promise<void> {
@@ -38,4 +39,12 @@ async function main(): Promise<void> {
   if (health?.status !== 200) logger.warn('Temporal is not reachable yet; callbacks are answered 503 until it is');
 }
 
-main().catch(exitOnStartFailure);
+/** The setting that moves each listener, for the one-line error of a port clash. */
+const PORT_SETTINGS: Record<string, string> = {
+  [RECEIVER_LISTENERS.callbacks]: '--port or RECEIVER_PORT',
+  [RECEIVER_LISTENERS.admin]: 'RECEIVER_ADMIN_PORT',
+};
+
+main().catch((err: unknown) =>
+  exitOnStartFailure(err instanceof PortInUseError ? err.withSetting(PORT_SETTINGS[err.listener]) : err),
+);

@@ -1,6 +1,5 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { CallbackRouteDeps } from './callback-route';
 import { DeliveryLedger } from './delivery-ledger';
@@ -14,6 +13,7 @@ import type { BucketSettings } from './rate-limit';
 import { RateLimiter } from './rate-limit';
 import { adminRoute, onClientError, route } from './router';
 import { TemporalGateway } from './temporal';
+import { listenOn } from '../shared/listen';
 
 /** Rate limits of the callback route (docs/receiver.md, "Limits"). */
 export interface ReceiverLimits {
@@ -107,6 +107,12 @@ function routeDepsFrom(options: ReceiverOptions): CallbackRouteDeps {
   };
 }
 
+/** The receiver's two listeners, as a port clash (`PortInUseError`) names them. */
+export const RECEIVER_LISTENERS = {
+  callbacks: 'receiver callback listener',
+  admin: 'receiver admin listener',
+} as const;
+
 /**
  * Starts the callback receiver: `POST /ci/callback/v2/<base64url workflowId>?tag=&exp=&sig=` (and v1 URLs), and
  * `POST /ci/queue?token=` when `queueTokens` are given, on the public listener, `GET /healthz` and `GET /metrics` on the private admin listener. Resolves once both listen.
@@ -122,10 +128,10 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
   const health = new HealthMonitor(() => deps.gateway.healthy(), options.healthIntervalMs ?? 5_000, deps.now);
   const server = createHttpServer(deps, (req, res) => route(deps, req, res));
   const admin = createHttpServer(deps, (req, res) => adminRoute({ metrics: deps.metrics, health }, req, res));
-  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1', RECEIVER_LISTENERS.callbacks);
   let adminUrl: string;
   try {
-    adminUrl = await listen(admin, options.adminPort ?? 0, options.adminHost ?? '127.0.0.1');
+    adminUrl = await listen(admin, options.adminPort ?? 0, options.adminHost ?? '127.0.0.1', RECEIVER_LISTENERS.admin);
   } catch (err) {
     await new Promise((resolve) => server.close(resolve));
     throw err;
@@ -140,15 +146,8 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
   return { url, adminUrl, metrics: deps.metrics, close };
 }
 
-async function listen(server: Server, port: number, host: string): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { address, port: bound } = server.address() as AddressInfo;
+async function listen(server: Server, port: number, host: string, listener: string): Promise<string> {
+  const { address, port: bound } = await listenOn(server, port, host, listener);
   return `http://${address.includes(':') ? `[${address}]` : address}:${bound}`;
 }
 
