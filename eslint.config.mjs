@@ -86,7 +86,7 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['**/activities', '**/activities/*', '**/ci/client*', '**/emulator/*', '**/receiver/*'],
+              group: ['**/activities', '**/activities/*', '**/ci/asr-client*', '**/emulator/*', '**/receiver/*'],
               allowTypeImports: true,
               message: 'Workflows may only import activity *types* (import type).',
             },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type COS from 'cos-nodejs-sdk-v5';
-import { CiAsrClient } from '../src/ci/client';
+import { CiAsrClient } from '../src/ci/asr-client';
 import { createTencentClients } from '../src/tencent/clients';
 
 interface Call {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { CiAsrClient } from '../src/ci/client';
+import type { CiAsrClient } from '../src/ci/asr-client';
 import COS from 'cos-nodejs-sdk-v5';
 import { staticCredentials } from '../src/ci/credentials';
 import { CiError, CiValidationError } from '../src/ci/errors';

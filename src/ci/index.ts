@@ -2,8 +2,8 @@
  * `temporal-tencent-ci-asr/ci`: the Tencent CI ASR client, the COS object store it pairs with, and transcript
  * parsing and rendering. Usable without Temporal.
  */
-export { CiAsrClient } from './client';
-export type { CiAsrClientOptions } from './client';
+export { CiAsrClient } from './asr-client';
+export type { CiAsrClientOptions } from './asr-client';
 export { CiError, CiResponseError, CiValidationError } from './errors';
 export type { CiAction, CiValidationIssue } from './errors';
 export { createTencentClients } from '../tencent/clients';

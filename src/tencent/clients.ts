@@ -1,6 +1,6 @@
 import COS from 'cos-nodejs-sdk-v5';
 import { CosObjectStore } from '../cos/object-store';
-import { CiAsrClient } from '../ci/client';
+import { CiAsrClient } from '../ci/asr-client';
 import { CiSetupClient } from '../ci/setup/client';
 import type { CredentialProvider } from '../ci/credentials';
 import { staticCredentials } from '../ci/credentials';
