@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { activityInfo } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { baselineDoneSignal } from './workflows';
+import { baselineDoneSignal } from './messages';
 
 /**
  * Activities of the baseline workflow. `baselineSubmit` plays the part of CI plus the receiver: after `jobMs` it

@@ -3,11 +3,9 @@
  * (submit, then one that checks the job and stores the result) and one signal to wait for, with no CI logic.
  * Bundled on its own.
  */
-import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createBaselineActivities } from './activities';
-
-/** The "job finished" signal the baseline waits for. */
-export const baselineDoneSignal = defineSignal('baselineDone');
+import { baselineDoneSignal } from './messages';
 
 const { baselineSubmit, baselineCheck } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
   startToCloseTimeout: '1 minute',
