@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 
 const ROOT = join(__dirname, '..');
 
-/** The process entries as `npm start`, `npm run receiver|emulator|cli|demo` run them, with a bad configuration each. */
+/** The process entries as `npm start`, `npm run receiver|emulator|cli|demo|dev` run them, with a bad configuration each. */
 const ENTRIES = [
   { name: 'worker', script: 'src/worker.ts', bad: [], what: 'worker', problem: /TENCENT_SECRET_ID is required/ },
   { name: 'receiver', script: 'src/receiver/main.ts', bad: ['--port', 'x'], what: 'receiver', problem: /--port must/ },
@@ -24,6 +24,7 @@ const ENTRIES = [
     problem: /CI_BUCKET is required/,
   },
   { name: 'demo', script: 'devstack/demo/main.ts', bad: ['--bogus'], what: 'demo', problem: /--bogus/ },
+  { name: 'dev', script: 'devstack/dev/main.ts', bad: ['--ui-port', 'x'], what: 'dev', problem: /--ui-port/ },
 ] as const;
 
 /**
