@@ -10,7 +10,7 @@ import type { RunningReceiver } from '../receiver/server';
 import { tracingClientInterceptors } from '../observability/client-tracing';
 import { startReceiver } from '../receiver/server';
 import { createTemporalClientFactory } from '../receiver/temporal';
-import { activityDepsFromConfig } from '../worker-setup/activity-deps';
+import { activityDepsFromConfig } from '../plugin/activity-deps';
 
 /** Bucket and region of the local emulated account. */
 export const LOCAL_BUCKET = 'demo-1250000000';

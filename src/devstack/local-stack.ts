@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { TranscriptionWorkerOptions } from '../worker-setup/transcription-worker';
-import { createQuotaWorker } from '../worker-setup/quota-worker';
+import { createQuotaWorker } from '../plugin/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../worker-setup/transcription-worker';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import type { LocalServices, LocalServicesOptions } from './local-services';
