@@ -9,12 +9,7 @@ export { CiError, CiResponseError, CiValidationError } from './errors';
 export type { CiAction, CiValidationIssue } from './errors';
 export { createTencentClients } from './factory';
 export type { TencentClients, TencentClientsConfig } from './factory';
-export {
-  CredentialsUnavailableError,
-  fileCredentials,
-  refreshingCredentials,
-  staticCredentials,
-} from './credentials';
+export { CredentialsUnavailableError, fileCredentials, refreshingCredentials, staticCredentials } from './credentials';
 export type { CredentialProvider, RefreshOptions, TencentCredentials } from './credentials';
 export { CI_JOB_STATES, isCiJobState, isTerminalCiJobState, TERMINAL_CI_JOB_STATES } from './job-state';
 export type { CiJobState } from './job-state';

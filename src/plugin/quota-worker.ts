@@ -41,13 +41,13 @@ function withoutNoWorkflowsWarning(logger: Logger): Logger {
     log: (level, message, meta) => {
       if (level !== 'WARN' || message !== NO_WORKFLOWS_WARNING) logger.log(level, message, meta);
     },
-    trace: (message, meta) => logger.trace(message, meta),
-    debug: (message, meta) => logger.debug(message, meta),
-    info: (message, meta) => logger.info(message, meta),
+    trace: (message, meta) => void logger.trace(message, meta),
+    debug: (message, meta) => void logger.debug(message, meta),
+    info: (message, meta) => void logger.info(message, meta),
     warn: (message, meta) => {
       if (message !== NO_WORKFLOWS_WARNING) logger.warn(message, meta);
     },
-    error: (message, meta) => logger.error(message, meta),
+    error: (message, meta) => void logger.error(message, meta),
   };
 }
 

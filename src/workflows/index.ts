@@ -14,4 +14,4 @@ export {
   ciCallbackUpdate,
   transcriptionStatusQuery,
 } from './messages';
-export type { CallbackAck, CallbackRefusal, CiCallbackSignal } from './messages';
+export type { CallbackAck, CiCallbackSignal } from './messages';
