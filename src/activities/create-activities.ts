@@ -4,7 +4,7 @@ import type { AsrJob } from '../ci/types';
 import { cosUri } from '../cos/ref';
 import { FailureType } from '../shared/failure-types';
 import { createBatchActivities } from './batch-activities';
-import type { ActivityDeps, ActivityRuntime } from './deps';
+import type { ActivityRuntime } from './deps';
 import { sortingFailures, toActivityFailure } from './failures';
 import { buildManifest, summarizeResult } from './manifest';
 import { findTaggedJobs } from './find-tagged-job';
