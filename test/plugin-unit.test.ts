@@ -185,5 +185,6 @@ describe("the plugin's CI quota worker choice", () => {
     assert.equal(await shared({ ciSubmitsPerSecond: 3 }), true);
     assert.equal(await shared({ quotaWorker: false }), false);
     assert.equal(await shared({ ciSubmitsPerSecond: 0 }), false);
+    assert.throws(() => new TencentCiAsrPlugin({ deps: unusedDeps, ciSubmitsPerSecond: -1 }), PluginSetupError);
   });
 });

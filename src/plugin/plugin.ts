@@ -16,6 +16,7 @@ import type { Tracing } from '../observability/tracing';
 import { TRACING_OFF } from '../observability/tracing';
 import type { ActivitySource } from './activities';
 import { lazyActivities, mergeActivities } from './activities';
+import { PluginSetupError } from './errors';
 import { assertNamespaceReady } from './namespace-check';
 import type { OperatorConnection } from './namespace-check';
 import { createQuotaWorker, DEFAULT_CI_SUBMITS_PER_SECOND, runWithQuotaWorker } from './quota-worker';
@@ -90,6 +91,10 @@ export class TencentCiAsrPlugin implements ClientPlugin, WorkerPlugin, BundlerPl
   constructor(options: TencentCiAsrPluginOptions = {}) {
     const submitsPerSecond =
       options.quotaWorker === false ? 0 : (options.ciSubmitsPerSecond ?? DEFAULT_CI_SUBMITS_PER_SECOND);
+    if (!Number.isFinite(submitsPerSecond) || submitsPerSecond < 0) {
+      // Refused here, not by the quota worker's creation inside `worker.run()`, after the main worker was created.
+      throw new PluginSetupError(`ciSubmitsPerSecond must be 0 (no quota worker) or more, not ${submitsPerSecond}`);
+    }
     const built = lazyActivities(options, submitsPerSecond > 0);
     const worker = options.interceptors?.worker;
     this.simple = new SimplePlugin({
