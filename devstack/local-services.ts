@@ -10,7 +10,7 @@ import type { RunningReceiver } from '../src/receiver/server';
 import { tracingClientInterceptors } from '../src/observability/client-tracing';
 import { startReceiver } from '../src/receiver/server';
 import { createTemporalClientFactory } from '../src/receiver/temporal';
-import { activityDepsFromConfig } from '../src/worker-setup/activity-deps';
+import { activityDepsFromConfig } from '../src/plugin/activity-deps';
 
 /** Bucket and region of the local emulated account. */
 export const LOCAL_BUCKET = 'demo-1250000000';

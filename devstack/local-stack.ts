@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { TranscriptionWorkerOptions } from '../src/worker-setup/transcription-worker';
-import { createQuotaWorker } from '../src/worker-setup/quota-worker';
+import { createQuotaWorker } from '../src/plugin/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import type { LocalServices, LocalServicesOptions } from './local-services';

@@ -21,7 +21,7 @@ import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../devstack/temporal
 import { startTemporalDevServer } from '../devstack/temporal-dev-server';
 import { silentWav } from '../src/emulator';
 import { runWorker } from '../devstack/running-worker';
-import { createQuotaWorker } from '../src/worker-setup/quota-worker';
+import { createQuotaWorker } from '../src/plugin/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { transcribeBatch, transcribeMedia } from '../src/workflows';
 import type { HistoryFixtureFile } from '../test/helpers/history-fixtures';

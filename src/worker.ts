@@ -5,7 +5,7 @@
  * on SIGINT/SIGTERM (the SDK's `Runtime` owns those signals here).
  */
 import { readFile } from 'node:fs/promises';
-import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { LogEntry } from '@temporalio/worker';
 import { exitOnStartFailure, helpRequested } from './config/process-entry';
 import { portClashOf } from './shared/listen';
@@ -13,9 +13,8 @@ import type { WorkerConfig } from './config/worker-config';
 import { loadWorkerConfig, WORKER_HELP } from './config/worker-config';
 import { WORKER_HISTOGRAM_BUCKETS } from './observability/metric-names';
 import { startTracing } from './observability/tracing';
-import { activityDepsFromConfig } from './worker-setup/activity-deps';
-import { createQuotaWorker } from './worker-setup/quota-worker';
-import { bundleTranscriptionWorkflows, createTranscriptionWorker } from './worker-setup/transcription-worker';
+import { TencentCiAsrPlugin } from './plugin/plugin';
+import { bundleTranscriptionWorkflows } from './worker-setup/transcription-worker';
 
 /** One JSON object per line, for log collectors. */
 function logJsonLine(entry: LogEntry): void {
@@ -65,55 +64,33 @@ async function main(): Promise<void> {
   if (helpRequested(argv)) return void process.stdout.write(WORKER_HELP);
   const config = loadWorkerConfig(process.env, argv);
   installRuntime(config);
-  const { deps } = activityDepsFromConfig(config);
   // OTLP export when the standard OTEL_* variables ask for it; off otherwise.
   const tracing = startTracing({ serviceName: 'ci-asr-worker' });
   const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
   try {
-    const worker = await createTranscriptionWorker({
+    // The plugin is the whole embedding, as in a user's worker: namespace check, activities, observability and the CI
+    // quota worker (unless CI_SUBMITS_PER_SECOND=0 here), started and stopped with this worker.
+    const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      // Every process of this worker serves the quota queue with submits (unless CI_SUBMITS_PER_SECOND=0 here, when
-      // another one does), so lone runs submit there, spaced like batch items.
-      deps: { ...deps, sharedSubmitQueue: true },
-      tracing,
       workflowBundle: await loadWorkflowBundle(config.workflowBundlePath),
-      workerOptions: {
-        maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
-        // Waiting runs cost little once evicted; the cache is what grows a worker's memory with open workflows.
-        ...(config.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.maxCachedWorkflows }),
-      },
+      plugins: [new TencentCiAsrPlugin({ ...config, tracing })],
+      // In-flight submits and polls get time to finish on SIGTERM, so a deploy does not cut a submit mid-request.
+      shutdownGraceTime: '30s',
+      maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+      // Waiting runs cost little once evicted; the cache is what grows a worker's memory with open workflows.
+      ...(config.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.maxCachedWorkflows }),
     });
-    // Batch items' admissions and lone runs' submits: Temporal enforces the quota queue's rate across all workers.
-    const quota =
-      config.ciSubmitsPerSecond > 0
-        ? await createQuotaWorker({
-            connection,
-            namespace: config.temporal.namespace,
-            taskQueue: config.taskQueue,
-            submitsPerSecond: config.ciSubmitsPerSecond,
-            deps,
-            tracing,
-          })
-        : undefined;
     Runtime.instance().logger.info('Worker started', {
       taskQueue: config.taskQueue,
       namespace: config.temporal.namespace,
       ciEndpoint: config.tencent.endpoint ?? 'tencent-cloud',
       callbacks: config.callbacks ? 'on' : 'off (polling only)',
-      ciSubmitsPerSecond: quota ? config.ciSubmitsPerSecond : 'not polled here',
+      ciSubmitsPerSecond: config.ciSubmitsPerSecond > 0 ? config.ciSubmitsPerSecond : 'not polled here',
     });
-    // Resolve after SIGINT/SIGTERM once in-flight tasks have drained. If one worker fails, the other is shut down
-    // (and drains) too, so the process exits with the real cause rather than a half-running worker.
-    const workers = quota ? [worker, quota] : [worker];
-    const stopOthers = (err: unknown): never => {
-      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-      throw err;
-    };
-    const results = await Promise.allSettled(workers.map((w) => w.run().catch(stopOthers)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    // Resolves after SIGINT/SIGTERM once in-flight tasks (of the quota worker too) have drained.
+    await worker.run();
   } finally {
     // A worker created but never run still holds the connection; closing then fails, and must not hide the cause.
     await connection.close().catch((err: unknown) => {

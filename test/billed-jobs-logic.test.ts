@@ -7,7 +7,7 @@ import type { CleanupReport } from '../src/contract';
 import type { ListAsrJobsFilter } from '../src/ci/list-filter';
 import type { AsrJob } from '../src/ci/types';
 import { FailureType } from '../src/shared/failure-types';
-import { searchAttributeCommands } from '../src/worker-setup/namespace-check';
+import { searchAttributeCommands } from '../src/plugin/namespace-check';
 import {
   cancelOutcomeIn,
   cleanupPlan,

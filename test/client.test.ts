@@ -4,12 +4,14 @@ import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import {
+  executeBatch,
+  executeTranscription,
+  getBatchHandle,
   getTranscriptionHandle,
   InvalidWorkflowInputError,
   startBatch,
   startTranscription,
-  transcribe,
-  transcribeBatchAndWait,
+  validateBatchInput,
 } from '../src/client';
 import { noFaults, silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { TEST_BUCKET, useTestStack } from './helpers/stack';
@@ -47,10 +49,10 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
     assert.equal((await again.result()).jobId, result.jobId);
   });
 
-  it('transcribe waits for the result and passes start options through', async () => {
+  it('executeTranscription waits for the result and passes start options through', async () => {
     const key = seed('wait for me');
     const workflowId = `client-${randomUUID()}`;
-    const result = await transcribe(
+    const result = await executeTranscription(
       suite.stack.client,
       { media: { object: key }, recognition },
       {
@@ -111,7 +113,7 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
     }
   });
 
-  it('startBatch returns a handle with progress and result', async () => {
+  it('startBatch returns a handle with status and result; getBatchHandle finds it by id and run id', async () => {
     const folder = `client-batch/${randomUUID()}`;
     const keys = [1, 2, 3].map((n) => `${folder}/${n}.wav`);
     for (const key of keys) suite.stack.emulator.putObject(TEST_BUCKET, key, silentWav(1));
@@ -125,7 +127,7 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
     assert.match(handle.workflowId, /^transcribe-batch-/);
     const result = await handle.result();
     assert.deepEqual([result.total, result.succeeded, result.failed], [3, 3, 0]);
-    const progress = await handle.progress();
+    const progress = await handle.status();
     const { itemsPerMinute, ...counts } = progress;
     assert.deepEqual(counts, {
       total: 3,
@@ -137,8 +139,12 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
       concurrencyCap: 2,
     });
     assert.ok(itemsPerMinute !== undefined && itemsPerMinute > 0);
+    const byRun = getBatchHandle(suite.stack.client, handle.workflowId, handle.firstExecutionRunId);
+    assert.equal((await byRun.workflow.describe()).runId, handle.firstExecutionRunId);
+    assert.deepEqual(await byRun.result(), result);
+    assert.equal((await getBatchHandle(suite.stack.client, handle.workflowId).status()).succeeded, 3);
 
-    const viaWait = await transcribeBatchAndWait(
+    const viaWait = await executeBatch(
       suite.stack.client,
       { source: { keys: [keys[0]!] }, recognition },
       {
@@ -146,5 +152,20 @@ describe('client helpers on a real Temporal server and the CI emulator', () => {
       },
     );
     assert.equal(viaWait.succeeded, 1);
+  });
+});
+
+describe('validateBatchInput', () => {
+  it('throws an InvalidWorkflowInputError listing every problem, like validateTranscriptionInput', () => {
+    assert.doesNotThrow(() => validateBatchInput({ source: { prefix: '' }, recognition }));
+    assert.throws(
+      () => validateBatchInput({ source: { keys: [] }, recognition, maxInFlight: 0 }),
+      (err: unknown) =>
+        err instanceof InvalidWorkflowInputError &&
+        err.workflowType === 'transcribeBatch' &&
+        err.problems.length === 2 &&
+        err.problems.includes('source.keys must be a non-empty list of object keys'),
+    );
+    assert.throws(() => validateBatchInput(null as never), /input must be an object/);
   });
 });

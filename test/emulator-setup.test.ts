@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type COS from 'cos-nodejs-sdk-v5';
-import { hotVocabXml, queueUpdateXml, templateRequestXml } from '../src/ci/setup/index';
+import { hotVocabXml, queueUpdateXml, templateXml as templateRequestXml } from '../src/ci/setup/xml-body';
 import type { RunningEmulator } from '../src/emulator/index';
 import {
   at,

@@ -11,10 +11,7 @@ const SRC = join(REPO, 'src');
  * Folder pairs that still import each other, each with the change that removes it. Keep this empty: a pair belongs
  * here only while another branch that removes it is in flight.
  */
-const ALLOWED_FOLDER_LOOPS: ReadonlyArray<readonly [string, string]> = [
-  // removed by the API branch (issue 22): the plugin becomes the whole embedding and worker-setup builds on it alone.
-  ['plugin', 'worker-setup'],
-];
+const ALLOWED_FOLDER_LOOPS: ReadonlyArray<readonly [string, string]> = [];
 
 /** The package entries' barrels (`exports` in package.json): they re-export folders and so may import across them. */
 function entryBarrels(): Set<string> {

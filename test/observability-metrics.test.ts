@@ -7,7 +7,7 @@ import { findFreePort } from '../devstack/free-port';
 import { WORKER_HISTOGRAM_BUCKETS, WorkerMetric } from '../src/observability/metric-names';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import { FailureType } from '../src/shared/failure-types';
-import type { TranscribeMediaInput } from '../src/workflows';
+import type { TranscribeMediaInput } from '../src';
 import { transcribeMedia } from '../src/workflows';
 import { sampleValue } from './helpers/prometheus';
 import type { TestStack } from './helpers/stack';

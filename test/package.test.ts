@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type * as MainEntry from '../src/index';
+import type * as CiEntry from '../src/ci/index';
+import type * as ClientEntry from '../src/client/index';
 import type * as EmulatorEntry from '../src/emulator/index';
 import type * as ReceiverEntry from '../src/receiver/index';
 import type { ScratchProject } from './helpers/package-scratch';
@@ -96,13 +98,33 @@ describe('the packed package, installed in a scratch project outside the reposit
       assert.throws(() => load(`${scratch.name}${internal}`), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' }, internal);
     }
     const main = load(scratch.name) as typeof MainEntry;
-    assert.equal(typeof main.createActivities, 'function');
     assert.equal(new main.TencentCiAsrPlugin().name, 'TencentCiAsrPlugin');
-    assert.equal(main.WORKFLOWS_PATH, join(scratch.dir, 'node_modules', scratch.name, 'dist', 'workflows', 'index.js'));
+    // Each name has one home: what ./client exports is not repeated in the main entry.
+    const client = load(`${scratch.name}/client`) as typeof ClientEntry;
+    assert.equal(new client.TencentCiAsrClientPlugin().name, 'TencentCiAsrClientPlugin');
+    assert.deepEqual(
+      Object.keys(client).filter((name) => name in main),
+      [],
+    );
+  });
+
+  it('loads neither the Temporal worker nor the COS SDK nor the OTLP exporter for ./client (the main entry does)', async () => {
+    const heavy = ['@temporalio/worker', 'cos-nodejs-sdk-v5', '@opentelemetry/exporter-trace-otlp-http'];
+    const loadedBy = async (entry: string): Promise<string[]> => {
+      // A fresh process: what requiring the entry pulled into require.cache, and nothing else.
+      const source =
+        `require(${JSON.stringify(entry)}); const files = Object.keys(require.cache);` +
+        `console.log(JSON.stringify(${JSON.stringify(heavy)}.filter((name) => ` +
+        `files.some((file) => file.includes('/node_modules/' + name + '/')))));`;
+      const out = await run(process.execPath, ['-e', source], { cwd: scratch.dir });
+      return JSON.parse(out) as string[];
+    };
+    assert.deepEqual(await loadedBy(`${scratch.name}/client`), []);
+    assert.deepEqual(await loadedBy(scratch.name), heavy, 'the check sees what the main entry loads');
   });
 
   it('imports by name from ECMAScript modules too', async () => {
-    const names = { '': 'createActivities', '/workflows': 'transcribeMedia', '/client': 'startTranscription' };
+    const names = { '': 'loadWorkerConfig', '/workflows': 'transcribeMedia', '/client': 'startTranscription' };
     const source = Object.entries(names)
       .map(([entry, name]) => `import { ${name} } from '${scratch.name}${entry}'; console.log(typeof ${name});`)
       .join('\n');
@@ -145,7 +167,7 @@ describe('the packed package, installed in a scratch project outside the reposit
       assert.ok(existsSync(join(scratch.dir, 'out', 'client.js')), `tsc emitted nothing:\n${nodeNext!.output}`);
     });
 
-    it('run our worker (recipe 1), your worker (recipe 2), your parent workflow (recipe 3) and the client code', async () => {
+    it('run our worker (run-worker.sh), your plugin-only worker, your parent workflow and the client code', async () => {
       await runRecipes(scratch, load, temporal);
     });
   });
@@ -225,7 +247,7 @@ async function runRecipes(scratch: ScratchProject, load: NodeJS.Require, tempora
   const { startReceiver, createTemporalClientFactory, silentLogger } = load(
     `${scratch.name}/receiver`,
   ) as typeof ReceiverEntry;
-  const main = load(scratch.name) as typeof MainEntry;
+  const ci = load(`${scratch.name}/ci`) as typeof CiEntry;
   const credentials = {
     secretId: `AKID${randomBytes(12).toString('hex')}`,
     secretKey: randomBytes(24).toString('hex'),
@@ -282,28 +304,34 @@ async function runRecipes(scratch: ScratchProject, load: NodeJS.Require, tempora
         APP_TASK_QUEUE: appQueue,
       }),
     );
-    const timeout = setTimeout(() => client.process.kill('SIGKILL'), 60_000);
+    const timeout = setTimeout(() => client.process.kill('SIGKILL'), 120_000);
     const code = await client.exited;
     clearTimeout(timeout);
     const diagnostics = `client:\n${client.output()}\nour worker:\n${ourWorker.output()}\nyour worker:\n${yourWorker.output()}`;
     assert.equal(code, 0, diagnostics);
     const uri = (name: string) => `cos://${BUCKET}/transcripts/${key}.${name}.txt`;
     const lines = client.output().trim().split('\n');
-    assert.equal(lines.length, 5, diagnostics);
+    assert.equal(lines.length, 6, diagnostics);
     assert.match(lines[0]!, /^started transcribe-[0-9a-f-]{36} \(\w+\)$/);
     assert.equal(lines[1], `startTranscription: ${uri('handle')}`);
-    assert.equal(lines[2], `transcribe: ${uri('transcribe')}`);
+    assert.equal(lines[2], `executeTranscription: ${uri('execute')}`);
+    // The batch ran on your worker, embedded with the plugin alone: its CI quota worker served the admissions.
+    assert.match(lines[3]!, /^executeBatch: 1\/1 \(manifest cos:\/\/\S+\)$/, diagnostics);
     assert.match(
-      lines[3]!,
+      lines[4]!,
       new RegExp(`^transcribeUpload: ${escapeRegExp(uri('child-app-queue'))} \\(\\d+ segments\\)$`),
     );
     assert.match(
-      lines[4]!,
+      lines[5]!,
       new RegExp(`^transcribeUpload: ${escapeRegExp(uri('child-asr-queue'))} \\(\\d+ segments\\)$`),
     );
     await assertWhoRanWhat(temporal, asrQueue, appQueue);
+    for (const worker of [ourWorker, yourWorker]) {
+      // The CI quota worker has no workflows on purpose, and says nothing about it.
+      assert.doesNotMatch(worker.output(), /No workflows registered/, diagnostics);
+    }
     // The transcript is really in (emulated) COS, read back with the installed package's own clients.
-    const clients = main.createTencentClients({
+    const clients = ci.createTencentClients({
       ...credentials,
       bucket: BUCKET,
       region: REGION,
@@ -327,7 +355,10 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Our worker's queue ran the three direct and queue-targeted transcriptions; your queue ran your workflow and one child. */
+/**
+ * Our worker's queue ran the three direct and queue-targeted transcriptions; your queue ran the batch (with its item)
+ * and your workflow with one child.
+ */
 async function assertWhoRanWhat(temporal: TemporalTestServer, asrQueue: string, appQueue: string): Promise<void> {
   const count = async (taskQueue: string) => {
     const types: string[] = [];
@@ -339,7 +370,7 @@ async function assertWhoRanWhat(temporal: TemporalTestServer, asrQueue: string, 
   await waitFor('visibility of the recipe runs', async () => {
     const [asr, app] = [await count(asrQueue), await count(appQueue)];
     return asr === 'transcribeMedia,transcribeMedia,transcribeMedia' &&
-      app === 'transcribeMedia,transcribeUpload,transcribeUpload'
+      app === 'transcribeBatch,transcribeBatchItem,transcribeMedia,transcribeUpload,transcribeUpload'
       ? true
       : undefined;
   });

@@ -9,7 +9,10 @@ import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 import type { ActivityDeps } from '../src/activities/deps';
 import { createActivities } from '../src/activities/create-activities';
-import { PluginSetupError, TencentCiAsrPlugin, WORKFLOW_INTERCEPTOR_MODULES } from '../src';
+import { PluginSetupError, TencentCiAsrPlugin } from '../src';
+import type { TencentCiAsrPluginOptions } from '../src';
+import { TencentCiAsrClientPlugin } from '../src/client';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../src/observability/worker-options';
 import { activityMetricsInterceptor } from '../src/observability/activity-metrics';
 import { startTracing } from '../src/observability/tracing';
 
@@ -32,14 +35,15 @@ const tencent = {
   requestTimeoutMs: 1_000,
 };
 
-function configure(plugin: TencentCiAsrPlugin, options: Partial<WorkerOptions> = {}): WorkerOptions {
-  return plugin.configureWorker({ taskQueue: 'unit', ...options });
+/** The plugin's worker options (no connection: the namespace check waits for `runWorker`, not run here). */
+async function configure(plugin: TencentCiAsrPlugin, options: Partial<WorkerOptions> = {}): Promise<WorkerOptions> {
+  return await plugin.configureWorker({ taskQueue: 'unit', ...options });
 }
 
 describe('TencentCiAsrPlugin on a worker', () => {
-  it("adds this package's activities to the user's own and keeps the user's workflowsPath", () => {
+  it("adds this package's activities to the user's own and keeps the user's workflowsPath", async () => {
     const recordTranscript = () => 'mine';
-    const options = configure(new TencentCiAsrPlugin({ deps: unusedDeps }), {
+    const options = await configure(new TencentCiAsrPlugin({ deps: unusedDeps }), {
       activities: { recordTranscript },
       workflowsPath: '/app/workflows.js',
     });
@@ -50,18 +54,18 @@ describe('TencentCiAsrPlugin on a worker', () => {
     assert.equal(options.workflowBundle, undefined);
   });
 
-  it('sets no workflows of its own: a worker without workflowsPath stays an activity worker', () => {
-    const options = configure(new TencentCiAsrPlugin({ deps: unusedDeps }));
+  it('sets no workflows of its own: a worker without workflowsPath stays an activity worker', async () => {
+    const options = await configure(new TencentCiAsrPlugin({ deps: unusedDeps }));
     assert.equal(options.workflowsPath, undefined);
     assert.equal(options.workflowBundle, undefined);
-    const bundled = configure(new TencentCiAsrPlugin({ deps: unusedDeps }), { workflowBundle: { code: 'x' } });
+    const bundled = await configure(new TencentCiAsrPlugin({ deps: unusedDeps }), { workflowBundle: { code: 'x' } });
     assert.deepEqual(bundled.workflowBundle, { code: 'x' });
   });
 
-  it('refuses an activity name both define, naming it, instead of overwriting either', () => {
+  it('refuses an activity name both define, naming it, instead of overwriting either', async () => {
     const plugin = new TencentCiAsrPlugin({ deps: unusedDeps });
-    assert.throws(
-      () => configure(plugin, { activities: { ...createActivities(unusedDeps), mine: () => 1 } }),
+    await assert.rejects(
+      configure(plugin, { activities: { ...createActivities(unusedDeps), mine: () => 1 } }),
       (err: unknown) =>
         err instanceof PluginSetupError &&
         err.name === 'PluginSetupError' &&
@@ -70,20 +74,20 @@ describe('TencentCiAsrPlugin on a worker', () => {
     );
   });
 
-  it('builds the activities from Tencent settings once, shared by every worker it configures', () => {
+  it('builds the activities from Tencent settings once, shared by every worker it configures', async () => {
     const plugin = new TencentCiAsrPlugin({ tencent });
-    const first = configure(plugin).activities as Record<string, unknown>;
-    const second = configure(plugin).activities as Record<string, unknown>;
+    const first = (await configure(plugin)).activities as Record<string, unknown>;
+    const second = (await configure(plugin)).activities as Record<string, unknown>;
     assert.deepEqual(Object.keys(first).sort(), OUR_ACTIVITIES);
     assert.equal(first.submitJob, second.submitJob);
   });
 
-  it('refuses a worker when it has no dependencies, and deps given together with settings', () => {
-    assert.throws(() => configure(new TencentCiAsrPlugin()), PluginSetupError);
+  it('refuses a worker when it has no dependencies, and deps given together with settings', async () => {
+    await assert.rejects(configure(new TencentCiAsrPlugin()), PluginSetupError);
     assert.throws(() => new TencentCiAsrPlugin({ deps: unusedDeps, tencent }), PluginSetupError);
   });
 
-  it("appends its interceptors after the user's, and their workflow modules to bundles and replay workers", () => {
+  it("appends its interceptors after the user's, and their workflow modules to bundles and replay workers", async () => {
     const mine: ActivityInterceptorsFactory = () => ({});
     const theirs: ActivityInterceptorsFactory = () => ({});
     const plugin = new TencentCiAsrPlugin({
@@ -91,7 +95,7 @@ describe('TencentCiAsrPlugin on a worker', () => {
       interceptors: { worker: { activity: [theirs], workflowModules: ['/tracing/workflow-interceptors.js'] } },
     });
     const ours = [...WORKFLOW_INTERCEPTOR_MODULES];
-    const options = configure(plugin, {
+    const options = await configure(plugin, {
       workflowsPath: '/app/workflows.js',
       interceptors: { activity: [mine], workflowModules: ['/app/wf.js'] },
     });
@@ -103,7 +107,7 @@ describe('TencentCiAsrPlugin on a worker', () => {
       '/tracing/workflow-interceptors.js',
     ]);
     // A prebuilt bundle already holds its workflow interceptors: they were added when it was bundled (below).
-    const prebuilt = configure(plugin, { workflowBundle: { code: 'x' }, interceptors: { activity: [mine] } });
+    const prebuilt = await configure(plugin, { workflowBundle: { code: 'x' }, interceptors: { activity: [mine] } });
     assert.deepEqual(prebuilt.interceptors?.activity, [activityMetricsInterceptor, mine, theirs]);
     assert.equal(prebuilt.interceptors?.workflowModules, undefined);
     const replay = plugin.configureReplayWorker({ workflowsPath: '/app/workflows.js' });
@@ -115,9 +119,9 @@ describe('TencentCiAsrPlugin on a worker', () => {
     assert.deepEqual(bundle.workflowInterceptorModules, [...ours, '/tracing/workflow-interceptors.js']);
   });
 
-  it('gives a plugin-only worker the observability createTranscriptionWorker has: metrics, span sink, spans', () => {
+  it('gives a worker the observability: metrics, span sink, spans', async () => {
     const userSink = { record: { fn: () => undefined } };
-    const off = configure(new TencentCiAsrPlugin({ deps: unusedDeps }), { sinks: { userSink } });
+    const off = await configure(new TencentCiAsrPlugin({ deps: unusedDeps }), { sinks: { userSink } });
     assert.deepEqual(off.interceptors?.activity, [activityMetricsInterceptor]);
     assert.ok(off.sinks?.exporter, 'the workflow span sink is registered even with tracing off');
     assert.equal(off.sinks?.userSink, userSink, "the user's sinks stay");
@@ -125,14 +129,14 @@ describe('TencentCiAsrPlugin on a worker', () => {
     const tracing = startTracing({ serviceName: 'unit', env: {}, spanProcessor: new SimpleSpanProcessor(spans) });
     try {
       assert.ok(tracing.enabled);
-      const on = configure(new TencentCiAsrPlugin({ deps: unusedDeps, tracing }));
+      const on = await configure(new TencentCiAsrPlugin({ deps: unusedDeps, tracing }));
       assert.equal(on.interceptors?.activity?.length, 2, 'the OpenTelemetry activity interceptors before the metrics');
       assert.equal(on.interceptors?.activity?.[1], activityMetricsInterceptor);
     } finally {
       void tracing.shutdown();
     }
     // Listing this package's modules yourself does not run its interceptors twice.
-    const twice = configure(
+    const twice = await configure(
       new TencentCiAsrPlugin({
         deps: unusedDeps,
         interceptors: { worker: { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] } },
@@ -154,5 +158,33 @@ describe('TencentCiAsrPlugin on a client', () => {
     assert.deepEqual(workflow.slice(0, 2), [mine, theirs]);
     assert.equal(typeof workflow[2]!.startWithDetails, 'function');
     assert.equal(typeof workflow[2]!.signalWithStart, 'function');
+  });
+});
+
+describe('TencentCiAsrClientPlugin', () => {
+  it("adds the same start checks, innermost, after the user's interceptors", () => {
+    const mine: WorkflowClientInterceptor = {};
+    const options = new TencentCiAsrClientPlugin().configureClient({ interceptors: { workflow: [mine] } });
+    const workflow = options.interceptors?.workflow as WorkflowClientInterceptor[];
+    assert.equal(workflow.length, 2);
+    assert.equal(workflow[0], mine);
+    assert.equal(typeof workflow[1]!.startWithDetails, 'function');
+    assert.equal(typeof workflow[1]!.startUpdateWithStart, 'function');
+  });
+});
+
+describe("the plugin's CI quota worker choice", () => {
+  it('sends lone runs to the quota queue exactly when the plugin runs a quota worker there', async () => {
+    const shared = async (options: TencentCiAsrPluginOptions) => {
+      const activities = (await configure(new TencentCiAsrPlugin({ deps: unusedDeps, ...options }))).activities as {
+        usesSharedSubmitQueue(): Promise<boolean>;
+      };
+      return await activities.usesSharedSubmitQueue();
+    };
+    assert.equal(await shared({}), true);
+    assert.equal(await shared({ ciSubmitsPerSecond: 3 }), true);
+    assert.equal(await shared({ quotaWorker: false }), false);
+    assert.equal(await shared({ ciSubmitsPerSecond: 0 }), false);
+    assert.throws(() => new TencentCiAsrPlugin({ deps: unusedDeps, ciSubmitsPerSecond: -1 }), PluginSetupError);
   });
 });

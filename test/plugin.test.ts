@@ -1,7 +1,8 @@
 /**
  * TencentCiAsrPlugin on a real Temporal dev server and the CI emulator: the committed release histories replay with
- * the plugin, a transcription runs on a plugin worker that keeps no workflow in its cache (every task replays), and
- * a client with the plugin refuses bad starts before anything reaches Temporal.
+ * the plugin, a transcription runs on a plugin worker that keeps no workflow in its cache (every task replays), a
+ * batch completes on a worker embedded with the plugin alone (its CI quota worker runs and stops with it), and a
+ * client with either plugin refuses bad starts before anything reaches Temporal.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -9,14 +10,21 @@ import { after, before, describe, it } from 'node:test';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { LocalServices } from '../devstack/local-services';
 import { startLocalServices } from '../devstack/local-services';
 import { runWorker } from '../devstack/running-worker';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
-import { InvalidWorkflowInputError, MissingSearchAttributesError, TencentCiAsrPlugin } from '../src';
-import { missingSearchAttributes } from '../src/plugin/start-checks';
-import type { TranscribeMediaInput } from '../src/workflows';
+import { TencentCiAsrPlugin } from '../src';
+import type { TranscribeMediaInput } from '../src';
+import {
+  executeBatch,
+  InvalidWorkflowInputError,
+  MissingSearchAttributesError,
+  TencentCiAsrClientPlugin,
+} from '../src/client';
+import { missingSearchAttributes } from '../src/client/start-checks';
+import { ciQuotaTaskQueue } from '../src/shared/constants';
 import type { transcribeAndRecord } from './fixtures/plugin-app/workflows';
 import * as appActivities from './fixtures/plugin-app/activities';
 import { fetchHistory } from './helpers/histories';
@@ -120,11 +128,46 @@ describe('TencentCiAsrPlugin on a real Temporal server and the CI emulator', () 
     }
   });
 
+  it('completes a batch on a worker embedded with the plugin alone; its quota worker stops with it', async () => {
+    const taskQueue = `plugin-batch-${randomUUID()}`;
+    const folder = `batch/${randomUUID()}`;
+    for (const n of [1, 2]) services.emulator.putObject(services.bucket, `${folder}/${n}.wav`, silentWav(1));
+    // A connection of its own: closing it succeeds only once no worker (main or quota) holds it any more.
+    const connection = await NativeConnection.connect({ address: temporal.env.address });
+    const worker = await Worker.create({
+      connection,
+      namespace: namespace(),
+      taskQueue,
+      workflowBundle: bundle,
+      plugins: [new TencentCiAsrPlugin({ ...services.workerSettings, ciSubmitsPerSecond: 50 })],
+    });
+    const running = runWorker(worker);
+    try {
+      const client = new Client({ connection: temporal.env.connection, namespace: namespace() });
+      const result = await executeBatch(
+        client,
+        { source: { prefix: `${folder}/` }, recognition },
+        { taskQueue, workflowId: `plugin-batch-${randomUUID()}` },
+      );
+      assert.deepEqual([result.total, result.succeeded, result.failed], [2, 2, 0]);
+      const { pollers } = await client.workflowService.describeTaskQueue({
+        namespace: namespace(),
+        taskQueue: { name: ciQuotaTaskQueue(taskQueue) },
+        taskQueueType: 2, // TASK_QUEUE_TYPE_ACTIVITY
+      });
+      assert.ok((pollers ?? []).length > 0, 'the plugin runs a poller on the CI quota queue');
+    } finally {
+      await running.stop();
+    }
+    assert.equal(worker.getState(), 'STOPPED');
+    await connection.close(); // rejects while a quota worker still holds the connection
+  });
+
   it('refuses a bad transcribeMedia input started by name, before anything reaches Temporal', async () => {
     const client = new Client({
       connection: temporal.env.connection,
       namespace: namespace(),
-      plugins: [new TencentCiAsrPlugin()],
+      plugins: [new TencentCiAsrClientPlugin()],
     });
     const workflowId = `plugin-bad-${randomUUID()}`;
     await assert.rejects(
@@ -161,7 +204,7 @@ describe('TencentCiAsrPlugin on a real Temporal server and the CI emulator', () 
     const client = new Client({
       connection: temporal.env.connection,
       namespace: bare,
-      plugins: [new TencentCiAsrPlugin()],
+      plugins: [new TencentCiAsrClientPlugin()],
     });
     const workflowId = `plugin-bare-${randomUUID()}`;
     const input: TranscribeMediaInput = { media: { object: 'audio/a.wav' }, recognition };

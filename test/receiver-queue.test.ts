@@ -6,7 +6,7 @@ import { queueCallbackUrl } from '../src/receiver/queue-token';
 import type { RunningReceiver } from '../src/receiver/server';
 import { startReceiver } from '../src/receiver/server';
 import { createTemporalClientFactory } from '../src/receiver/temporal';
-import type { TranscribeMediaInput } from '../src/workflows';
+import type { TranscribeMediaInput } from '../src';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { captureLogger, postCallback, xmlNotification } from './fixtures/receiver-helpers';
 import { assertHistoriesSafe, fetchHistory } from './helpers/histories';

@@ -9,7 +9,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
-import type { BatchItemOutcome, TranscribeBatchInput } from '../src/workflows';
+import type { BatchItemOutcome, TranscribeBatchInput } from '../src';
 import { batchProgressQuery, transcribeBatch } from '../src/workflows';
 import { TEST_BUCKET, TEST_REGION, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { silentWav } from '../src/emulator';
-import { parseCiTime } from '../src/ci';
+import { parseCiTime } from '../src/ci/ci-time';
 import { ciQuotaTaskQueue } from '../src/shared/constants';
 import { transcribeBatch, transcribeMedia } from '../src/workflows';
 import { historyCost } from '../bench/lib/history-cost';

@@ -12,7 +12,7 @@ import type { CleanupReport, DuplicateJob, TranscriptionResult } from '../src/co
 import type { FaultConfig } from '../src/emulator';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
-import type { TranscribeMediaInput } from '../src/workflows';
+import type { TranscribeMediaInput } from '../src';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { assertHistoriesSafe } from './helpers/histories';
 import type { TestStack } from './helpers/stack';

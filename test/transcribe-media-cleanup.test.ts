@@ -14,7 +14,7 @@ import type { CleanupReport } from '../src/contract';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
-import type { TranscribeMediaInput } from '../src/workflows';
+import type { TranscribeMediaInput } from '../src';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { assertHistoriesSafe } from './helpers/histories';
 import type { StackOptions, TestStack } from './helpers/stack';

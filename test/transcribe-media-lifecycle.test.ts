@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
-import type { TranscribeMediaInput } from '../src/workflows';
+import type { TranscribeMediaInput } from '../src';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { parentUsingTranscription } from './fixtures/parent-workflows';
 import { assertHistoriesSafe } from './helpers/histories';

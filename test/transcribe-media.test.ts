@@ -5,7 +5,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
-import type { TranscribeMediaInput } from '../src/workflows';
+import type { TranscribeMediaInput } from '../src';
 import { transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import { assertHistoriesSafe, historyLength } from './helpers/histories';
 import type { TestStack } from './helpers/stack';

@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { NativeConnection } from '@temporalio/worker';
-import { ConfigError } from '../src/config/reader';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { ConfigError, TencentCiAsrPlugin } from '../src';
 import { findTemporalCli } from '../devstack/temporal-cli';
-import { createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { runChild } from './helpers/child';
 import type { TemporalTestServer } from './helpers/temporal';
 import { startTemporalForTests } from './helpers/temporal';
@@ -67,18 +66,19 @@ describe('the worker checks its namespace at start', () => {
     assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
   });
 
-  it('createTranscriptionWorker rejects with a ConfigError before any worker polls', async () => {
+  it('Worker.create with the plugin rejects with a ConfigError before any worker polls', async () => {
     const connection = await NativeConnection.connect({ address: temporal.env.address });
     try {
       const unused = () => Promise.reject(new Error('not used'));
       const ci = { submit: unused, get: unused, list: unused, cancel: unused };
       const objects = { put: unused, get: unused, list: unused };
-      const err = await createTranscriptionWorker({
+      const deps = { ciFor: () => ci, objects, defaults: { bucket: 'media-1250000000', region: 'ap-guangzhou' } };
+      const err = await Worker.create({
         connection,
         namespace,
         taskQueue: `ns-check-${randomUUID()}`,
-        deps: { ciFor: () => ci, objects, defaults: { bucket: 'media-1250000000', region: 'ap-guangzhou' } },
         workflowBundle: { code: '' },
+        plugins: [new TencentCiAsrPlugin({ deps })],
       }).then(
         () => assert.fail('expected a refusal'),
         (e: unknown) => e,

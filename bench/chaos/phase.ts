@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { transcribeMedia } from '../../src/workflows';
-import type { TranscribeMediaInput } from '../../src/workflows';
+import type { TranscribeMediaInput } from '../../src';
 import { progress } from '../lib/runtime';
 
 /** How one chaos workflow ended, as Temporal reports it once it closed. */

@@ -4,7 +4,7 @@ import { scanHistories } from '../../devstack/history-scan';
 import type { LocalStack } from '../../devstack/local-stack';
 import type { FaultConfig } from '../../src/emulator';
 import { noFaults, silentWav } from '../../src/emulator';
-import type { TranscribeMediaInput } from '../../src/workflows';
+import type { TranscribeMediaInput } from '../../src';
 import { BENCH_RECOGNITION } from '../lib/bench-stack';
 import { progress } from '../lib/runtime';
 import type { TokenRotator } from './credentials';

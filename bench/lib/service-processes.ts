@@ -5,7 +5,7 @@ import type { ActivityDeps } from '../../src/activities/deps';
 import type { TencentClients } from '../../src/tencent/clients';
 import { findFreePort } from '../../devstack/free-port';
 import { randomLocalSecrets } from '../../devstack/local-services';
-import { activityDepsFromConfig } from '../../src/worker-setup/activity-deps';
+import { activityDepsFromConfig } from '../../src/plugin/activity-deps';
 import { waitFor } from './pool';
 
 const EMULATOR_MAIN = resolve(__dirname, '../../src/emulator/main.ts');

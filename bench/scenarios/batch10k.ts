@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentWav } from '../../src/emulator';
-import type { BatchItemOutcome } from '../../src/workflows';
+import type { BatchItemOutcome } from '../../src';
 import { batchProgressQuery, transcribeBatch } from '../../src/workflows';
 import type { BenchStack } from '../lib/bench-stack';
 import { BENCH_RECOGNITION } from '../lib/bench-stack';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { activityDepsFromConfig } from '../../src/worker-setup/activity-deps';
+import { activityDepsFromConfig } from '../../src/plugin/activity-deps';
 import { transcribeMedia } from '../../src/workflows';
 import type { BenchStack } from '../lib/bench-stack';
 import { benchInput } from '../lib/bench-stack';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { LocalServices } from '../../devstack/local-services';
 import { silentWav, startEmulator } from '../../src/emulator';
-import { activityDepsFromConfig } from '../../src/worker-setup/activity-deps';
+import { activityDepsFromConfig } from '../../src/plugin/activity-deps';
 import type { PollSchedule } from '../../src/workflows/transcribe-media/backoff';
 import { DEFAULT_POLL_SCHEDULE, pollsForJobDuration } from '../../src/workflows/transcribe-media/backoff';
 import { transcribeMedia, transcriptionStatusQuery } from '../../src/workflows';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { activityDepsFromConfig } from '../../src/worker-setup/activity-deps';
+import { activityDepsFromConfig } from '../../src/plugin/activity-deps';
 import type { CiCallbackSignal } from '../../src/workflows';
 import { ciCallbackSignal, ciCallbackUpdate, transcribeMedia, transcriptionStatusQuery } from '../../src/workflows';
 import type { BenchStack } from '../lib/bench-stack';

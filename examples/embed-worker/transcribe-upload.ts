@@ -1,6 +1,6 @@
 // Recipe 3: a workflow of yours that runs `transcribeMedia` as a child and uses its typed result.
 import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { TranscribeMediaInput } from 'temporal-tencent-ci-asr/workflows';
+import type { TranscribeMediaInput } from 'temporal-tencent-ci-asr';
 import { transcribeMedia } from 'temporal-tencent-ci-asr/workflows';
 import type * as activities from './activities';
 

@@ -26,7 +26,7 @@ import { WORKER_HISTOGRAM_BUCKETS } from '../../src/observability/metric-names';
 import { startTracing } from '../../src/observability/tracing';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import { transcribeMedia } from '../../src/workflows';
-import type { TranscribeMediaInput } from '../../src/workflows';
+import type { TranscribeMediaInput } from '../../src';
 
 const KEPT_LABELS = new Set(['outcome', 'completed_by', 'code', 'action', 'reason', 'le']);
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;

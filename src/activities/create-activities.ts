@@ -4,7 +4,7 @@ import type { AsrJob } from '../ci/types';
 import { cosUri } from '../cos/ref';
 import { FailureType } from '../shared/failure-types';
 import { createBatchActivities } from './batch-activities';
-import type { ActivityDeps } from './deps';
+import type { ActivityRuntime } from './deps';
 import { sortingFailures, toActivityFailure } from './failures';
 import { buildManifest, summarizeResult } from './manifest';
 import { findTaggedJobs } from './find-tagged-job';
@@ -35,7 +35,7 @@ function snapshotOf(job: AsrJob): JobSnapshot {
  * Creates the activities `transcribeMedia` and other workflows call. Register the returned object with a worker:
  * `Worker.create({ activities: createActivities(deps), ... })`.
  */
-export function createActivities(deps: ActivityDeps): Activities {
+export function createActivities(deps: ActivityRuntime): Activities {
   const now = deps.now ?? (() => new Date());
 
   async function fetchJob(ref: JobRef): Promise<AsrJob> {
@@ -111,7 +111,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       return sortingFailures(() => submitStepJob(deps, input, activityInfo(), () => now().getTime()));
     },
 
-    /** Whether lone runs submit on the CI quota queue (see `ActivityDeps.sharedSubmitQueue`). */
+    /** Whether lone runs submit on the CI quota queue (see `ActivityRuntime.sharedSubmitQueue`). */
     async usesSharedSubmitQueue(): Promise<boolean> {
       return Promise.resolve(deps.sharedSubmitQueue === true);
     },

@@ -44,12 +44,15 @@ export interface ActivityDeps {
   callbacks?: { publicBaseUrl: string; secret: string };
   /** A CI queue's `MaxConcurrent` (the bucket's first queue when `queueId` is absent); absent → not capped. */
   queueConcurrency?(target: { bucket: string; region: string; queueId?: string }): Promise<number | undefined>;
-  /**
-   * Every worker of this task queue's CI quota queue runs submits (`createQuotaWorker({ deps })`): a lone
-   * `transcribeMedia` run then submits there, spaced by the same rate limit batches take admissions from. Default
-   * false (lone runs submit on the main task queue at once).
-   */
-  sharedSubmitQueue?: boolean;
   /** Current time; injectable for tests. */
   now?: () => Date;
+}
+
+/**
+ * What the activities run on: the dependencies and the worker's own choice of where lone runs submit. Set by the
+ * plugin (true when it runs the CI quota worker, which serves those submits), never by users, so every worker of a
+ * quota queue agrees. Default false: lone runs submit on the main task queue at once.
+ */
+export interface ActivityRuntime extends ActivityDeps {
+  sharedSubmitQueue?: boolean;
 }

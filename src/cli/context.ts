@@ -7,7 +7,7 @@ import { readTemporalConnection } from '../config/temporal-connection';
 import type { TencentSettings } from '../config/tencent-settings';
 import { readTencentSettings } from '../config/tencent-settings';
 import { DEFAULT_TASK_QUEUE } from '../shared/constants';
-import { tencentClientsFrom } from '../worker-setup/activity-deps';
+import { tencentClientsFrom } from '../plugin/activity-deps';
 import type { DoctorSettings } from './doctor/settings';
 import { readDoctorSettings } from './doctor/settings';
 import { TemporalUnreachableError } from './errors';

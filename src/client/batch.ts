@@ -20,7 +20,7 @@ export interface BatchHandle {
   /** Run id of the first run, when this handle started it (the batch continues as new, so later runs differ). */
   readonly firstExecutionRunId?: string;
   /** Progress from the workflow's progress query (needs a worker polling the task queue). */
-  progress(): Promise<BatchProgress>;
+  status(): Promise<BatchProgress>;
   /** Waits for the whole batch (following continue-as-new); per-item outcomes are in the manifest object. */
   result(): Promise<TranscribeBatchResult>;
   /** Requests cancellation of the batch and, through it, of its running items. */
@@ -30,17 +30,29 @@ export interface BatchHandle {
 }
 
 function toBatchHandle(workflow: WorkflowHandle<TranscribeBatchWorkflow>, runId?: string): BatchHandle {
-  return { ...baseRunHandle(workflow, runId), progress: () => workflow.query(batchProgressQuery) };
+  return { ...baseRunHandle(workflow, runId), status: () => workflow.query(batchProgressQuery) };
 }
 
-/** Validates `input` with the workflow's own rules (throws {@link InvalidWorkflowInputError}) and starts `transcribeBatch`. */
+/**
+ * Checks a batch input with the workflow's own rules; throws an {@link InvalidWorkflowInputError} listing every
+ * problem. Pure: no network.
+ */
+export function validateBatchInput(input: TranscribeBatchInput): void {
+  const problems =
+    typeof input === 'object' && (input as unknown) !== null ? batchInputProblems(input) : ['input must be an object'];
+  if (problems.length > 0) throw new InvalidWorkflowInputError(TRANSCRIBE_BATCH_WORKFLOW, problems);
+}
+
+/**
+ * Validates `input` (see {@link validateBatchInput}) and starts `transcribeBatch`. Resolves once Temporal accepted
+ * the start; see {@link executeBatch} to wait for the result.
+ */
 export async function startBatch(
   client: Client,
   input: TranscribeBatchInput,
   options: StartWorkflowOptions = {},
 ): Promise<BatchHandle> {
-  const problems = batchInputProblems(input);
-  if (problems.length > 0) throw new InvalidWorkflowInputError(TRANSCRIBE_BATCH_WORKFLOW, problems);
+  validateBatchInput(input);
   const workflow = await client.workflow.start<TranscribeBatchWorkflow>(TRANSCRIBE_BATCH_WORKFLOW, {
     ...withStartDefaults(options, 'transcribe-batch'),
     args: [input],
@@ -49,7 +61,7 @@ export async function startBatch(
 }
 
 /** Starts `transcribeBatch` and waits for its result. */
-export async function transcribeBatchAndWait(
+export async function executeBatch(
   client: Client,
   input: TranscribeBatchInput,
   options: StartWorkflowOptions = {},
@@ -57,7 +69,10 @@ export async function transcribeBatchAndWait(
   return await (await startBatch(client, input, options)).result();
 }
 
-/** A handle on an existing `transcribeBatch` run by workflow id. */
-export function getBatchHandle(client: Client, workflowId: string): BatchHandle {
-  return toBatchHandle(client.workflow.getHandle<TranscribeBatchWorkflow>(workflowId));
+/**
+ * A handle on an existing `transcribeBatch` by workflow id: its latest run unless `runId` is given (a batch continues
+ * as new, so a run id pins one run of the chain; `result()` still follows it to the end).
+ */
+export function getBatchHandle(client: Client, workflowId: string, runId?: string): BatchHandle {
+  return toBatchHandle(client.workflow.getHandle<TranscribeBatchWorkflow>(workflowId, runId));
 }

@@ -1,21 +1,19 @@
 /**
- * Client helpers: start and follow this package's workflows from code outside Temporal (services, scripts, the CLI).
+ * `temporal-tencent-ci-asr/client`: start and follow this package's workflows from code outside Temporal (services,
+ * scripts, the CLI). Light: loads neither the Temporal worker nor the COS SDK. The input, result and status types are
+ * in the main entry (`import type { TranscribeMediaInput } from 'temporal-tencent-ci-asr'`).
  */
-export { InvalidWorkflowInputError } from './errors';
+export { InvalidWorkflowInputError, MissingSearchAttributesError } from './errors';
 export type { StartWorkflowOptions } from './options';
+export { TencentCiAsrClientPlugin } from './plugin';
+export type { TencentCiAsrClientPluginOptions } from './plugin';
 export {
+  executeTranscription,
   getTranscriptionHandle,
   startTranscription,
-  transcribe,
   TRANSCRIBE_MEDIA_WORKFLOW,
   validateTranscriptionInput,
 } from './transcription';
 export type { TranscriptionHandle } from './transcription';
-export { batchInputProblems } from '../workflows/transcribe-batch/validate';
-export { getBatchHandle, startBatch, TRANSCRIBE_BATCH_WORKFLOW, transcribeBatchAndWait } from './batch';
-export type { BatchHandle, TranscribeBatchWorkflow } from './batch';
-export { batchProgressQuery, ciCallbackSignal, transcriptionStatusQuery } from '../workflows/messages';
-export type { CiCallbackSignal, TranscriptionPhase, TranscriptionStatus } from '../workflows/messages';
-export type { TranscriptionResult, ObjectLocation } from '../contract';
-export type { MediaSource, RecognitionSettings, TranscribeMediaInput } from '../workflows/transcribe-media/input';
-export type { BatchProgress, TranscribeBatchInput, TranscribeBatchResult } from '../workflows/transcribe-batch/types';
+export { executeBatch, getBatchHandle, startBatch, TRANSCRIBE_BATCH_WORKFLOW, validateBatchInput } from './batch';
+export type { BatchHandle } from './batch';

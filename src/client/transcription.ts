@@ -2,7 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { TranscriptionResult } from '../contract';
 import type { TranscriptionStatus } from '../workflows/messages';
 import { transcriptionStatusQuery } from '../workflows/messages';
-import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from '../workflows/transcribe-media/input';
+import type { TranscribeMediaInput } from '../workflows/transcribe-media/input';
 import { resolveTranscribeMediaInput } from '../workflows/transcribe-media/input';
 import type { transcribeMedia } from '../workflows/transcribe-media/workflow';
 import { InvalidWorkflowInputError } from './errors';
@@ -29,13 +29,12 @@ export interface TranscriptionHandle {
 }
 
 /**
- * Checks an input with the workflow's own rules and returns it with defaults applied; throws an
- * {@link InvalidWorkflowInputError} listing every problem. Pure: no network.
+ * Checks an input with the workflow's own rules; throws an {@link InvalidWorkflowInputError} listing every problem.
+ * Pure: no network.
  */
-export function validateTranscriptionInput(input: TranscribeMediaInput): ResolvedTranscribeMediaInput {
+export function validateTranscriptionInput(input: TranscribeMediaInput): void {
   const resolution = resolveTranscribeMediaInput(input);
   if (!resolution.ok) throw new InvalidWorkflowInputError(TRANSCRIBE_MEDIA_WORKFLOW, resolution.problems);
-  return resolution.value;
 }
 
 function toTranscriptionHandle(workflow: WorkflowHandle<typeof transcribeMedia>, runId?: string): TranscriptionHandle {
@@ -44,7 +43,7 @@ function toTranscriptionHandle(workflow: WorkflowHandle<typeof transcribeMedia>,
 
 /**
  * Validates `input` and starts `transcribeMedia`. Resolves once Temporal accepted the start, not when the
- * transcription is done; see {@link transcribe} for that.
+ * transcription is done; see {@link executeTranscription} for that.
  */
 export async function startTranscription(
   client: Client,
@@ -60,7 +59,7 @@ export async function startTranscription(
 }
 
 /** Starts `transcribeMedia` and waits for its result: where the transcript and its manifest are in COS. */
-export async function transcribe(
+export async function executeTranscription(
   client: Client,
   input: TranscribeMediaInput,
   options: StartWorkflowOptions = {},
@@ -69,7 +68,7 @@ export async function transcribe(
   return await handle.result();
 }
 
-/** A handle on an existing `transcribeMedia` run by workflow id (latest run unless `runId` is given). */
+/** A handle on an existing `transcribeMedia` by workflow id: its latest run unless `runId` is given. */
 export function getTranscriptionHandle(client: Client, workflowId: string, runId?: string): TranscriptionHandle {
   return toTranscriptionHandle(client.workflow.getHandle<typeof transcribeMedia>(workflowId, runId));
 }

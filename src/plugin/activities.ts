@@ -2,7 +2,7 @@ import { createActivities } from '../activities/create-activities';
 import type { ActivityDeps } from '../activities/deps';
 import type { TencentSettings } from '../config/tencent-settings';
 import type { WorkerConfig } from '../config/worker-config';
-import { activityDepsFromConfig } from '../worker-setup/activity-deps';
+import { activityDepsFromConfig } from './activity-deps';
 import { PluginSetupError } from './errors';
 
 /** Where the plugin's activities get their clients: built by hand, or from settings as `loadWorkerConfig` reads them. */
@@ -18,15 +18,24 @@ export interface ActivitySource {
 /** This package's activities, keyed by the names the workflows call. */
 export type PackageActivities = ReturnType<typeof createActivities>;
 
+/** The activities' dependencies and the activities built on them, once per plugin. */
+export interface BuiltActivities {
+  deps: ActivityDeps;
+  activities: PackageActivities;
+}
+
 /**
  * Returns a function that builds the activities once, on first use (a client-only process never creates Tencent
  * clients), and throws a {@link PluginSetupError} when the source has no dependencies to build them from.
+ * `sharedSubmitQueue` tells them whether lone runs submit on the CI quota queue: true exactly when the plugin runs a
+ * quota worker, which then serves those submits (a `deps` object that sets the flag itself, as the package's own
+ * tests do, keeps its value).
  */
-export function lazyActivities(source: ActivitySource): () => PackageActivities {
+export function lazyActivities(source: ActivitySource, sharedSubmitQueue: boolean): () => BuiltActivities {
   if (source.deps && source.tencent) {
     throw new PluginSetupError('TencentCiAsrPlugin takes deps or tencent settings, not both');
   }
-  let built: PackageActivities | undefined;
+  let built: BuiltActivities | undefined;
   return () => {
     if (built) return built;
     const { tencent, callbacks } = source;
@@ -37,7 +46,7 @@ export function lazyActivities(source: ActivitySource): () => PackageActivities 
           '(e.g. new TencentCiAsrPlugin(loadWorkerConfig(process.env))); a plugin without them serves clients only',
       );
     }
-    built = createActivities(deps);
+    built = { deps, activities: createActivities({ sharedSubmitQueue, ...deps }) };
     return built;
   };
 }

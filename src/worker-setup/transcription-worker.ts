@@ -1,10 +1,9 @@
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
-import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
-import type { ActivityDeps } from '../activities/deps';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { ActivityRuntime } from '../activities/deps';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/worker-options';
 import type { Tracing } from '../observability/tracing';
 import { TencentCiAsrPlugin } from '../plugin/plugin';
-import { assertNamespaceReady } from './namespace-check';
 
 /** The path to give `workflowsPath` / `bundleWorkflowCode` for this package's workflows. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -14,7 +13,8 @@ export interface TranscriptionWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue: string;
-  deps: ActivityDeps;
+  /** The activities' dependencies; `sharedSubmitQueue: true` when the caller's quota worker serves lone submits. */
+  deps: ActivityRuntime;
   /** A prebuilt bundle (see {@link bundleTranscriptionWorkflows}); bundled on creation when absent. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Where workflow and activity spans go (see `startTracing`); default off. */
@@ -41,15 +41,11 @@ export async function bundleTranscriptionWorkflows(): Promise<{ code: string }> 
 
 /**
  * Creates a worker that runs this package's workflows and activities on `taskQueue`, after checking that the
- * namespace has the search attributes the workflows set (see `checkNamespace`).
+ * namespace has the search attributes the workflows set (see `checkNamespace`). Internal (tests, bench, dev stack):
+ * it runs no CI quota worker, so its callers can run their own with test settings (`createQuotaWorker`).
  */
 export async function createTranscriptionWorker(options: TranscriptionWorkerOptions): Promise<Worker> {
   const namespace = options.namespace ?? 'default';
-  if (options.checkNamespace !== false) {
-    await assertNamespaceReady(options.connection, namespace, (reason) => {
-      Runtime.instance().logger.warn('Could not check the namespace search attributes', { namespace, reason });
-    });
-  }
   return await Worker.create({
     // In-flight submits and polls get time to finish on SIGTERM, so a deploy does not cut a submit mid-request.
     shutdownGraceTime: '30s',
@@ -57,11 +53,16 @@ export async function createTranscriptionWorker(options: TranscriptionWorkerOpti
     connection: options.connection,
     namespace,
     taskQueue: options.taskQueue,
-    // The same plugin users add to their own workers (recipe 2), so both paths get the activities and the
+    // The same plugin users add to their own workers, so both paths get the namespace check, the activities and the
     // observability (metrics, span sink, activity spans) one way.
     plugins: [
       ...(options.workerOptions?.plugins ?? []),
-      new TencentCiAsrPlugin({ deps: options.deps, ...(options.tracing ? { tracing: options.tracing } : {}) }),
+      new TencentCiAsrPlugin({
+        deps: options.deps,
+        quotaWorker: false,
+        checkSearchAttributes: options.checkNamespace !== false,
+        ...(options.tracing ? { tracing: options.tracing } : {}),
+      }),
     ],
     workflowBundle: options.workflowBundle ?? (await bundleTranscriptionWorkflows()),
   });

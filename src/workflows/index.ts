@@ -1,28 +1,17 @@
 /**
- * Workflow entry point for `workflowsPath` / `bundleWorkflowCode`, and the message definitions senders import.
- * Only sandbox-safe code is reachable from here.
+ * `temporal-tencent-ci-asr/workflows`: the workflows, for a worker's `workflowsPath` module
+ * (`export * from 'temporal-tencent-ci-asr/workflows';`) and for parent workflows, and the message definitions
+ * (signals, queries, updates) their senders import. Only sandbox-safe code is reachable from here; the input and
+ * result types are in the main entry (`import type`).
  */
 export { transcribeMedia } from './transcribe-media/workflow';
 export { transcribeBatch } from './transcribe-batch/workflow';
 export { transcribeBatchItem } from './transcribe-batch/item';
-export type { TranscribeBatchItemInput } from './transcribe-batch/item';
-export type { TranscribeMediaContinuation } from './transcribe-media/workflow';
-export type { TranscribeMediaInput, MediaSource, RecognitionSettings } from './transcribe-media/input';
-export { ciCallbackSignal, ciCallbackUpdate, transcriptionStatusQuery } from './messages';
-export type {
-  CallbackAck,
-  CallbackRefusal,
-  CiCallbackSignal,
-  TranscriptionStatus,
-  TranscriptionPhase,
+export {
+  batchItemDoneSignal,
+  batchProgressQuery,
+  ciCallbackSignal,
+  ciCallbackUpdate,
+  transcriptionStatusQuery,
 } from './messages';
-export { batchItemDoneSignal, batchProgressQuery } from './messages';
-export type {
-  TranscribeBatchInput,
-  TranscribeBatchResult,
-  BatchProgress,
-  BatchSource,
-  BatchItemOutcome,
-  BatchItemRef,
-  BatchContinuation,
-} from './transcribe-batch/types';
+export type { CallbackAck, CiCallbackSignal } from './messages';

@@ -6,7 +6,7 @@ import type { Tracing } from '../../src/observability/tracing';
 import { startLocalServices } from '../../devstack/local-services';
 import type { RunningWorker } from '../../devstack/running-worker';
 import { runWorker } from '../../devstack/running-worker';
-import { createQuotaWorker } from '../../src/worker-setup/quota-worker';
+import { createQuotaWorker } from '../../src/plugin/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import type { TemporalTestServer } from './temporal';
 import { startTemporalForTests } from './temporal';

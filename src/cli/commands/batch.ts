@@ -56,7 +56,7 @@ export async function runBatch(cmd: BatchCommand, ctx: CliContext): Promise<numb
   if ('keys' in source) await checkMediaExists(ctx, { bucket, region, keys: source.keys });
   const options = { taskQueue: ctx.taskQueue, workflowId: cmd.workflowId };
   const { started, result } = await startAndFollow(ctx, cmd, (client) => startBatch(client, cmd.input, options), {
-    probe: (handle) => handle.progress(),
+    probe: (handle) => handle.status(),
     render: formatProgress,
   });
   if (result === undefined) return 0;

@@ -79,7 +79,7 @@ function watchedHandle(
   }
   if (type === TRANSCRIBE_BATCH_WORKFLOW) {
     const handle = getBatchHandle(client, workflowId);
-    return { live: () => handle.progress(), result: () => handle.result() };
+    return { live: () => handle.status(), result: () => handle.result() };
   }
   return undefined;
 }

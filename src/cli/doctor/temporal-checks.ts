@@ -1,7 +1,7 @@
 /** Doctor's checks of the Temporal side: the server answers, the namespace has the search attributes, a worker polls. */
 import type { Client } from '@temporalio/client';
 import { ConfigError } from '../../config/reader';
-import { cliType, missingProjectSearchAttributes, searchAttributeCommands } from '../../worker-setup/namespace-check';
+import { cliType, missingProjectSearchAttributes, searchAttributeCommands } from '../../plugin/namespace-check';
 import { withDeadline } from '../deadline';
 import { errorChain, formatOneLine, TemporalUnreachableError } from '../errors';
 import { countWorkflowPollers } from '../pollers';

@@ -13,7 +13,7 @@ const { usesSharedSubmitQueue } = proxyLocalActivities<Activities>({
 
 /**
  * The submit a lone run (not a batch item) makes: on this task queue's CI quota queue when the worker says its
- * workers run submits there (`ActivityDeps.sharedSubmitQueue`), so Temporal's rate limit of that queue, which batches
+ * workers run submits there (`ActivityRuntime.sharedSubmitQueue`, set by the plugin), so Temporal's rate limit of that queue, which batches
  * take their admissions from, spaces lone submits too; else `direct`. A batch item's batch took an admission already.
  */
 export async function loneRunSubmit(options: ActivityOptions, direct: Submit): Promise<Submit> {

@@ -1,3 +1,4 @@
+import type { Logger } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { quotaActivities } from '../activities/batch-activities';
@@ -20,8 +21,8 @@ export interface QuotaWorkerOptions {
   submitsPerSecond?: number;
   /**
    * Also run lone `transcribeMedia` runs' submits on the quota queue, with these dependencies (the transcription
-   * worker's), so the same rate limit spaces them. Give the transcription worker's deps `sharedSubmitQueue: true`
-   * only when every worker of the quota queue has them. Default: admissions only.
+   * worker's), so the same rate limit spaces them. The plugin always gives them, and tells its activities that lone
+   * runs may submit there (`sharedSubmitQueue`). Default: admissions only.
    */
   deps?: ActivityDeps;
   /**
@@ -31,17 +32,36 @@ export interface QuotaWorkerOptions {
   tracing?: Tracing;
 }
 
+/** What the SDK's worker logs, at WARN, on `run()` of a worker without workflows: this one has none on purpose. */
+const NO_WORKFLOWS_WARNING = 'No workflows registered, not polling for workflow tasks';
+
+/** `logger` without the one warning an activity-only worker gives for being activity-only. */
+function withoutNoWorkflowsWarning(logger: Logger): Logger {
+  return {
+    log: (level, message, meta) => {
+      if (level !== 'WARN' || message !== NO_WORKFLOWS_WARNING) logger.log(level, message, meta);
+    },
+    trace: (message, meta) => void logger.trace(message, meta),
+    debug: (message, meta) => void logger.debug(message, meta),
+    info: (message, meta) => void logger.info(message, meta),
+    warn: (message, meta) => {
+      if (message !== NO_WORKFLOWS_WARNING) logger.warn(message, meta);
+    },
+    error: (message, meta) => void logger.error(message, meta),
+  };
+}
+
 /**
  * Creates the activity-only worker of the CI quota queue. Temporal's server enforces
  * `maxTaskQueueActivitiesPerSecond` for the whole queue, whichever and however many workers poll it (the value of
- * the latest poll wins, so give every worker the same one). Run it in the same process as the transcription worker;
- * a deployment with several worker processes may run it in all of them or in one.
+ * the latest poll wins, so give every worker the same one). `TencentCiAsrPlugin` runs one beside each worker it
+ * configures; a deployment with several worker processes may run it in all of them or in one.
  */
 export async function createQuotaWorker(options: QuotaWorkerOptions): Promise<Worker> {
   const { deps } = options;
   const activities = deps ? createActivities(deps) : undefined;
   const submits = activities ? { submitTranscriptionJob: activities.submitTranscriptionJob.bind(activities) } : {};
-  return await Worker.create({
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: ciQuotaTaskQueue(options.taskQueue),
@@ -55,4 +75,25 @@ export async function createQuotaWorker(options: QuotaWorkerOptions): Promise<Wo
     // A submit in flight gets the transcription worker's time to finish on SIGTERM; admissions need none.
     shutdownGraceTime: deps ? '30s' : '5s',
   });
+  // The SDK logs this warning from the worker's own logger (not core's), which it takes from the Runtime with no
+  // per-worker option: replacing that one field is the only way to keep every process start free of a false alarm.
+  const own = worker as unknown as { logger: Logger };
+  Object.defineProperty(worker, 'logger', { value: withoutNoWorkflowsWarning(own.logger) });
+  return worker;
+}
+
+/**
+ * Runs `main` (through `runMain`, the rest of the plugin chain) and `quota` together: when either stops or fails the
+ * other is shut down (and drains), and the first failure is what rejects, so a process never runs half a worker.
+ */
+export async function runWithQuotaWorker(main: Worker, runMain: () => Promise<void>, quota: Worker): Promise<void> {
+  const stop = (worker: Worker): void => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  const results = await Promise.allSettled([
+    runMain().finally(() => stop(quota)),
+    quota.run().finally(() => stop(main)),
+  ]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -1,23 +1,14 @@
-import type { ConnectionLike, WorkflowClientInterceptor } from '@temporalio/client';
+import type { ClientOptions, ConnectionLike, WorkflowClientInterceptor } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
-import { InvalidWorkflowInputError } from '../client/errors';
-import { TRANSCRIBE_BATCH_WORKFLOW } from '../client/batch';
-import { TRANSCRIBE_MEDIA_WORKFLOW, validateTranscriptionInput } from '../client/transcription';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
-import type { TranscribeBatchInput } from '../workflows/transcribe-batch/types';
-import { batchInputProblems } from '../workflows/transcribe-batch/validate';
+import { TRANSCRIBE_BATCH_WORKFLOW, validateBatchInput } from './batch';
 import { MissingSearchAttributesError } from './errors';
+import { TRANSCRIBE_MEDIA_WORKFLOW, validateTranscriptionInput } from './transcription';
 
 /** Input checks of this package's workflow types, by type name; each throws `InvalidWorkflowInputError`. */
 const INPUT_CHECKS: Record<string, (input: unknown) => void> = {
-  [TRANSCRIBE_MEDIA_WORKFLOW]: (input) => void validateTranscriptionInput(input as never),
-  [TRANSCRIBE_BATCH_WORKFLOW]: (input) => {
-    const problems =
-      typeof input === 'object' && input !== null
-        ? batchInputProblems(input as TranscribeBatchInput)
-        : ['input must be an object'];
-    if (problems.length > 0) throw new InvalidWorkflowInputError(TRANSCRIBE_BATCH_WORKFLOW, problems);
-  },
+  [TRANSCRIBE_MEDIA_WORKFLOW]: (input) => validateTranscriptionInput(input as never),
+  [TRANSCRIBE_BATCH_WORKFLOW]: (input) => validateBatchInput(input as never),
 };
 
 /** What the start checks need from the client they are installed on. */
@@ -80,4 +71,24 @@ export function startChecksInterceptor(options: StartCheckOptions): WorkflowClie
       return await next(input);
     },
   };
+}
+
+/**
+ * `options` with the start checks added innermost: after the user's interceptors and any a plugin added, just
+ * before the request. Refuses the deprecated factory form of `interceptors.workflow`.
+ */
+export function withStartChecks(options: ClientOptions, checkSearchAttributes: boolean): ClientOptions {
+  const checks = startChecksInterceptor({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    checkSearchAttributes,
+  });
+  const workflow = options.interceptors?.workflow ?? [];
+  if (!Array.isArray(workflow)) {
+    throw new TypeError(
+      'The start checks of temporal-tencent-ci-asr need the array form of ClientOptions.interceptors.workflow, ' +
+        'not the deprecated factory',
+    );
+  }
+  return { ...options, interceptors: { ...options.interceptors, workflow: [...workflow, checks] } };
 }
