@@ -30,6 +30,9 @@ const manifest = JSON.parse(read('package.json')) as {
   bin: Record<string, string>;
 };
 
+/** Docs pages whose TypeScript blocks are compiled too, each page as one module (a block may use the one above). */
+const COMPILED_DOCS = ['docs/start-helpers.md'];
+
 const isTypeScript = (block: CodeBlock): boolean => block.lang === 'ts' || block.lang === 'typescript';
 const exampleOf = (block: CodeBlock): string | undefined => /^example:\s*(\S+)$/.exec(block.marker ?? '')?.[1];
 const notCompiledReason = (block: CodeBlock): string | undefined =>
@@ -100,7 +103,9 @@ describe('README', () => {
     }
     const compiled = blocks.filter((b) => !notCompiledReason(b));
     for (const block of compiled) t.diagnostic(`README.md:${block.line} compiled`);
-    assert.deepEqual(compileBlocks(compiled), []);
+    // The start helpers' page too: it documents the client entry by its package imports, the names most likely to drift.
+    const pages = [{ page: 'README.md', blocks: compiled }, ...COMPILED_DOCS.map(compilablePage)];
+    assert.deepEqual(compilePages(pages), []);
   });
 });
 
@@ -131,12 +136,23 @@ describe('links', () => {
   }
 });
 
+interface Page {
+  page: string;
+  blocks: CodeBlock[];
+}
+
+function compilablePage(page: string): Page {
+  const blocks = codeBlocks(read(page)).filter((b) => isTypeScript(b) && !notCompiledReason(b) && !exampleOf(b));
+  assert.ok(blocks.length > 0, `${page} has TypeScript blocks`);
+  return { page, blocks };
+}
+
 /**
- * Type-checks README blocks as modules inside this repository, the package's imports mapped to the sources of its
- * entries. A block may use top-level `await`: everything but its imports goes into an async function (the package is
- * CommonJS). Returns the diagnostics, each with its README line.
+ * Type-checks each page's blocks as one module inside this repository, the package's imports mapped to the sources of
+ * its entries. Blocks may use top-level `await`: everything but the imports goes into an async function (the package
+ * is CommonJS). Returns the diagnostics, each with its page and line.
  */
-function compileBlocks(blocks: CodeBlock[]): string[] {
+function compilePages(pages: Page[]): string[] {
   mkdirSync(join(REPO, '.tmp'), { recursive: true }); // git- and lint-ignored
   const dir = mkdtempSync(join(REPO, '.tmp', 'docs-check-'));
   try {
@@ -146,55 +162,50 @@ function compileBlocks(blocks: CodeBlock[]): string[] {
       const source = target.types.replace(/^\.\/dist\//, './src/').replace(/\.d\.ts$/, '.ts');
       paths[join(manifest.name, subpath)] = [join(REPO, source)];
     }
-    const lineMaps = new Map<string, number[]>();
-    blocks.forEach((block, index) => {
-      const file = join(dir, `readme-${index}.ts`);
-      const { text, readmeLines } = asModule(block);
+    const lineMaps = new Map<string, string[]>();
+    pages.forEach(({ page, blocks }, index) => {
+      const file = join(dir, `page-${index}.ts`);
+      const { text, origins } = asModule(page, blocks);
       writeFileSync(file, text);
-      lineMaps.set(file, readmeLines);
+      lineMaps.set(file, origins);
     });
-    const options: ts.CompilerOptions = {
-      ...ts.getParsedCommandLineOfConfigFile(
-        join(REPO, 'tsconfig.json'),
-        {},
-        { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
-      )!.options,
-      noEmit: true,
-      paths,
-    };
-    const program = ts.createProgram([...lineMaps.keys()], options);
+    const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined };
+    const config = ts.getParsedCommandLineOfConfigFile(join(REPO, 'tsconfig.json'), {}, host)!;
+    const program = ts.createProgram([...lineMaps.keys()], { ...config.options, noEmit: true, paths });
     return ts
       .getPreEmitDiagnostics(program)
       .filter((d) => d.file && lineMaps.has(d.file.fileName))
       .map((d) => {
         const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-        const readmeLine = lineMaps.get(d.file!.fileName)![line];
-        return `README.md:${readmeLine ?? '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+        const origin = lineMaps.get(d.file!.fileName)![line] ?? '?';
+        return `${origin}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
       });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The block as a module: its import statements first, the rest in an async function; and each line's README line. */
-function asModule(block: CodeBlock): { text: string; readmeLines: number[] } {
-  const imports: [string, number][] = [];
-  const body: [string, number][] = [];
-  let inImport = false;
-  block.code.split('\n').forEach((line, index) => {
-    const entry: [string, number] = [line, block.line + 1 + index];
-    if (inImport || /^import\s/.test(line)) {
-      imports.push(entry);
-      inImport = !line.trimEnd().endsWith(';');
-    } else {
-      body.push(entry);
-    }
-  });
-  const lines: [string, number][] = [
+/** The blocks as one module: their import statements first, the rest in an async function; and each line's origin. */
+function asModule(page: string, blocks: CodeBlock[]): { text: string; origins: string[] } {
+  const imports: [string, string][] = [];
+  const body: [string, string][] = [];
+  for (const block of blocks) {
+    let inImport = false;
+    block.code.split('\n').forEach((line, index) => {
+      const entry: [string, string] = [line, `${page}:${block.line + 1 + index}`];
+      if (inImport || /^import\s/.test(line)) {
+        imports.push(entry);
+        inImport = !line.trimEnd().endsWith(';');
+      } else {
+        body.push(entry);
+      }
+    });
+  }
+  const lines: [string, string][] = [
     ...imports,
-    ['export async function readmeBlock(): Promise<void> {', block.line],
+    ['export async function docsBlocks(): Promise<void> {', page],
     ...body,
-    ['}', block.line],
+    ['}', page],
   ];
-  return { text: lines.map(([l]) => l).join('\n') + '\n', readmeLines: lines.map(([, n]) => n) };
+  return { text: lines.map(([l]) => l).join('\n') + '\n', origins: lines.map(([, o]) => o) };
 }
