@@ -5,7 +5,7 @@
 #   docker build --target emulator -t ci-asr-emulator .
 # @temporalio/worker loads a native glibc library: use a Debian-based Node image, not Alpine. The image runs the newest
 # LTS line at the patch that .ci/run tests (.ci/node-versions; test/node-support.test.ts keeps the two equal). Another
-# supported line (README "Supported Node.js versions"): --build-arg NODE_IMAGE=node:<version>-bookworm-slim.
+# supported line (CONTRIBUTING.md "Supported Node.js versions"): --build-arg NODE_IMAGE=node:<version>-bookworm-slim.
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # All dependencies, for compiling and bundling. Scripts are skipped: the only install script (@swc/core's) checks a

@@ -1,6 +1,6 @@
 /**
  * The Node.js support policy in one place: the versions `.ci/run` tests (`.ci/node-versions`), package.json `engines`,
- * the Dockerfile's image and the README's table must tell the same story.
+ * the Dockerfile's image and the table in CONTRIBUTING.md must tell the same story.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -69,8 +69,8 @@ describe('Node.js support policy', () => {
     assert.equal(image[1], tested.at(-1)!.text);
   });
 
-  it('lists every tested version in the README', () => {
-    const readme = read('README.md');
+  it('lists every tested version in CONTRIBUTING.md', () => {
+    const readme = read('CONTRIBUTING.md');
     for (const { text, version } of tested) {
       assert.match(readme, new RegExp(`^\\| ${version[0]} +\\|.*tested on ${text.replaceAll('.', '\\.')}`, 'm'));
     }

@@ -137,7 +137,7 @@ export interface AsrTemplatePage extends CiPaging {
   templates: AsrTemplate[];
 }
 
-/** One hot word and its weight (1-10, 11 = super hot, 100 = forced; see docs/client.md). */
+/** One hot word and its weight (1-10, 11 = super hot, 100 = forced; see docs/ci-client.md). */
 export interface HotVocabWord {
   Vocabulary: string;
   Weight: number;
