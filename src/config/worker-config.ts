@@ -73,7 +73,7 @@ export const WORKER_HELP = [
   'Usage: transcribe-asr-worker   (npm start)',
   '',
   'Runs the transcribeMedia/transcribeBatch workflows and the CI activities until SIGINT/SIGTERM.',
-  'Configuration comes from the environment (see README, Configuration):',
+  'Configuration comes from the environment (see docs/configuration.md):',
   '',
   ...[
     ...TEMPORAL_CONNECTION_HELP,
