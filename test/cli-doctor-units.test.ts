@@ -46,7 +46,7 @@ describe('doctor report', () => {
         'warn  callbacks            http',
         '      fix: use https',
         '',
-        '1 ok, 1 warning(s), 1 failed, 1 skipped. Fix the failed lines, then run `transcribe-asr doctor` again.',
+        '1 ok, 1 warning(s), 1 failed, 1 skipped. Fix the failed lines, then run `npm run cli -- doctor` again.',
         '',
       ].join('\n'),
     );

@@ -1,7 +1,7 @@
+import { CLI_NAME } from './cli-name';
 import { SETUP_COMMANDS } from './commands/setup-specs';
 
-/** Name of the executable, as installed by the package's `bin` entry. */
-export const CLI_NAME = 'transcribe-asr';
+export { CLI_NAME } from './cli-name';
 
 /** One flag of a command. */
 export interface OptionSpec {
