@@ -113,7 +113,7 @@ describe('npm run dev, driven by the CLI from another process', () => {
     const doctor = await cliSplit(['doctor']);
     assert.equal(doctor.code, 0, doctor.out + doctor.err);
     assert.match(doctor.out, /^ok {4}callbacks +receiver healthy \(http:\/\/127\.0\.0\.1:\d+\/healthz\)$/m);
-    assert.match(doctor.out, /7 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
+    assert.match(doctor.out, /8 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
 
     writeFileSync(join(folder, 'my.wav'), sampleWav(3));
     const upload = await cliSplit(['upload', './my.wav']);
@@ -122,7 +122,7 @@ describe('npm run dev, driven by the CLI from another process', () => {
       upload.out,
       /^Uploaded +cos:\/\/demo-1250000000\/my\.wav\nSize +\d+ bytes\nContent type +audio\/wav\n$/,
     );
-    assert.match(upload.err, /^Next: transcribe-asr transcribe my\.wav --wait$/m);
+    assert.match(upload.err, /^Next: npm run cli -- transcribe my\.wav --wait$/m);
 
     const workflowId = `dev-${Date.now()}`;
     const srt = await cliSplit(['transcribe', 'my.wav', '--wait', '--format', 'srt', '--workflow-id', workflowId]);
