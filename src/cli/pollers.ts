@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { WORKER_COMMAND } from './cli-name';
 import type { CliStream } from './context';
 import { withDeadline } from './deadline';
 
@@ -40,7 +41,7 @@ export async function countPollers(
 export function noWorkerWarning(taskQueue: string): string {
   return (
     `warning: no worker is polling task queue '${taskQueue}'; the workflow waits until one does.\n` +
-    `  Start one (\`npm run dev\` locally, or \`transcribe-asr-worker\` with TEMPORAL_TASK_QUEUE=${taskQueue}),\n` +
+    `  Start one (\`npm run dev\` locally, or \`${WORKER_COMMAND}\` with TEMPORAL_TASK_QUEUE=${taskQueue}),\n` +
     `  or point the CLI at the right queue with TEMPORAL_TASK_QUEUE. Still checking every ${POLLER_CHECK_MS / 1000} s.\n`
   );
 }

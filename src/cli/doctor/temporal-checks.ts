@@ -5,6 +5,7 @@ import { cliType, missingProjectSearchAttributes, searchAttributeCommands } from
 import { withDeadline } from '../deadline';
 import { errorChain, formatOneLine, TemporalUnreachableError } from '../errors';
 import { ciQuotaTaskQueue } from '../../shared/constants';
+import { WORKER_COMMAND } from '../cli-name';
 import { countPollers, countWorkflowPollers } from '../pollers';
 import { configOutcome } from './explain';
 import type { CheckOutcome } from './report';
@@ -102,7 +103,7 @@ export async function checkWorker(client: Client, taskQueue: string): Promise<Ch
     status: 'fail',
     detail: `no worker is polling task queue ${taskQueue}: started workflows would wait`,
     fix:
-      `Start one: \`npm run dev\` locally, or transcribe-asr-worker with TEMPORAL_TASK_QUEUE=${taskQueue};\n` +
+      `Start one: \`npm run dev\` locally, or \`${WORKER_COMMAND}\` with TEMPORAL_TASK_QUEUE=${taskQueue};\n` +
       "or point the CLI at the worker's queue with TEMPORAL_TASK_QUEUE.",
     data: { pollers, taskQueue },
   };
@@ -127,7 +128,7 @@ export async function checkQuotaWorker(client: Client, taskQueue: string): Promi
     detail: `no worker is polling the CI quota queue ${quotaQueue}: batches would stay at 0 done`,
     fix:
       'Run the worker with TencentCiAsrPlugin, which runs the quota worker (unless quotaWorker: false), or run\n' +
-      `transcribe-asr-worker (\`npm run dev\` locally) with TEMPORAL_TASK_QUEUE=${taskQueue}.`,
+      `\`${WORKER_COMMAND}\` (\`npm run dev\` locally) with TEMPORAL_TASK_QUEUE=${taskQueue}.`,
     data,
   };
 }
