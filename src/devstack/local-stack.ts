@@ -8,7 +8,7 @@ import type { LocalServices, LocalServicesOptions } from './local-services';
 import { startLocalServices } from './local-services';
 import type { RunningWorker } from './running-worker';
 import { runWorker } from './running-worker';
-import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT, TemporalCliError } from './temporal-cli';
+import { requireTemporalCli, TEMPORAL_CLI_INSTALL_HINT, TemporalCliError } from './temporal-cli';
 import { startTemporalDevServer, TemporalDevServerExitedError } from './temporal-dev-server';
 import { TencentCiAsrError } from '../shared/errors';
 
@@ -106,8 +106,7 @@ async function acquireTemporal(
 ): Promise<LocalStack['temporal']> {
   const namespace = options.namespace ?? 'default';
   if (options.address) return { address: options.address, namespace };
-  const cli = findTemporalCli(env);
-  if (!cli) throw new TemporalCliError(`No Temporal CLI: no \`temporal\` on PATH. ${TEMPORAL_CLI_INSTALL_HINT}`);
+  const cli = requireTemporalCli(env);
   try {
     const { ownProcessGroup } = options;
     const server = await startTemporalDevServer({

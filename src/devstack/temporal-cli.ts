@@ -76,3 +76,13 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | 
   }
   return undefined;
 }
+
+/**
+ * {@link findTemporalCli} for an entry that cannot run without the CLI.
+ * @throws {@link TemporalCliError} when none is found or `TEMPORAL_CLI_PATH` names no executable.
+ */
+export function requireTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
+  const cli = findTemporalCli(env);
+  if (!cli) throw new TemporalCliError(`No Temporal CLI: no \`temporal\` on PATH. ${TEMPORAL_CLI_INSTALL_HINT}`);
+  return cli;
+}
