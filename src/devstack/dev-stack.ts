@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { shellQuote } from '../cli/cli-name';
+import { ENV_FILE_VARIABLE } from '../cli/env-file';
 import { ConfigError } from '../config/reader';
 import { DEFAULT_TASK_QUEUE } from '../shared/constants';
 import type { LocalSecrets } from './local-services';
@@ -145,7 +146,7 @@ export function describeDevStack(dev: DevStack): string {
     `  CI emulator   ${s.CI_ENDPOINT}  bucket ${s.CI_BUCKET} (${s.CI_REGION})`,
     `  Emulator keys TENCENT_SECRET_ID=${s.TENCENT_SECRET_ID} TENCENT_SECRET_KEY=${s.TENCENT_SECRET_KEY}`,
     `  Receiver      ${receiver}  (callbacks: CALLBACK_PUBLIC_BASE_URL, CALLBACK_SECRET in the settings file)`,
-    `  Settings file ${dev.envFile}  (read by the CLI in this folder)`,
+    `  Settings file ${dev.envFile}  (the CLI reads it in this folder; elsewhere: ${ENV_FILE_VARIABLE}=<file>)`,
     '',
     'Your own worker (with TencentCiAsrPlugin) or client app, from its shell:',
     `  ${sourceCommand(dev.envFile)}`,
