@@ -25,6 +25,7 @@ import { receiverFloodReport, runReceiverFlood } from './scenarios/receiver-floo
 import { runThroughput } from './scenarios/throughput';
 import type { RssWorkerTuning } from './scenarios/worker-rss';
 import { runWorkerRss } from './scenarios/worker-rss';
+import { exitOnDevStackFailure } from '../devstack/temporal-cli';
 
 function sizeFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -150,7 +151,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnDevStackFailure);

@@ -17,7 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../devstack/free-port';
 import { startLocalStack } from '../devstack/local-stack';
-import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../devstack/temporal-cli';
+import {
+  exitOnDevStackFailure,
+  findTemporalCli,
+  TEMPORAL_CLI_INSTALL_HINT,
+  TemporalCliError,
+} from '../devstack/temporal-cli';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import { TokenRotator } from './chaos/credentials';
 import { ChaosTemporal } from './chaos/temporal';
@@ -39,7 +44,10 @@ async function main(): Promise<void> {
   };
   installQuietRuntime();
   const cli = findTemporalCli();
-  if (!cli) throw new Error(`npm run chaos needs the temporal CLI to restart the server. ${TEMPORAL_CLI_INSTALL_HINT}`);
+  if (!cli)
+    throw new TemporalCliError(
+      `npm run chaos needs the temporal CLI to restart the server. ${TEMPORAL_CLI_INSTALL_HINT}`,
+    );
   const dbFilename = join(tmpdir(), `chaos-${randomUUID()}.db`);
   const temporal = new ChaosTemporal(cli, await findFreePort(), dbFilename);
   const bundlePath = join(tmpdir(), `chaos-bundle-${randomUUID()}.js`);
@@ -81,7 +89,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnDevStackFailure);

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { TranscriptionWorkerOptions } from '../src/worker-setup/transcription-worker';
 import { createQuotaWorker } from '../src/plugin/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
-import { PROJECT_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import type { LocalServices, LocalServicesOptions } from './local-services';
 import { startLocalServices } from './local-services';
 import type { RunningWorker } from './running-worker';
 import { runWorker } from './running-worker';
-import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from './temporal-cli';
-import { startTemporalDevServer } from './temporal-dev-server';
+import { requireTemporalCli, TEMPORAL_CLI_INSTALL_HINT, TemporalCliError } from './temporal-cli';
+import { startTemporalDevServer, TemporalDevServerExitedError } from './temporal-dev-server';
 import { TencentCiAsrError } from '../src/shared/errors';
 
 /** Where the stack's Temporal server comes from, and how it is started when the stack starts one. */
@@ -65,11 +63,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** Thrown when no Temporal server can be found or started. */
-export class NoTemporalServerError extends TencentCiAsrError {
-  override readonly name = 'NoTemporalServerError';
-}
-
 /** Thrown by `stop()` when some parts failed to stop; the others were still stopped. */
 export class LocalStackStopError extends TencentCiAsrError {
   override readonly name = 'LocalStackStopError';
@@ -94,7 +87,18 @@ async function runCleanups(cleanups: Cleanup[]): Promise<void> {
   if (failures.length > 0) throw new LocalStackStopError(failures);
 }
 
-/** The given server, else a dev server from the `temporal` CLI, else the SDK's own download. */
+/** The first line `temporal` printed that says something, for a one-line error. */
+function firstLine(output: string): string | undefined {
+  return output
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '');
+}
+
+/**
+ * The given server, else a dev server from the `temporal` CLI. No silent download of a server binary: without the CLI
+ * (or with a `TEMPORAL_CLI_PATH` that starts none) this throws a {@link TemporalCliError} saying how to install it.
+ */
 async function acquireTemporal(
   options: LocalTemporalOptions,
   env: NodeJS.ProcessEnv,
@@ -102,8 +106,8 @@ async function acquireTemporal(
 ): Promise<LocalStack['temporal']> {
   const namespace = options.namespace ?? 'default';
   if (options.address) return { address: options.address, namespace };
-  const cli = findTemporalCli(env);
-  if (cli) {
+  const cli = requireTemporalCli(env);
+  try {
     const { ownProcessGroup } = options;
     const server = await startTemporalDevServer({
       executable: cli,
@@ -113,26 +117,15 @@ async function acquireTemporal(
     });
     cleanups.push(() => server.stop());
     return { address: server.address, namespace, uiUrl: server.uiUrl };
-  }
-  let testEnv: TestWorkflowEnvironment;
-  try {
-    testEnv = await TestWorkflowEnvironment.createLocal({
-      server: {
-        namespace,
-        ...pickServer(options),
-        ui: options.uiPort !== undefined,
-        searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES],
-      },
-    });
   } catch (err) {
-    throw new NoTemporalServerError(
-      `No Temporal server: no address given, no temporal CLI found, and the SDK could not download one. ${TEMPORAL_CLI_INSTALL_HINT}`,
+    if (!(err instanceof TemporalDevServerExitedError)) throw err;
+    const said = firstLine(err.output);
+    throw new TemporalCliError(
+      `${cli} exited without starting a Temporal dev server${said ? ` (${said})` : ''}. Is it the Temporal CLI? ` +
+        TEMPORAL_CLI_INSTALL_HINT,
       { cause: err },
     );
   }
-  cleanups.push(() => testEnv.teardown());
-  const uiUrl = options.uiPort === undefined ? undefined : `http://127.0.0.1:${options.uiPort}`;
-  return { address: testEnv.address, namespace, uiUrl };
 }
 
 function pickServer(options: LocalTemporalOptions): Pick<LocalTemporalOptions, 'port' | 'uiPort' | 'dbFilename'> {

@@ -43,6 +43,19 @@ const searchAttributeArgs = PROJECT_SEARCH_ATTRIBUTES.flatMap((key) => [
   `${key.name}=${key.type === 'KEYWORD' ? 'Keyword' : key.type}`,
 ]);
 
+/** The `temporal` process ended before its server answered; `output` is what it printed (head and tail). */
+export class TemporalDevServerExitedError extends Error {
+  override readonly name = 'TemporalDevServerExitedError';
+
+  constructor(
+    message: string,
+    readonly output: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** Start attempts when the server dies while starting its services (see {@link startTemporalDevServer}). */
 const START_ATTEMPTS = 3;
 
@@ -144,7 +157,10 @@ async function startOnce(options: TemporalDevServerOptions, port: number): Promi
     await stop();
     const output = stderr.text();
     const message = `Temporal dev server on ${address} did not become healthy: ${(err as Error).message}\n${output}`;
-    return { failure: new Error(message, { cause: err }), exitedEarly, output };
+    const failure = exitedEarly
+      ? new TemporalDevServerExitedError(message, output, { cause: err })
+      : new Error(message, { cause: err });
+    return { failure, exitedEarly, output };
   }
   return {
     address,

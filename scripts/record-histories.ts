@@ -17,7 +17,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startLocalServices } from '../devstack/local-services';
-import { findTemporalCli, TEMPORAL_CLI_INSTALL_HINT } from '../devstack/temporal-cli';
+import { exitOnDevStackFailure, requireTemporalCli, TemporalCliError } from '../devstack/temporal-cli';
 import { startTemporalDevServer } from '../devstack/temporal-dev-server';
 import { silentWav } from '../src/emulator';
 import { runWorker } from '../devstack/running-worker';
@@ -75,8 +75,7 @@ async function main(): Promise<void> {
   if (existsSync(outDir) && !force) {
     throw new Error(`${outDir} exists: a release's fixtures are never re-recorded (--force to redo this release's)`);
   }
-  const cli = findTemporalCli();
-  if (!cli) throw new Error(TEMPORAL_CLI_INSTALL_HINT);
+  const cli = requireTemporalCli();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const server = await startTemporalDevServer({
     executable: cli,
@@ -247,6 +246,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof TemporalCliError) exitOnDevStackFailure(err);
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -122,7 +122,7 @@ describe('CLI argument parsing', () => {
   it('has --help on every command', () => {
     for (const spec of COMMANDS) {
       const cmd = parsed([...spec.path, '--help'], 'help');
-      assert.match(cmd.text, new RegExp(`^Usage: transcribe-asr ${spec.path.join(' ')}`));
+      assert.match(cmd.text, new RegExp(`^Usage: npm run cli -- ${spec.path.join(' ')}`));
       for (const flag of Object.keys(spec.options)) assert.ok(cmd.text.includes(`--${flag}`), flag);
     }
     assert.match(parsed([], 'help').text, /Commands:[\s\S]*jobs get/);
@@ -144,7 +144,7 @@ describe('CLI argument parsing', () => {
     assert.deepEqual(byKeys.input.source, { keys: ['a.wav', 'b.wav'] });
     assert.equal(byKeys.input.outputKeyTemplate, 'out/{stem}.{ext}');
     usageError(['batch', 'p/', '--keys', 'a.wav'], /either a <prefix> or --keys/);
-    usageError(['batch'], /either a <prefix> or --keys/);
+    usageError(['batch'], /'batch' needs what to transcribe: a <prefix> .* or --keys/);
     usageError(['batch', 'p/', '--max-in-flight', '0'], /--max-in-flight must be a whole number from 1 to 100/);
     usageError(['batch', '--keys', 'a,,b'], /without blanks/);
   });
@@ -247,7 +247,7 @@ describe('runCli without a server', () => {
     const { ctx, stdout, stderr } = offlineContext();
     assert.equal(await runCli(['transcribe', 'a.wav', '--formt', 'srt'], ctx), 2);
     assert.equal(stdout.text(), '');
-    assert.match(stderr.text(), /Did you mean '--format'\?\nRun 'transcribe-asr transcribe --help' for usage\.\n$/);
+    assert.match(stderr.text(), /Did you mean '--format'\?\nRun 'npm run cli -- transcribe --help' for usage\.\n$/);
   });
 
   it('prints usage errors as JSON too with --json', async () => {
@@ -260,7 +260,7 @@ describe('runCli without a server', () => {
   it('exits 0 with help on stdout', async () => {
     const { ctx, stdout } = offlineContext();
     assert.equal(await runCli(['status', '--help'], ctx), 0);
-    assert.match(stdout.text(), /^Usage: transcribe-asr status <workflowId>/);
+    assert.match(stdout.text(), /^Usage: npm run cli -- status <workflowId>/);
   });
 
   it('exits 1 with the cause chain when a dependency fails', async () => {

@@ -46,7 +46,7 @@ describe('doctor report', () => {
         'warn  callbacks            http',
         '      fix: use https',
         '',
-        '1 ok, 1 warning(s), 1 failed, 1 skipped. Fix the failed lines, then run `transcribe-asr doctor` again.',
+        '1 ok, 1 warning(s), 1 failed, 1 skipped. Fix the failed lines, then run `npm run cli -- doctor` again.',
         '',
       ].join('\n'),
     );
@@ -101,6 +101,9 @@ describe('doctor verdicts', () => {
       assert.equal(outcome.data?.code, err.code);
     }
     assert.equal(explainCiError(ciError('InvalidArgument', 400, 'bad')).fix, undefined);
+    const emulatorDown = explainCiError(ciError('ECONNREFUSED'), 'http://127.0.0.1:9100');
+    assert.match(emulatorDown.detail, /^CI at http:\/\/127\.0\.0\.1:9100 did not answer \(ECONNREFUSED\)$/);
+    assert.match(emulatorDown.fix!, /CI_ENDPOINT \(is `npm run dev` running\?\)/);
   });
 
   it('warns of callback URLs Tencent Cloud cannot call or would call in clear text', () => {

@@ -19,7 +19,10 @@ import type { CliContext } from '../src/cli/context';
 import { loadCliConfig } from '../src/cli/context';
 import type { CheckResult, DoctorJson } from '../src/cli/doctor/report';
 import { readDoctorSettings } from '../src/cli/doctor/settings';
+import { countWorkflowPollers } from '../src/cli/pollers';
+import { runWorker } from '../devstack/running-worker';
 import { findTemporalCli } from '../devstack/temporal-cli';
+import { createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { runChild } from './helpers/child';
 import { stackEnv as stackEnvOf, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
@@ -71,6 +74,7 @@ describe('transcribe-asr doctor', () => {
     temporal: 'pass',
     'search-attributes': 'pass',
     worker: 'pass',
+    'quota-worker': 'pass',
   };
 
   it('is all green on a healthy local stack: the checklist on stdout, exit 0', async () => {
@@ -78,7 +82,7 @@ describe('transcribe-asr doctor', () => {
     assert.equal(code, 0, out);
     assert.equal(err, '');
     const lines = out.split('\n');
-    assert.equal(lines.filter((l) => l.startsWith('ok  ')).length, 7, out);
+    assert.equal(lines.filter((l) => l.startsWith('ok  ')).length, 8, out);
     assert.match(
       out,
       /^ok {4}ASR queue +queue p[0-9a-f]{32} "asr-default" \(found for the bucket\) is Active, MaxConcurrent 10$/m,
@@ -89,7 +93,11 @@ describe('transcribe-asr doctor', () => {
       out,
       new RegExp(`^ok {4}worker polling +\\d+ worker\\(s\\) polling task queue ${suite.stack.taskQueue}$`, 'm'),
     );
-    assert.match(out, /7 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
+    assert.match(
+      out,
+      new RegExp(`^ok {4}CI quota worker +\\d+ worker\\(s\\) polling ${suite.stack.taskQueue}-ci-quota$`, 'm'),
+    );
+    assert.match(out, /8 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
   });
 
   it('prints one JSON object through the real executable, reading the environment, and never a secret', async () => {
@@ -106,7 +114,7 @@ describe('transcribe-asr doctor', () => {
     assert.equal(code, 0, stdout + stderr);
     const report = JSON.parse(stdout) as DoctorJson;
     assert.deepEqual(Object.keys(report), ['ok', 'exitCode', 'summary', 'checks']);
-    assert.deepEqual([report.ok, report.exitCode, report.summary], [true, 0, { pass: 7, warn: 0, fail: 0, skip: 0 }]);
+    assert.deepEqual([report.ok, report.exitCode, report.summary], [true, 0, { pass: 8, warn: 0, fail: 0, skip: 0 }]);
     assert.deepEqual(statuses(report), ALL_PASS);
     const queue = report.checks.find((c) => c.id === 'queue')!;
     assert.deepEqual(Object.keys(queue), ['id', 'title', 'status', 'detail', 'data', 'elapsedMs']);
@@ -125,7 +133,7 @@ describe('transcribe-asr doctor', () => {
       assert.equal(code, 1);
       assert.equal(check('bucket').status, 'fail');
       assert.match(check('bucket').detail, /media-1250000000 \(ap-guangzhou\) is not bound to speech recognition/);
-      assert.match(check('bucket').fix!, /^transcribe-asr bucket bind/);
+      assert.match(check('bucket').fix!, /^npm run cli -- bucket bind/);
       assert.deepEqual(check('queue'), {
         id: 'queue',
         title: 'ASR queue',
@@ -150,14 +158,14 @@ describe('transcribe-asr doctor', () => {
         out,
         new RegExp(`^FAIL  ASR queue +queue ${queueId} "asr-default" \\(found for the bucket\\) is Paused`, 'm'),
       );
-      assert.match(out, new RegExp(`^ {6}fix: transcribe-asr queues resume ${queueId}$`, 'm'));
+      assert.match(out, new RegExp(`^ {6}fix: npm run cli -- queues resume ${queueId}$`, 'm'));
     } finally {
       await setup.updateQueue(queueId, { state: 'Active' });
     }
     // A configured queue CI does not know is named as such.
     const { check } = await doctorJson(['--queue', 'p0000000000000000000000000000dead']);
     assert.match(check('queue').detail, /queue p0+dead \(CI_QUEUE_ID\) does not exist in media-1250000000/);
-    assert.match(check('queue').fix!, /transcribe-asr queues list/);
+    assert.match(check('queue').fix!, /npm run cli -- queues list/);
   });
 
   it('names a namespace without the search attributes with the exact create command', async () => {
@@ -191,7 +199,44 @@ describe('transcribe-asr doctor', () => {
     assert.equal(code, 1);
     assert.match(out, new RegExp(`^FAIL  worker polling +no worker is polling task queue ${taskQueue}`, 'm'));
     assert.match(out, new RegExp(`fix: Start one: .*TEMPORAL_TASK_QUEUE=${taskQueue}`));
-    assert.match(out, /6 ok, 0 warning\(s\), 1 failed, 0 skipped/);
+    assert.match(
+      out,
+      new RegExp(`^FAIL  CI quota worker +no worker is polling the CI quota queue ${taskQueue}-ci-quota`, 'm'),
+    );
+    assert.match(out, /6 ok, 0 warning\(s\), 2 failed, 0 skipped/);
+  });
+
+  it('fails when workflows are polled but nothing polls the CI quota queue, naming the plugin as the fix', async () => {
+    const taskQueue = `doctor-no-quota-${randomUUID()}`;
+    // A worker of the workflows and activities alone, without the quota worker the plugin adds: batches would hang.
+    const worker = runWorker(
+      await createTranscriptionWorker({
+        connection: suite.temporal.env.nativeConnection,
+        namespace: suite.temporal.env.namespace,
+        taskQueue,
+        deps: suite.stack.deps,
+        workflowBundle: suite.bundle,
+      }),
+    );
+    try {
+      await waitFor('the worker polling', async () =>
+        (await countWorkflowPollers(suite.stack.client, taskQueue)) > 0 ? true : undefined,
+      );
+      const { code, out } = await doctor([], { taskQueue });
+      assert.equal(code, 1, out);
+      assert.match(out, /^ok {4}worker polling /m);
+      assert.match(
+        out,
+        new RegExp(
+          `^FAIL  CI quota worker +no worker is polling the CI quota queue ${taskQueue}-ci-quota: batches`,
+          'm',
+        ),
+      );
+      assert.match(out, /^ {6}fix: Run the worker with TencentCiAsrPlugin, which runs the quota worker/m);
+      assert.match(out, /7 ok, 0 warning\(s\), 1 failed, 0 skipped\. Fix the failed lines/);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('names a refused signature and skips what needs the keys, while the Temporal checks still run', async () => {

@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { TencentClients } from '../src/tencent/clients';
 import { loadCliConfig } from '../src/cli/context';
+import { COMMANDS } from '../src/cli/help';
+import { findFreePort } from '../devstack/free-port';
 import { startTranscription } from '../src/client/transcription';
 import { runWorker } from '../devstack/running-worker';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
@@ -225,5 +227,59 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
     const at = seen.indexOf(bars[0]!);
     assert.match(seen[at - 1] ?? '', /^Started transcribe-batch-\S+ on task queue /);
     assert.deepEqual(seen.slice(at + 1, at + 4), ['Items      3', 'Succeeded  3', 'Failed     0']);
+  });
+
+  it('names the unreachable emulator and the fix in one line, never a JSON dump (real executable)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    writeFileSync(join(cwd, 'a.wav'), silentWav(1));
+    const endpoint = `http://127.0.0.1:${await findFreePort()}`;
+    for (const args of [
+      ['upload', 'a.wav'],
+      ['jobs', 'list'],
+    ]) {
+      const run = await runChild(TSX, [CLI_MAIN, ...args], { ...binaryEnv(), CI_ENDPOINT: endpoint }, 60_000, cwd);
+      assert.equal(run.status, 3, run.output);
+      assert.deepEqual(run.output.trimEnd().split('\n').length, 1, `one line: ${run.output}`);
+      assert.match(run.output, new RegExp(`^error: Cannot reach ${endpoint} \\(ECONNREFUSED\\) for `));
+      assert.match(run.output, /Start the local stack with `npm run dev`.*check CI_ENDPOINT and the network\.\n$/);
+      assert.doesNotMatch(run.output, /[{}]/, 'no JSON');
+    }
+  });
+
+  it('says what happened for a batch without arguments and an upload of a directory', async () => {
+    const batch = await cli(['batch']);
+    assert.equal(batch.code, 2);
+    assert.match(batch.err, /^error: 'batch' needs what to transcribe: a <prefix> .* or --keys <k1,k2,...>\.\n/);
+    const folder = mkdtempSync(join(tmpdir(), 'cli-dir-'));
+    const upload = await cli(['upload', folder]);
+    assert.equal(upload.code, 2);
+    assert.match(upload.err, new RegExp(`^error: ${folder} is a directory; upload takes one file`));
+  });
+
+  it('answers -h on every command and subcommand with its help', async () => {
+    for (const spec of COMMANDS) {
+      const run = await cli([...spec.path, '-h']);
+      assert.equal(run.code, 0, `${spec.path.join(' ')} -h: ${run.err}`);
+      assert.match(run.out, new RegExp(`^Usage: npm run cli -- ${spec.path.join(' ')}`));
+    }
+    for (const group of new Set(COMMANDS.filter((c) => c.path.length > 1).map((c) => c.path[0]!))) {
+      const run = await cli([group, '-h']);
+      assert.equal(run.code, 0, run.err);
+      assert.match(run.out, new RegExp(`^Usage: npm run cli -- ${group} <command>`));
+    }
+  });
+
+  it('prints a Next: hint that runs as printed from a clone: npm run cli --, a key with spaces quoted', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    mkdirSync(join(cwd, 'in'));
+    writeFileSync(join(cwd, 'in', 'a.wav'), silentWav(1));
+    const key = `first-hour/${randomUUID()} it's mine.wav`;
+    const upload = await runChild(TSX, [CLI_MAIN, 'upload', 'in/a.wav', key], binaryEnv(), 60_000, cwd);
+    assert.equal(upload.status, 0, upload.output);
+    const next = /^Next: (.+)$/m.exec(upload.output)?.[1];
+    assert.match(next ?? '', /^npm run cli -- transcribe '.+' --wait$/);
+    // Run as a shell would: the quoted key arrives as one argument, and the object it names exists.
+    const words = await runChild('sh', ['-c', `printf '%s\\n' ${next!.replace('npm run cli -- ', '')}`], {});
+    assert.deepEqual(words.output.trimEnd().split('\n'), ['transcribe', key, '--wait']);
   });
 });

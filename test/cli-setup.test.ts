@@ -70,7 +70,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     }
     const group = await cli(['queues', '--help']);
     assert.equal(group.code, 0);
-    assert.match(group.out, /^Usage: transcribe-asr queues <command>/);
+    assert.match(group.out, /^Usage: npm run cli -- queues <command>/);
     assert.match(group.out, /queues pause \[queueId\] +Pause a queue/);
     const create = await cli(['templates', 'create', '--help']);
     assert.match(create.out, /--speaker-diarization +SpeakerDiarization 1/);
@@ -178,7 +178,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
       const run = await cli(['queues', 'notify', ...flags]);
       assert.equal(run.code, 2, flags.join(' '));
       assert.match(run.err, message);
-      assert.match(run.err, /Run 'transcribe-asr queues notify --help' for usage\.\n$/);
+      assert.match(run.err, /Run 'npm run cli -- queues notify --help' for usage\.\n$/);
     }
     assert.equal(requests('PUT /asrqueue/:id'), puts, 'no update sent for bad flags');
 
@@ -389,7 +389,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     assert.equal(usage.code, 2);
     assert.equal(
       usage.err,
-      "error: Unknown option '--bukcet' for 'queues pause'. Did you mean '--bucket'?\nRun 'transcribe-asr queues pause --help' for usage.\n",
+      "error: Unknown option '--bukcet' for 'queues pause'. Did you mean '--bucket'?\nRun 'npm run cli -- queues pause --help' for usage.\n",
     );
     const missing = await binary(['templates', 'delete', 'tnope']);
     assert.equal(missing.code, 1);

@@ -152,7 +152,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
 
     const table = await cli(['jobs', 'list', '--size', '1']);
     assert.match(table.out, /^JOB ID +STATE +CREATED +CODE +INPUT\ns[0-9a-f]{32} +\w+ +\d{4}-/);
-    assert.match(table.out, /Next page: transcribe-asr jobs list --next-token \S+/);
+    assert.match(table.out, /Next page: npm run cli -- jobs list --next-token \S+/);
 
     const unknown = `s${'0'.repeat(32)}`;
     const get = await cli(['jobs', 'get', jobIds[0]!, unknown]);
@@ -231,7 +231,7 @@ describe('transcribe-asr CLI against the dev server and the CI emulator', () => 
   it('runs as a real executable: --help, a waited transcription, and a config error without secrets', async () => {
     const help = await runBinary(['--help'], {});
     assert.equal(help.code, 0);
-    assert.match(help.out, /^Usage: transcribe-asr <command>/);
+    assert.match(help.out, /^Usage: npm run cli -- <command>/);
 
     const key = seedMedia(['from the binary']);
     const env = stackEnv(suite.stack, suite.temporal);

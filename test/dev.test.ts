@@ -9,6 +9,8 @@ import { after, describe, it } from 'node:test';
 import { parseSrt } from '../src/ci/result';
 import { findFreePort } from '../devstack/free-port';
 import { sampleWav } from '../devstack/sample-media';
+import { runChild } from './helpers/child';
+import { assertTemporalCliRefusal, NO_TEMPORAL_CLI } from './helpers/no-temporal-cli';
 import { waitFor } from './helpers/wait';
 
 const ROOT = join(__dirname, '..');
@@ -84,8 +86,11 @@ describe('npm run dev, driven by the CLI from another process', () => {
   }
 
   /** The CLI in the user's folder with nothing in its environment but PATH: its settings come from .dev/cli.env. */
-  function cliSplit(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-    const child = spawn(TSX, [MAIN, ...args], { cwd: folder, env: { PATH: process.env.PATH ?? '' } });
+  function cliSplit(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number | null; out: string; err: string }> {
+    const child = spawn(TSX, [MAIN, ...args], { cwd: folder, env: { PATH: process.env.PATH ?? '', ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -112,8 +117,14 @@ describe('npm run dev, driven by the CLI from another process', () => {
 
     const doctor = await cliSplit(['doctor']);
     assert.equal(doctor.code, 0, doctor.out + doctor.err);
-    assert.match(doctor.out, /^ok {4}callbacks +receiver healthy \(http:\/\/127\.0\.0\.1:\d+\/healthz\)$/m);
-    assert.match(doctor.out, /7 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
+    assert.match(
+      doctor.out,
+      new RegExp(
+        `^ok {4}callbacks +callback URL http://127\\.0\\.0\\.1:${receiver}; receiver healthy \\(http://127\\.0\\.0\\.1:\\d+/healthz\\)$`,
+        'm',
+      ),
+    );
+    assert.match(doctor.out, /8 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
 
     writeFileSync(join(folder, 'my.wav'), sampleWav(3));
     const upload = await cliSplit(['upload', './my.wav']);
@@ -122,7 +133,7 @@ describe('npm run dev, driven by the CLI from another process', () => {
       upload.out,
       /^Uploaded +cos:\/\/demo-1250000000\/my\.wav\nSize +\d+ bytes\nContent type +audio\/wav\n$/,
     );
-    assert.match(upload.err, /^Next: transcribe-asr transcribe my\.wav --wait$/m);
+    assert.match(upload.err, /^Next: npm run cli -- transcribe my\.wav --wait$/m);
 
     const workflowId = `dev-${Date.now()}`;
     const srt = await cliSplit(['transcribe', 'my.wav', '--wait', '--format', 'srt', '--workflow-id', workflowId]);
@@ -131,6 +142,28 @@ describe('npm run dev, driven by the CLI from another process', () => {
     assert.ok(cues.length >= 1);
     assert.match(cues[0]!.text, /emulated transcript/);
     assert.match(srt.err, /^Transcript +cos:\/\/demo-1250000000\/asr\/my\.wav\.txt$/m);
+
+    // A worker of one's own, started from the printed line alone, gets the callbacks instead of polling.
+    const source = /^Your own worker .*:\n {2}(set -a; \. .+; set \+a)$/m.exec(printed)?.[1];
+    assert.equal(source, `set -a; . ${envFile}; set +a`);
+    const ownQueue = `own-worker-${Date.now()}`;
+    const worker = spawn('sh', ['-c', `${source}; TEMPORAL_TASK_QUEUE=${ownQueue} exec ${TSX} src/worker.ts`], {
+      cwd: ROOT,
+      detached: true,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? folder },
+    });
+    let workerLog = '';
+    worker.stdout.on('data', (chunk: Buffer) => (workerLog += chunk.toString()));
+    worker.stderr.on('data', (chunk: Buffer) => (workerLog += chunk.toString()));
+    const workerExited = new Promise((resolve) => worker.once('close', resolve));
+    try {
+      const own = await cliSplit(['transcribe', 'my.wav', '--wait'], { TEMPORAL_TASK_QUEUE: ownQueue });
+      assert.equal(own.code, 0, `${own.err}\n--- worker:\n${workerLog}`);
+      assert.match(own.out, /^Completed by +callback$/m, "the own worker handed CI the receiver's callback URL");
+    } finally {
+      process.kill(-worker.pid!, 'SIGTERM');
+      await workerExited;
+    }
 
     await interrupt(first);
     assert.ok(existsSync(join(folder, '.dev', 'temporal.db')));
@@ -145,5 +178,24 @@ describe('npm run dev, driven by the CLI from another process', () => {
     assert.equal(again.code, 0, `the uploaded object survived the restart: ${again.err}`);
     assert.match(again.out, /emulated transcript/);
     await interrupt(second);
+  });
+
+  it('without a usable Temporal CLI, says in one line how to install it and how to point to it, exit code 2', async () => {
+    const free = await Promise.all([1, 2, 3, 4].map(() => findFreePort()));
+    const flags = ['--temporal-port', '--ui-port', '--emulator-port', '--receiver-port'].flatMap((f, i) => [
+      f,
+      `${free[i]}`,
+    ]);
+    for (const { env, cause } of NO_TEMPORAL_CLI) {
+      const dir = join(folder, `no-cli-${free[0]}`);
+      const run = await runChild(
+        'npm',
+        ['run', 'dev', '--', ...flags, '--dir', dir],
+        { ...env, HOME: folder },
+        60_000,
+        ROOT,
+      );
+      assertTemporalCliRefusal(run, cause);
+    }
   });
 });

@@ -61,6 +61,19 @@ describe('the packed package, installed in a scratch project outside the reposit
     }
     assert.ok(paths.includes('CHANGELOG.md'), 'CHANGELOG.md is in the tarball');
     assert.ok(paths.includes('LICENSE'), 'LICENSE (MIT, as package.json says) is in the tarball');
+    // Source maps ship with their sources (`inlineSources`): the src/ they name is not in the tarball.
+    const maps = paths.filter((p) => p.endsWith('.js.map'));
+    assert.ok(maps.length > 0);
+    for (const map of maps) {
+      const { sources, sourcesContent } = JSON.parse(
+        readFileSync(join(scratch.dir, 'node_modules', scratch.name, map), 'utf8'),
+      ) as { sources: string[]; sourcesContent?: (string | null)[] };
+      assert.equal(sourcesContent?.length, sources.length, `${map} carries its sources`);
+      assert.ok(
+        sourcesContent.every((text) => typeof text === 'string' && text.length > 0),
+        `${map}: empty source`,
+      );
+    }
   });
 
   it('installs as a real directory with working bins whose shebang survived the build', async () => {
@@ -79,7 +92,8 @@ describe('the packed package, installed in a scratch project outside the reposit
       cwd: scratch.dir,
       env: childEnv(scratch.dir, {}),
     });
-    assert.match(help, /transcribe-asr/);
+    // Installed, hints name the bin (in a clone they say `npm run cli --`).
+    assert.match(help, /^Usage: transcribe-asr <command>/);
   });
 
   it('resolves every public entry point, and nothing else', () => {

@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { shellQuote } from '../../src/cli/cli-name';
+import { ENV_FILE_VARIABLE } from '../../src/cli/env-file';
 import { startBatch } from '../../src/client/batch';
 import { startTranscription } from '../../src/client/transcription';
 import { parseResultText } from '../../src/ci/result/result-text';
@@ -5,6 +10,7 @@ import { renderPlainText } from '../../src/ci/result/render';
 import { cosUri } from '../../src/cos/ref';
 import { TRANSCRIPT_SUFFIX } from '../../src/emulator';
 import type { TranscriptionStatus } from '../../src/workflows/messages';
+import { sourceCommand, writeStackSettings } from '../dev/dev-stack';
 import { findFreePort } from '../free-port';
 import type { LocalStack } from '../local-stack';
 import { startLocalStack } from '../local-stack';
@@ -56,16 +62,36 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
     const outcome = await tour(stack, print);
     print('');
     print('Done. Everything above ran through the real cos-nodejs-sdk-v5 against the emulator.');
-    if (options.keepAlive) {
-      print(
-        `The stack keeps running${stack.temporal.uiUrl ? ` (UI: ${stack.temporal.uiUrl})` : ''}; press Ctrl-C to stop.`,
-      );
-      await options.keepAlive();
-    }
+    if (options.keepAlive) await keepRunning(stack, options.keepAlive, print);
     return outcome;
   } finally {
     print('Stopping the local stack…');
     await stack.stop();
+  }
+}
+
+/**
+ * `--keep`: writes the stack's settings to a private temporary file, prints what the CLI needs to drive the stack
+ * (its fresh keys, task queue and that file), and waits for `keepAlive`; the file goes with the stack.
+ */
+async function keepRunning(stack: LocalStack, keepAlive: () => Promise<void>, print: (line: string) => void) {
+  const dir = mkdtempSync(join(tmpdir(), 'transcribe-asr-demo-'));
+  try {
+    const file = join(dir, 'demo.env');
+    const s = writeStackSettings(stack, file);
+    print('');
+    print(
+      `The stack keeps running${stack.temporal.uiUrl ? ` (UI: ${stack.temporal.uiUrl})` : ''}; press Ctrl-C to stop.`,
+    );
+    print(`  Task queue    ${s.TEMPORAL_TASK_QUEUE}`);
+    print(`  Emulator keys TENCENT_SECRET_ID=${s.TENCENT_SECRET_ID} TENCENT_SECRET_KEY=${s.TENCENT_SECRET_KEY}`);
+    print(`  Settings file ${file}  (removed when the stack stops)`);
+    print('Drive it with the CLI from another terminal in this folder, e.g.:');
+    print(`  ${ENV_FILE_VARIABLE}=${shellQuote(file)} npm run cli -- doctor`);
+    print(`Your own worker or app: ${sourceCommand(file)}`);
+    await keepAlive();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

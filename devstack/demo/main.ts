@@ -3,8 +3,9 @@
  * included) until Ctrl-C; `--no-ui` starts the dev server headless; `--help` says so.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { exitOnStartFailure, readCommandLine, shutdownSignal } from '../../src/config/process-entry';
+import { readCommandLine, shutdownSignal } from '../../src/config/process-entry';
 import { runDemo } from './demo';
+import { exitOnDevStackFailure } from '../temporal-cli';
 
 const DEMO_HELP = [
   'Usage: npm run demo -- [--keep] [--no-ui]',
@@ -29,4 +30,4 @@ async function main(): Promise<void> {
   await runDemo({ ui: !read.flag('no-ui'), keepAlive: interrupted && (() => interrupted.then(() => undefined)) });
 }
 
-main().catch(exitOnStartFailure);
+main().catch(exitOnDevStackFailure);

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { shellQuote } from '../../src/cli/cli-name';
+import { ENV_FILE_VARIABLE } from '../../src/cli/env-file';
 import { PortInUseError } from '../../src/shared/listen';
 import { DEFAULT_TASK_QUEUE } from '../../src/shared/constants';
 import type { LocalSecrets } from '../local-services';
@@ -44,7 +46,7 @@ export const DEV_SECRETS: LocalSecrets = {
 /** A running `npm run dev` stack and the settings it printed and wrote. */
 export interface DevStack {
   stack: LocalStack;
-  /** The CLI's settings (`KEY=value`), as written to {@link DevStack.envFile}. */
+  /** The stack's settings (`KEY=value`) for the CLI, a worker or a client app, as written to {@link DevStack.envFile}. */
   settings: Record<string, string>;
   envFile: string;
   stop(): Promise<void>;
@@ -60,25 +62,38 @@ async function assertPortFree(port: number, what: string, flag: string): Promise
   if (!free) throw new PortInUseError(what, '127.0.0.1', port, `--${flag}`);
 }
 
-/** The CLI's view of the stack: what `transcribe-asr` needs to drive it, and nothing the worker alone needs. */
-function cliSettings(stack: LocalStack, options: DevStackOptions): Record<string, string> {
-  const { tencent } = stack.services.workerSettings;
+/**
+ * What drives the stack: the variables `loadWorkerConfig` reads (so a worker embedded with the plugin, or a client
+ * app, started with them gets the emulator and callbacks through the receiver instead of polling), plus what the CLI
+ * reads besides. The keys and the callback secret are the fixed local ones ({@link DEV_SECRETS}).
+ */
+function stackSettings(stack: LocalStack): Record<string, string> {
   const { receiver } = stack.services;
   // The local stack always signs with the emulator's fixed keys, never a rotating credentials file.
-  if (!tencent.secretId || !tencent.secretKey) throw new Error('the local stack has no fixed emulator keys');
+  if (!stack.workerEnv.TENCENT_SECRET_ID) throw new Error('the local stack has no fixed emulator keys');
   return {
-    TEMPORAL_ADDRESS: stack.temporal.address,
-    TEMPORAL_NAMESPACE: stack.temporal.namespace,
-    TEMPORAL_TASK_QUEUE: stack.taskQueue,
-    TENCENT_SECRET_ID: tencent.secretId,
-    TENCENT_SECRET_KEY: tencent.secretKey,
-    CI_BUCKET: tencent.bucket,
-    CI_REGION: tencent.region,
-    CI_ENDPOINT: tencent.endpoint ?? '',
-    TEMPORAL_UI_URL: stack.temporal.uiUrl ?? `http://127.0.0.1:${options.uiPort}`,
-    // For `transcribe-asr doctor`: the receiver's private health endpoint (the callback secret stays out of the file).
+    ...stack.workerEnv,
+    ...(stack.temporal.uiUrl ? { TEMPORAL_UI_URL: stack.temporal.uiUrl } : {}),
+    // For `transcribe-asr doctor`: the receiver's private health endpoint.
     ...(receiver ? { RECEIVER_HEALTH_URL: `${receiver.adminUrl}/healthz` } : {}),
   };
+}
+
+/** Writes the stack's settings ({@link stackSettings}) to `file`, readable by its owner only, and returns them. */
+export function writeStackSettings(stack: LocalStack, file: string): Record<string, string> {
+  const settings = stackSettings(stack);
+  const lines = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
+  const header = [
+    '# Written by `npm run dev` or `npm run demo -- --keep`: the local stack. Read by transcribe-asr (flags >',
+    `# environment > this file). For your own worker or app: ${sourceCommand(file)}`,
+  ];
+  writeFileSync(file, `${header.join('\n')}\n${lines.join('\n')}\n`, { mode: 0o600 });
+  return settings;
+}
+
+/** The line that loads the settings file into a shell, for a worker or app started from it. */
+export function sourceCommand(envFile: string): string {
+  return `set -a; . ${shellQuote(envFile)}; set +a`;
 }
 
 /**
@@ -111,12 +126,8 @@ export async function startDevStack(partial: Partial<DevStackOptions> = {}): Pro
     },
     taskQueue: DEFAULT_TASK_QUEUE,
   });
-  const settings = cliSettings(stack, options);
   const envFile = join(dir, 'cli.env');
-  const lines = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
-  const header =
-    '# Written by `npm run dev`: the local stack. Read by transcribe-asr (flags > environment > this file).';
-  writeFileSync(envFile, `${header}\n${lines.join('\n')}\n`, { mode: 0o600 });
+  const settings = writeStackSettings(stack, envFile);
   return { stack, settings, envFile, stop: () => stack.stop() };
 }
 
@@ -131,8 +142,11 @@ export function describeDevStack(dev: DevStack): string {
     `  Task queue    ${s.TEMPORAL_TASK_QUEUE}  (worker running)`,
     `  CI emulator   ${s.CI_ENDPOINT}  bucket ${s.CI_BUCKET} (${s.CI_REGION})`,
     `  Emulator keys TENCENT_SECRET_ID=${s.TENCENT_SECRET_ID} TENCENT_SECRET_KEY=${s.TENCENT_SECRET_KEY}`,
-    `  Receiver      ${receiver}`,
-    `  CLI settings  ${dev.envFile}  (read by transcribe-asr in this folder)`,
+    `  Receiver      ${receiver}  (callbacks: CALLBACK_PUBLIC_BASE_URL, CALLBACK_SECRET in the settings file)`,
+    `  Settings file ${dev.envFile}  (the CLI reads it in this folder; elsewhere: ${ENV_FILE_VARIABLE}=<file>)`,
+    '',
+    'Your own worker (with TencentCiAsrPlugin) or client app, from its shell:',
+    `  ${sourceCommand(dev.envFile)}`,
     '',
     'In another terminal, in this folder (`npx transcribe-asr` where the package is installed):',
     '  npm run cli -- doctor',

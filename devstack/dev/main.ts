@@ -4,8 +4,9 @@
  * See {@link startDevStack} and the README's "Your own files, locally".
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { exitOnStartFailure, readCommandLine, shutdownSignal } from '../../src/config/process-entry';
+import { readCommandLine, shutdownSignal } from '../../src/config/process-entry';
 import { DEV_DEFAULTS, describeDevStack, startDevStack } from './dev-stack';
+import { exitOnDevStackFailure } from '../temporal-cli';
 
 const DEV_HELP = [
   'Usage: npm run dev -- [options]',
@@ -55,4 +56,4 @@ async function main(): Promise<void> {
   process.stdout.write('Stopped.\n');
 }
 
-main().catch(exitOnStartFailure);
+main().catch(exitOnDevStackFailure);

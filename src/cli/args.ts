@@ -71,7 +71,11 @@ export function splitCommandLine(argv: readonly string[]): RawCommand {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     const options = Object.fromEntries(
-      Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple === true }]),
+      Object.entries(spec.options).map(([name, o]) => [
+        name,
+        // `-h` is `--help` on every command, as on the top level.
+        { type: o.type, multiple: o.multiple === true, ...(name === 'help' ? { short: 'h' } : {}) },
+      ]),
     );
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (err) {

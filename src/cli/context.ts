@@ -63,6 +63,8 @@ export interface CliContext {
   pollerCheckMs?: number;
   /** The settings `doctor` checks besides the clients; none (no callbacks, the bucket's queue) when absent. */
   doctorSettings?: () => DoctorSettings;
+  /** `CI_ENDPOINT` (the local emulator) when set, for naming it when it does not answer; default Tencent Cloud. */
+  ciEndpoint?: () => string | undefined;
 }
 
 /** Seconds a CLI waits for Temporal before saying it is unreachable (the SDK's default is 10). */
@@ -93,6 +95,13 @@ export function createCliContext(
     },
     tencent: () => (clients ??= tencentClientsFrom(config.tencent())),
     doctorSettings: () => config.doctor(),
+    ciEndpoint: () => {
+      try {
+        return config.tencent().endpoint;
+      } catch {
+        return undefined;
+      }
+    },
     close: async () => {
       const open = await connection?.catch(() => undefined);
       await open?.close();

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { CiError } from '../ci/errors';
 import { TencentCiAsrError } from '../shared/errors';
 
 /** Bad command line: unknown command or flag, missing argument, invalid value. Exit code 2. */
@@ -37,13 +38,27 @@ export interface ErrorLink {
   type?: string;
 }
 
+/**
+ * A link for a cause that is no `Error` (the COS SDK rejects with plain objects): its code and message when it has
+ * them, so no JSON dump reaches a terminal.
+ */
+function plainLink(value: unknown): ErrorLink {
+  if (typeof value === 'string') return { name: 'Error', message: value };
+  const { code, name, message } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (typeof message === 'string') {
+    const label = typeof code === 'string' ? code : typeof name === 'string' ? name : 'Error';
+    return { name: label, message };
+  }
+  return { name: 'Error', message: String(JSON.stringify(value)) };
+}
+
 /** The chain `err → cause → ...` (at most 8 links), with failure types and CI codes. */
 export function errorChain(err: unknown): ErrorLink[] {
   const links: ErrorLink[] = [];
   let current: unknown = err;
   while (current !== undefined && current !== null && links.length < 8) {
     if (!(current instanceof Error)) {
-      links.push({ name: 'Error', message: typeof current === 'string' ? current : JSON.stringify(current) });
+      links.push(plainLink(current));
       break;
     }
     const code = (current as { code?: unknown }).code;
@@ -86,4 +101,32 @@ export function formatOneLine(err: unknown): string {
   if (first === undefined) return 'error: unknown error';
   const head = `error: ${first.name}: ${firstLine(first.message)}`;
   return last === undefined || last === first ? head : `${head} (caused by ${last.name}: ${firstLine(last.message)})`;
+}
+
+/** Where a CI or COS request went that got no answer: the configured endpoint, else the URL the SDK called. */
+function endpointOf(err: CiError, endpoint: string | undefined): string | undefined {
+  if (endpoint !== undefined) return endpoint;
+  const url = (err.cause as { url?: unknown } | undefined)?.url;
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One line for a CI or COS request that got no HTTP answer (refused, unknown host, timed out): the endpoint it went
+ * to and the fix; undefined for any other error. `endpoint` is the configured `CI_ENDPOINT` (the local emulator).
+ */
+export function formatUnreachable(err: unknown, endpoint: string | undefined): string | undefined {
+  if (!(err instanceof CiError) || err.statusCode !== undefined || !/^E[A-Z]+$/.test(err.code)) return undefined;
+  const where = endpointOf(err, endpoint);
+  const what = `${err.action} ${err.target}`;
+  const fix =
+    endpoint !== undefined
+      ? 'Start the local stack with `npm run dev` (it serves the CI emulator), or check CI_ENDPOINT and the network.'
+      : 'Check the network, CI_REGION and CI_BUCKET; for the local emulator start `npm run dev` and set CI_ENDPOINT.';
+  const at = where === undefined ? 'CI/COS' : where;
+  return `error: Cannot reach ${at} (${err.code}) for ${what}. ${fix}`;
 }

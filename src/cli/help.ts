@@ -1,8 +1,8 @@
+import { CLI_NAME } from './cli-name';
 import type { CommandSpec, OptionSpec } from './command-spec';
 import { SETUP_COMMANDS } from './commands/setup-specs';
 
-/** Name of the executable, as installed by the package's `bin` entry. */
-export const CLI_NAME = 'transcribe-asr';
+export { CLI_NAME } from './cli-name';
 
 const json: OptionSpec = { type: 'boolean', description: 'Print machine-readable JSON on stdout' };
 const help: OptionSpec = { type: 'boolean', description: 'Show this help' };

@@ -7,6 +7,7 @@
 import { exitOnStartFailure } from '../config/process-entry';
 import { ConfigError } from '../config/reader';
 import { createCliContext, loadCliConfig } from './context';
+import { CLI_NAME } from './cli-name';
 import { withEnvFile } from './env-file';
 import { formatOneLine } from './errors';
 import { ExitCode, runCli } from './run';
@@ -17,9 +18,7 @@ const INTERRUPTED = 130;
 async function main(): Promise<void> {
   // Ctrl-C only stops the waiting: a started workflow belongs to the server and keeps running.
   process.once('SIGINT', () => {
-    process.stderr.write(
-      `\nStopped waiting. Started workflows keep running: see 'transcribe-asr status <workflowId>'.\n`,
-    );
+    process.stderr.write(`\nStopped waiting. Started workflows keep running: see '${CLI_NAME} status <workflowId>'.\n`);
     process.exit(INTERRUPTED);
   });
   // A late failure of a connection (e.g. a gRPC channel closing under a call) must not end in a stack trace.

@@ -7,7 +7,7 @@ import { ConfigError } from '../config/reader';
 import { cosUri } from '../cos/ref';
 import { TencentCiAsrError } from '../shared/errors';
 import type { CliContext } from './context';
-import { CLI_NAME } from './help';
+import { CLI_NAME, shellQuote } from './cli-name';
 
 /** Something checked before the start is wrong (e.g. the media object does not exist). Exit code 2. */
 export class PreflightError extends TencentCiAsrError {
@@ -57,12 +57,14 @@ export async function checkMediaExists(
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       const reason = typeof code === 'string' ? code : err instanceof Error ? err.name : 'error';
-      ctx.stderr.write(`note: could not check that ${cosUri({ Bucket, Key })} exists (${String(reason)}); going on.\n`);
+      const endpoint = ctx.ciEndpoint?.();
+      const at = endpoint === undefined ? '' : ` at ${endpoint}`;
+      ctx.stderr.write(`note: could not check that ${cosUri({ Bucket, Key })} exists (${reason}${at}); going on.\n`);
       return;
     }
   }
   if (missing.length === 0) return;
-  const example = target.keys.length === 1 ? ` (${CLI_NAME} upload <file> ${target.keys[0]})` : '';
+  const example = target.keys.length === 1 ? ` (${CLI_NAME} upload <file> ${shellQuote(target.keys[0]!)})` : '';
   throw new PreflightError(
     `No such object: ${missing.join(', ')}. Upload it first${example}, or check the key, --bucket and --region. Nothing was started.`,
   );

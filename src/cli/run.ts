@@ -19,7 +19,14 @@ import { parseSetupCommand, SETUP_RUNNERS } from './commands/setup';
 import { parseTranscribe, runTranscribe } from './commands/transcribe';
 import type { CliContext } from './context';
 import { isDeadlineExceeded, isUnavailable, TemporalTimeoutError } from './deadline';
-import { errorChain, formatErrorChain, formatOneLine, TemporalUnreachableError, UsageError } from './errors';
+import {
+  errorChain,
+  formatErrorChain,
+  formatOneLine,
+  formatUnreachable,
+  TemporalUnreachableError,
+  UsageError,
+} from './errors';
 import { PreflightError } from './preflight';
 import { writeJson } from './output';
 
@@ -116,7 +123,7 @@ function reportFailure(err: unknown, json: boolean, ctx: CliContext): number {
     err instanceof WorkflowExecutionAlreadyStartedError
       ? '\nhint: that workflow id is taken; pick another --workflow-id or omit it for a fresh one.'
       : '';
-  ctx.stderr.write(`${formatOneLine(err)}${hint}\n`);
+  ctx.stderr.write(`${formatUnreachable(err, ctx.ciEndpoint?.()) ?? formatOneLine(err)}${hint}\n`);
   return isUnavailableError(err) ? ExitCode.unavailable : ExitCode.failure;
 }
 

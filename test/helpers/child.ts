@@ -15,8 +15,9 @@ export async function runChild(
   args: readonly string[],
   env: Record<string, string>,
   timeoutMs = 60_000,
+  cwd?: string,
 ): Promise<ChildResult> {
-  const child = spawn(command, args, { env, timeout: timeoutMs });
+  const child = spawn(command, args, { env, timeout: timeoutMs, cwd });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -20,7 +20,12 @@ export interface BatchCommand {
 /** Parses `batch [prefix]`'s flags into a checked batch input. */
 export function parseBatch(prefix: string | undefined, flags: Flags): BatchCommand {
   const keys = flags.list('keys');
-  if ((keys === undefined) === (prefix === undefined)) throw flags.error('Give either a <prefix> or --keys, not both.');
+  if (keys === undefined && prefix === undefined) {
+    throw flags.error(
+      `'batch' needs what to transcribe: a <prefix> (every object under it, e.g. podcasts/) or --keys <k1,k2,...>.`,
+    );
+  }
+  if (keys !== undefined && prefix !== undefined) throw flags.error('Give either a <prefix> or --keys, not both.');
   const { bucket } = mediaSource(prefix ?? keys?.[0] ?? '', flags);
   const template = flags.string('output-template');
   const maxInFlight = flags.integer('max-in-flight', 1, 100);

@@ -8,7 +8,7 @@ import { cosUri } from '../../cos/ref';
 import type { Flags } from '../args';
 import { problemsError } from '../args';
 import type { CliContext } from '../context';
-import { CLI_NAME } from '../help';
+import { CLI_NAME, shellQuote } from '../cli-name';
 import { formatFields, formatTable, writeJson } from '../output';
 
 /** A checked `jobs list` command line. */
@@ -97,7 +97,7 @@ export async function runJobsList(cmd: JobsListCommand, ctx: CliContext): Promis
   else ctx.stdout.write(formatTable(['JOB ID', 'STATE', 'CREATED', 'CODE', 'INPUT'], page.jobs.map(jobRow)));
   // CI sends a token even on the last page; a further request is the only way to know, so always offer it.
   if (page.nextToken !== undefined && page.jobs.length > 0) {
-    ctx.stdout.write(`\nNext page: ${CLI_NAME} jobs list --next-token ${page.nextToken} (same filters)\n`);
+    ctx.stdout.write(`\nNext page: ${CLI_NAME} jobs list --next-token ${shellQuote(page.nextToken)} (same filters)\n`);
   }
   return 0;
 }

@@ -2,6 +2,7 @@
  * Help and flags of the CI setup commands (`bucket`, `queues`, `templates`, `vocab`). Kept apart from help.ts, which
  * imports this list: nothing here may import values from help.ts (the import would be circular).
  */
+import { CLI_NAME } from '../cli-name';
 import type { CommandSpec, OptionSpec } from '../command-spec';
 
 /** A string flag shown as `--name <value>`; `multiple` when it may be repeated. */
@@ -63,7 +64,7 @@ function command(
     positionals: { min: args.startsWith('<') ? 1 : 0, max },
     summary,
     options: { ...options, ...common },
-    ...(example !== undefined ? { notes: [`Example: transcribe-asr ${example}`] } : {}),
+    ...(example !== undefined ? { notes: [`Example: ${CLI_NAME} ${example}`] } : {}),
   };
 }
 

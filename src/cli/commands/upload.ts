@@ -4,7 +4,7 @@ import { cosUri } from '../../cos/ref';
 import type { Flags } from '../args';
 import { mediaSource, regionFlag } from '../args';
 import type { CliContext } from '../context';
-import { CLI_NAME } from '../help';
+import { CLI_NAME, shellQuote } from '../cli-name';
 import { contentTypeOf } from '../media-types';
 import { formatFields, LiveLine, writeJson } from '../output';
 import { PreflightError, tencentClientsFor } from '../preflight';
@@ -49,8 +49,13 @@ function megabytes(bytes: number): string {
 /** `upload`: puts a local file into COS (or the emulator) with its content type, showing progress for large files. */
 export async function runUpload(cmd: UploadCommand, ctx: CliContext): Promise<number> {
   const info = await stat(cmd.file).catch(() => undefined);
-  if (info === undefined || !info.isFile())
-    throw new PreflightError(`No such file: ${cmd.file}. Nothing was uploaded.`);
+  if (info === undefined) throw new PreflightError(`No such file: ${cmd.file}. Nothing was uploaded.`);
+  if (info.isDirectory()) {
+    throw new PreflightError(
+      `${cmd.file} is a directory; upload takes one file (upload each file, then \`batch <prefix>\` transcribes a folder). Nothing was uploaded.`,
+    );
+  }
+  if (!info.isFile()) throw new PreflightError(`${cmd.file} is not a regular file. Nothing was uploaded.`);
   const clients = tencentClientsFor(ctx, 'upload writes to COS');
   if (clients === undefined) return 2;
   const ref = { Bucket: cmd.bucket ?? clients.ci.bucket, Region: cmd.region ?? clients.ci.region, Key: cmd.key };
@@ -77,7 +82,7 @@ export async function runUpload(cmd: UploadCommand, ctx: CliContext): Promise<nu
       ]),
     );
     const target = cmd.bucket === undefined ? cmd.key : uri;
-    ctx.stderr.write(`Next: ${CLI_NAME} transcribe ${target} --wait\n`);
+    ctx.stderr.write(`Next: ${CLI_NAME} transcribe ${shellQuote(target)} --wait\n`);
   }
   return 0;
 }

@@ -32,8 +32,11 @@ export function configOutcome(err: ConfigError): CheckOutcome {
   };
 }
 
-/** The check's outcome for a CI request that failed: the refusal named, with its fix. */
-export function explainCiError(err: unknown): CheckOutcome {
+/**
+ * The check's outcome for a CI request that failed: the refusal named, with its fix. `endpoint` (`CI_ENDPOINT`, the
+ * emulator) is named when the request got no answer.
+ */
+export function explainCiError(err: unknown, endpoint?: string): CheckOutcome {
   if (!(err instanceof CiError)) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return { status: 'fail', detail: `the request failed: ${message}` };
@@ -57,7 +60,12 @@ export function explainCiError(err: unknown): CheckOutcome {
     case 'AccessDenied':
       return { ...detailOf(`the key may not call ${err.action}: a CAM permission is missing`), fix: FIXES.permission };
   }
-  if (err.statusCode === undefined) return { ...detailOf('CI did not answer'), fix: FIXES.network };
+  if (err.statusCode === undefined) {
+    return {
+      ...detailOf(endpoint === undefined ? 'CI did not answer' : `CI at ${endpoint} did not answer`),
+      fix: FIXES.network,
+    };
+  }
   if (err.retryable) return { ...detailOf('CI could not answer now'), fix: FIXES.retry };
   return { status: 'fail', detail: err.message, data: { code } };
 }

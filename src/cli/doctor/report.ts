@@ -2,6 +2,8 @@
  * The result of `transcribe-asr doctor`: one line per check, the text and JSON forms, and the exit code. Pure.
  */
 
+import { CLI_NAME } from '../cli-name';
+
 /** Every check doctor runs, in the order they are shown. */
 export const CHECK_IDS = [
   'credentials',
@@ -11,6 +13,7 @@ export const CHECK_IDS = [
   'temporal',
   'search-attributes',
   'worker',
+  'quota-worker',
 ] as const;
 
 /** One check's id. */
@@ -83,7 +86,7 @@ export function skippedBecause(dependency: string): CheckOutcome {
  * The checklist as text: `ok|warn|FAIL|skip  title  detail`, each fix indented under its line with `fix:`, then a
  * summary line that says what to do next.
  */
-export function formatDoctorReport(results: readonly CheckResult[], command = 'transcribe-asr doctor'): string {
+export function formatDoctorReport(results: readonly CheckResult[], command = `${CLI_NAME} doctor`): string {
   const width = Math.max(0, ...results.map((r) => r.title.length));
   const lines: string[] = [];
   for (const r of results) {

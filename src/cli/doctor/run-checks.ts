@@ -15,7 +15,13 @@ import type { CheckId, CheckOutcome, CheckResult } from './report';
 import { CHECK_IDS, skippedBecause } from './report';
 import type { DoctorSettings } from './settings';
 import { checkBucket, checkCredentials, checkQueue } from './tencent-checks';
-import { checkSearchAttributes, checkTemporal, checkWorker, temporalUnavailable } from './temporal-checks';
+import {
+  checkQuotaWorker,
+  checkSearchAttributes,
+  checkTemporal,
+  checkWorker,
+  temporalUnavailable,
+} from './temporal-checks';
 
 /** How each check is named on its line. */
 export const CHECK_TITLES: Record<CheckId, string> = {
@@ -26,6 +32,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   temporal: 'Temporal',
   'search-attributes': 'search attributes',
   worker: 'worker polling',
+  'quota-worker': 'CI quota worker',
 };
 
 /** Milliseconds each check may take by default. */
@@ -120,14 +127,16 @@ async function temporalChain(ctx: CliContext, options: DoctorOptions): Promise<C
     return await checkTemporal(client);
   });
   if (temporal.status === 'fail' || client === undefined) {
-    return [temporal, skipped('search-attributes', 'temporal'), skipped('worker', 'temporal')];
+    const after = (['search-attributes', 'worker', 'quota-worker'] as const).map((id) => skipped(id, 'temporal'));
+    return [temporal, ...after];
   }
   const connected = client;
-  const [attributes, worker] = await Promise.all([
+  const [attributes, worker, quota] = await Promise.all([
     timed('search-attributes', options.timeoutMs, () => checkSearchAttributes(connected)),
     timed('worker', options.timeoutMs, () => checkWorker(connected, ctx.taskQueue)),
+    timed('quota-worker', options.timeoutMs, () => checkQuotaWorker(connected, ctx.taskQueue)),
   ]);
-  return [temporal, attributes, worker];
+  return [temporal, attributes, worker, quota];
 }
 
 /** Runs every check and returns one result per check, in {@link CHECK_IDS} order. Never throws. */

@@ -4,7 +4,9 @@ import { ConfigError } from '../../config/reader';
 import { cliType, missingProjectSearchAttributes, searchAttributeCommands } from '../../plugin/namespace-check';
 import { withDeadline } from '../deadline';
 import { errorChain, formatOneLine, TemporalUnreachableError } from '../errors';
-import { countWorkflowPollers } from '../pollers';
+import { ciQuotaTaskQueue } from '../../shared/constants';
+import { WORKER_COMMAND } from '../cli-name';
+import { countPollers, countWorkflowPollers } from '../pollers';
 import { configOutcome } from './explain';
 import type { CheckOutcome } from './report';
 
@@ -101,8 +103,32 @@ export async function checkWorker(client: Client, taskQueue: string): Promise<Ch
     status: 'fail',
     detail: `no worker is polling task queue ${taskQueue}: started workflows would wait`,
     fix:
-      `Start one: \`npm run dev\` locally, or transcribe-asr-worker with TEMPORAL_TASK_QUEUE=${taskQueue};\n` +
+      `Start one: \`npm run dev\` locally, or \`${WORKER_COMMAND}\` with TEMPORAL_TASK_QUEUE=${taskQueue};\n` +
       "or point the CLI at the worker's queue with TEMPORAL_TASK_QUEUE.",
     data: { pollers, taskQueue },
+  };
+}
+
+/**
+ * A worker polls the CI quota queue (`<taskQueue>-ci-quota`), which runs every batch item's CI submit: without one a
+ * batch stays at 0/n with no word, while single transcriptions still run.
+ */
+export async function checkQuotaWorker(client: Client, taskQueue: string): Promise<CheckOutcome> {
+  const quotaQueue = ciQuotaTaskQueue(taskQueue);
+  let pollers: number;
+  try {
+    pollers = await countPollers(client, quotaQueue, 'activity');
+  } catch (err) {
+    return temporalUnavailable(err);
+  }
+  const data = { pollers, taskQueue: quotaQueue };
+  if (pollers > 0) return { status: 'pass', detail: `${pollers} worker(s) polling ${quotaQueue}`, data };
+  return {
+    status: 'fail',
+    detail: `no worker is polling the CI quota queue ${quotaQueue}: batches would stay at 0 done`,
+    fix:
+      'Run the worker with TencentCiAsrPlugin, which runs the quota worker (unless quotaWorker: false), or run\n' +
+      `\`${WORKER_COMMAND}\` (\`npm run dev\` locally) with TEMPORAL_TASK_QUEUE=${taskQueue}.`,
+    data,
   };
 }

@@ -23,7 +23,7 @@ export async function checkCredentials(
   try {
     await setup.describeBuckets({ pageSize: 1 }, { signal });
   } catch (err) {
-    return explainCiError(err);
+    return explainCiError(err, settings.endpoint);
   }
   const keys = settings.credentials === 'none' ? 'the configured keys' : settings.credentials;
   return {
