@@ -13,6 +13,8 @@ export interface RequestTarget {
   pathname: string;
   /** Decoded query parameters in request order (`?cancel` gives `['cancel', '']`). */
   query: Array<[string, string]>;
+  /** The request's id, sent as `x-ci-request-id`/`x-cos-request-id` (and first in CI's setup answers, row 4). */
+  requestId: string;
 }
 
 const VIRTUAL_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.(ci|cos)\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/i;
@@ -47,6 +49,7 @@ export function resolveTarget(
   rawUrl: string,
   hostHeader: string | undefined,
   defaults: { bucket: string; region: string },
+  requestId = '',
 ): RequestTarget {
   let host = hostHeader ?? '';
   let rest = rawUrl;
@@ -67,16 +70,17 @@ export function resolveTarget(
       host,
       pathname,
       query,
+      requestId,
     };
   }
   const regional = REGION_HOST.exec(host);
-  if (regional) return { service: 'ci', bucket: '', region: regional[1]!, host, pathname, query };
+  if (regional) return { service: 'ci', bucket: '', region: regional[1]!, host, pathname, query, requestId };
   if (/\.myqcloud\.com(:\d+)?$/i.test(host)) {
     throw new ApiError(400, 'InvalidHost', `The emulator does not serve host "${host}".`);
   }
   const ci = CI_PATH.test(pathname) || isSetupPath(pathname);
   const service = pathname.startsWith('/_emulator/') ? 'admin' : ci ? 'ci' : 'cos';
-  return { service, ...defaults, host, pathname, query };
+  return { service, ...defaults, host, pathname, query, requestId };
 }
 
 /** The route name of a CI request, as counters and per-route faults name it; `undefined` when unknown. */

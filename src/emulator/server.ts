@@ -101,7 +101,7 @@ export function createRequestHandler(ctx: ServerContext): (req: IncomingMessage,
     const method = req.method ?? 'GET';
     let target: RequestTarget | undefined;
     const run = async (): Promise<ApiResponse> => {
-      target = resolveTarget(req.url ?? '/', req.headers.host, ctx.defaults);
+      target = resolveTarget(req.url ?? '/', req.headers.host, ctx.defaults, requestId);
       if (target.service === 'admin') return handleAdmin(ctx, method, target.pathname, await readBody(req));
       return handleService(ctx, req, target);
     };

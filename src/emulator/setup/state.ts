@@ -14,7 +14,8 @@ export interface BoundBucket {
 export interface QueueNotify {
   url: string;
   state: 'On' | 'Off';
-  type: 'Url' | 'TDMQ';
+  /** `''` when the config is `Off` and named none. */
+  type: 'Url' | 'TDMQ' | '';
   event: string;
   resultFormat: 'XML' | 'JSON';
   mq?: Record<string, string>;
@@ -104,10 +105,11 @@ export class SetupState {
     return entry;
   }
 
-  /** Unbinds a bucket; its queue and jobs stay (new jobs are refused). */
+  /** Unbinds a bucket and deletes its queues, as CI does (jobs stay readable; new ones are refused). */
   close(bucket: string): void {
     this.bound.delete(bucket);
     this.closed.add(bucket);
+    for (const [id, queue] of this.queues) if (queue.bucket === bucket) this.queues.delete(id);
     this.options.onChange();
   }
 
