@@ -12,6 +12,7 @@ import type { EmulatorCounters } from './counters';
 import type { FaultConfig } from './faults';
 import type { EmulatorTemplate } from './submit-request';
 import type { IssuedCredentials } from './sts';
+import type { EmulatorVariants } from './variants';
 
 export type { CallbackRetry } from './callbacks';
 export type { EmulatorCounters } from './counters';
@@ -22,6 +23,8 @@ export type { IssuedCredentials } from './sts';
 export { silentWav, parseWavHeader } from './wav';
 export { TRANSCRIPT_SUFFIX } from './transcript';
 export { startEmulator } from './emulator';
+export type { EmulatorVariants } from './variants';
+export { DEFAULT_VARIANTS, VARIANT_SETS, VARIANT_VALUES, parseVariants } from './variants';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -62,6 +65,12 @@ export interface EmulatorOptions {
    * from idle, default one second's worth) are answered `503 SlowDown`, as CI does. Default: no limit.
    */
   apiRateLimit?: { requestsPerSecond: number; burst?: number };
+  /**
+   * How to answer where no source settles CI's behaviour (auth status, `Result` spacing, JSON callback shape,
+   * throttling status, last-page `NextToken`, unbound-bucket code, undecodable-media code, `queueId` on lists); each
+   * field left out takes its default ({@link DEFAULT_VARIANTS}). See docs/emulator.md, "Variants".
+   */
+  variants?: Partial<EmulatorVariants>;
   /** Faults injected from the start; see {@link FaultConfig}. */
   faults?: Partial<FaultConfig>;
   /** JSON file the state (jobs and objects) is persisted to and reloaded from; default none (memory only). */

@@ -22,7 +22,7 @@ export function openBucket(state: SetupState, target: RequestTarget): ApiRespons
  * difference 2), answering `RequestId` and `BucketName` (row 2).
  */
 export function closeBucket(state: SetupState, target: RequestTarget): ApiResponse {
-  if (!state.isBound(target.bucket)) throw notBound(target.bucket);
+  requireBound(state, target.bucket);
   state.close(target.bucket);
   return xmlResponse(target, { BucketName: target.bucket });
 }
@@ -62,13 +62,17 @@ function queueXml(q: EmulatedQueue): XmlObject {
   };
 }
 
-function requireBound(state: SetupState, bucket: string): void {
-  if (!state.isBound(bucket)) throw notBound(bucket);
+/** Refuses ASR calls on a bucket without the ASR service, with the code the `unboundBucketCode` variant names. */
+export function requireBound(state: SetupState, bucket: string): void {
+  if (!state.isBound(bucket)) throw notBound(bucket, state.unboundCode);
 }
 
-/** CI's refusal of ASR calls on a bucket without the ASR service (code assumed, see docs/emulator.md). */
-export function notBound(bucket: string): ApiError {
-  return new ApiError(400, 'InvalidArgument', `Bucket ${bucket} has not opened the ASR (speech recognition) service.`);
+/**
+ * CI's refusal of ASR calls on a bucket without the ASR service: status 400, code a variant (row 1: no source gives
+ * the ASR code; `MediaBucketUnBinded` is CI's documented code for the media services).
+ */
+export function notBound(bucket: string, code: string): ApiError {
+  return new ApiError(400, code, `Bucket ${bucket} has not opened the ASR (speech recognition) service.`);
 }
 
 /** `GET /asrqueue`: the bucket's queues filtered by `queueIds` and `state`, with `NonExistPIDs`. */

@@ -1,7 +1,14 @@
 import { ApiError } from '../errors';
 import type { ApiResponse } from '../http-util';
 import type { RequestTarget } from '../routing';
-import { closeBucket, describeBuckets, describeQueues, notBound, openBucket, updateQueue } from './bucket-queue-routes';
+import {
+  closeBucket,
+  describeBuckets,
+  describeQueues,
+  openBucket,
+  requireBound,
+  updateQueue,
+} from './bucket-queue-routes';
 import type { SetupState } from './state';
 import { handleTemplate } from './template-routes';
 import { handleVocab } from './vocab-routes';
@@ -75,10 +82,10 @@ export function handleSetup(ctx: SetupContext, route: string, target: RequestTar
         ctx.queuesChanged();
       }
     case 'template':
-      if (!setup.isBound(target.bucket)) throw notBound(target.bucket);
+      requireBound(setup, target.bucket);
       return handleTemplate(setup, { method, target, id, body });
     default:
-      if (!setup.isBound(target.bucket)) throw notBound(target.bucket);
+      requireBound(setup, target.bucket);
       return handleVocab(setup, { method, target, id, body });
   }
 }

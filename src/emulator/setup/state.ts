@@ -63,6 +63,8 @@ export interface SetupOptions {
   templates: Record<string, EmulatorTemplate>;
   clock: () => number;
   onChange: () => void;
+  /** Code of the refusal on an unbound bucket (the `unboundBucketCode` variant). */
+  unboundCode: string;
 }
 
 /** CI's documented queue size (DOC-EX: `MaxSize` 10000). */
@@ -79,9 +81,12 @@ export class SetupState {
   readonly templateMeta = new Map<string, TemplateMeta>();
   readonly vocab = new Map<string, HotVocabTable>();
   private readonly bindAll: boolean;
+  /** Code of the refusal on an unbound bucket. */
+  readonly unboundCode: string;
 
   constructor(private readonly options: SetupOptions) {
     this.bindAll = options.boundBuckets === undefined;
+    this.unboundCode = options.unboundCode;
     this.templates = options.templates;
     const now = options.clock();
     for (const id of Object.keys(options.templates)) this.templateMeta.set(id, { createMs: now, updateMs: now });

@@ -116,5 +116,8 @@ function listTables(state: SetupState, target: RequestTarget): ApiResponse {
   if (limit < 1 || limit > 100) throw invalidArgument('limit must be from 1 to 100.');
   const tables = [...state.vocab.values()].filter((t) => t.bucket === target.bucket);
   const slice = tables.slice(offset, offset + limit).map(tableXml);
-  return xmlResponse(target, { TotalCount: String(tables.length), ...(slice.length > 0 ? { VocabularyTable: slice } : {}) });
+  return xmlResponse(target, {
+    TotalCount: String(tables.length),
+    ...(slice.length > 0 ? { VocabularyTable: slice } : {}),
+  });
 }
