@@ -37,8 +37,9 @@ export interface TencentClientsConfig {
   /** Per-request timeout of object calls in ms; default 0 = none (objects may be large). */
   objectTimeoutMs?: number;
   /**
-   * Jobs submitted without `QueueId` go to the bucket's ASR queue, looked up once per bucket (`GET /asrqueue`) and
-   * cached. Default false: such jobs are sent without `QueueId` (CI then picks the bucket's queue itself).
+   * Jobs submitted without `QueueId`, and job lists without `queueId`, use the bucket's ASR queue, looked up once per
+   * bucket (`GET /asrqueue`) and cached: CI documents `queueId` as required on lists. Default true; false sends
+   * neither (only for an account whose CI accepts that).
    */
   discoverQueue?: boolean;
 }
@@ -125,7 +126,7 @@ export function createTencentClients(config: TencentClientsConfig): TencentClien
       const baseUrl = `${scheme}://${bucket}.ci.${region}.myqcloud.com`;
       const regionUrl = `${scheme}://ci.${region}.myqcloud.com`;
       const setup = new CiSetupClient({ cos: ciSdk, bucket, region, baseUrl, regionUrl, secrets, credentials });
-      const defaultQueueId = config.discoverQueue ? (o: CiCallOptions) => setup.defaultQueueId(o) : undefined;
+      const defaultQueueId = config.discoverQueue !== false ? (o: CiCallOptions) => setup.defaultQueueId(o) : undefined;
       entry = {
         setup,
         ci: new CiAsrClient({ cos: ciSdk, bucket, region, baseUrl, secrets, credentials, defaultQueueId }),
