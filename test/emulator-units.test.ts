@@ -8,6 +8,7 @@ import { formatCiTime, parseCiTime } from '../src/emulator/ci-time';
 import { cosEncode, parseCosAuthorization, verifyCosRequest } from '../src/emulator/cos-signature';
 import type { SignableRequest, SignatureRejection } from '../src/emulator/cos-signature';
 import { ciAuthRejection } from '../src/emulator/ci-auth';
+import { loadEmulatorConfig } from '../src/emulator/config';
 import { looksLikeMedia } from '../src/emulator/media-sniff';
 import type { EmulatorVariants } from '../src/emulator/variants';
 import { DEFAULT_VARIANTS, parseVariants, VARIANT_SETS, VARIANT_VALUES, VariantError } from '../src/emulator/variants';
@@ -509,5 +510,20 @@ describe('CI auth codes, media sniffing, variants', () => {
       const covered = Object.values(VARIANT_SETS).map((set) => set[name as keyof EmulatorVariants]);
       assert.deepEqual([...new Set(covered)].sort(), [...values].sort(), name);
     }
+  });
+});
+
+describe('emulator process configuration', () => {
+  const keys = ['--secret-id', 'AKIDx', '--secret-key', 'k'];
+
+  it('reads --variant (set names and name=value pairs) and EMULATOR_VARIANT, refusing unknown ones', () => {
+    assert.equal(loadEmulatorConfig({}, keys).variants, undefined);
+    const flag = loadEmulatorConfig({}, [...keys, '--variant', 'alternative,authStatus=401']).variants;
+    assert.deepEqual([flag?.authStatus, flag?.resultSpacing, flag?.listQueueId], [401, 2, 'optional']);
+    assert.equal(loadEmulatorConfig({ EMULATOR_VARIANT: 'throttleStatus=429' }, keys).variants?.throttleStatus, 429);
+    assert.throws(
+      () => loadEmulatorConfig({}, [...keys, '--variant', 'authStatus=500']),
+      (err: Error) => /Variant authStatus is one of 401, 403/.test(err.message),
+    );
   });
 });
