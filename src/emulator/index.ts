@@ -36,7 +36,7 @@ export interface EmulatorOptions {
   credentials: { secretId: string; secretKey: string };
   /**
    * Temporary keys valid from the start (as `issueCredentials` returns them). A request signed with one must carry
-   * its `Token` (`x-cos-security-token`/`x-ci-security-token`) and is refused with `ExpiredToken` after `ExpiredTime`.
+   * its `Token` (`x-cos-security-token`/`x-ci-security-token`) and is refused after `ExpiredTime` (`ExpiredToken` on COS hosts, `SignatureExpired` on CI hosts).
    */
   temporaryCredentials?: readonly IssuedCredentials[];
   /** Clock skew tolerated on each side of a signature's time window, in seconds; default 900 (docs/emulator.md). */
