@@ -223,6 +223,19 @@ describe('CiSetupClient against the emulator (real SDK, signed requests)', () =>
     assert.equal(second.QueueId, first.QueueId);
     assert.ok(listed.jobs.some((j) => j.JobId === first.JobId));
     assert.ok(all.includes(second.JobId));
+    // A configured queue (CI_QUEUE_ID) is used as is, without a lookup.
+    const extra = emu.addQueue(BUCKET);
+    const configured = createTencentClients({
+      ...CREDS,
+      bucket: BUCKET,
+      region: REGION,
+      endpoint: emu.url,
+      queueId: extra,
+    });
+    const beforeConfigured = requests(emu, 'GET /asrqueue');
+    assert.equal((await configured.ci.submit(job())).QueueId, extra);
+    assert.equal((await configured.ci.list({ size: 100 })).jobs.length, 1, "only the configured queue's job");
+    assert.equal(requests(emu, 'GET /asrqueue'), beforeConfigured);
     const without = createTencentClients({
       ...CREDS,
       bucket: BUCKET,
