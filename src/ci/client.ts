@@ -83,7 +83,8 @@ export class CiAsrClient {
 
   /**
    * Submits one job (`POST /asr_jobs`) and returns it as CI created it. Validates first (throws `CiValidationError`).
-   * Never re-sent: the body goes out as a stream, which the SDK does not retry, because every copy is a billed job.
+   * Never re-sent by the SDK: the body goes out as a stream, which it does not retry, because every copy is a billed
+   * job. The one repeat is the client's own when CI refused stale temporary keys, which creates nothing.
    * On a `CiError` with `outcomeUnknown`, look for the job (e.g. by `UserData`) before submitting again.
    */
   async submit(request: SubmitAsrJobRequest, options: CiCallOptions = {}): Promise<AsrJob> {
@@ -97,12 +98,13 @@ export class CiAsrClient {
     // (base.js submitRequest: `!(params.body && params.body.pipe)`); it has no option to turn retries off.
     // A fresh stream per attempt: the call is made again once when CI refused stale keys (nothing was created then).
     let stream = Readable.from([body], { objectMode: false });
+    let attempts = 0;
     const headers = { 'Content-Type': 'application/xml', 'Content-Length': String(body.length) };
     const data = await this.call(
       'submit',
       this.where(),
       () => {
-        if (stream.readableEnded || stream.destroyed) stream = Readable.from([body], { objectMode: false });
+        if (attempts++ > 0) stream = Readable.from([body], { objectMode: false });
         return { Method: 'POST', Key: 'asr_jobs', Body: stream, Headers: headers };
       },
       options.signal,
