@@ -134,6 +134,15 @@ describe('strict emulator: temporary credentials', () => {
     assert.equal(jobs[0]?.JobId, submitted.JobId, 'one call: refused, refreshed, answered');
     assert.equal((emulator.counters().authRejections.SignatureExpired ?? 0) - rejectionsBefore, 1);
     assert.equal(fetches, 2);
+    // A submit refused for its keys is made once more with fresh ones: one job, with the whole body.
+    const cutoff2 = Date.now() + 1;
+    emulator.setFaults({ expireTokensIssuedBefore: cutoff2 });
+    while (Date.now() <= cutoff2) await new Promise((resolve) => setImmediate(resolve));
+    const jobsBefore = emulator.counters().jobsCreated;
+    const again = await fresh.ci.submit(job());
+    assert.equal(again.Input.Object, 'in/a.wav');
+    assert.equal(emulator.counters().jobsCreated, jobsBefore + 1);
+    assert.equal(fetches, 3);
     // Every token dead at once: the fresh keys are refused too, so the error is permanent (no refresh loop).
     emulator.setFaults({ expireTokensIssuedBefore: 0, tokenLifetimeMs: 1 });
     await assert.rejects(fresh.ci.get([submitted.JobId]), {
@@ -141,7 +150,7 @@ describe('strict emulator: temporary credentials', () => {
       retryable: false,
       credentialsRejected: true,
     });
-    assert.equal(fetches, 3);
+    assert.equal(fetches, 4);
     emulator.setFaults({ tokenLifetimeMs: 0 });
   });
 });
