@@ -135,6 +135,8 @@ for (const [setName, variants] of Object.entries(VARIANT_SETS) as Array<[string,
       for (const id of ids) assert.ok(seen.has(id), id);
       const last = await clients.ci.list({ size: 100 });
       assert.equal(last.nextToken, undefined, 'an empty or absent NextToken both mean the last page');
+      // No job and no NextToken: CI's answer is an empty <Response/>.
+      assert.deepEqual(await clients.ci.list({ states: ['Cancel'] }), { jobs: [] });
     });
 
     it('reports undecodable input as a Failed job with a code and a message', async () => {
