@@ -69,7 +69,10 @@ describe('transcribeMedia with STS credentials that rotate', () => {
     // CI revokes the token early (the platform's rotation): every request signed with it is refused from now on.
     stack.emulator.setFaults({ expireTokensIssuedBefore: Date.now() + 1 });
     // On the CI host an expired token is answered with CI's SignatureExpired (docs/emulator.md, rows 20 and 32).
-    await waitFor('a poll refused with SignatureExpired', () => stack.emulator.counters().authRejections.SignatureExpired);
+    await waitFor(
+      'a poll refused with SignatureExpired',
+      () => stack.emulator.counters().authRejections.SignatureExpired,
+    );
     // The platform writes the next token; the worker's retry reads it.
     const second = stack.emulator.issueCredentials(1800);
     writeTokenFile(tokenFile, second);
