@@ -73,7 +73,13 @@ export function handleSetup(ctx: SetupContext, route: string, target: RequestTar
   switch (base.split('/')[1]) {
     case 'asrbucket':
       if (method === 'GET') return describeBuckets(setup, target);
-      return method === 'POST' ? openBucket(setup, target) : closeBucket(setup, target);
+      if (method === 'POST') return openBucket(setup, target);
+      try {
+        return closeBucket(setup, target);
+      } finally {
+        // Closing deletes the bucket's queues: jobs a paused one held are no longer paused by it.
+        ctx.queuesChanged();
+      }
     case 'asrqueue':
       if (method === 'GET') return describeQueues(setup, target);
       try {
