@@ -12,7 +12,7 @@ import { segmentsFromResult } from '../src/ci/result';
 import { SigningSession } from '../src/ci/signing';
 import { countSubmitSends } from '../src/ci/submit-sends';
 import { submitRequestXml } from '../src/ci/xml-request';
-import { startEmulator } from '../src/emulator';
+import { silentWav, startEmulator } from '../src/emulator';
 import type { RunningEmulator } from '../src/emulator';
 
 const credentials = { secretId: 'AKIDemulatorTestId', secretKey: 'emulatorTestKey' };
@@ -71,7 +71,7 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
       timings: { queuedMs: 0, runningMs: 50 },
       templates: { t1demo: { name: 'demo', speechRecognition: { EngineModelType: '16k_zh', ChannelNum: '1' } } },
     });
-    emu.putObject(BUCKET, 'in/a.wav', Buffer.alloc(64));
+    emu.putObject(BUCKET, 'in/a.wav', silentWav(0.1));
     clients = clientsFor(emu);
   });
   afterEach(() => emu.setFaults({ routes: {}, loseSubmitResponses: 0 }));
@@ -130,7 +130,7 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
 
   it('lists with every filter', async () => {
     const ci = clients.ciFor({ bucket: 'filters-1250000000', region: REGION });
-    emu.putObject('filters-1250000000', 'a.wav', Buffer.alloc(64));
+    emu.putObject('filters-1250000000', 'a.wav', silentWav(0.1));
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await ci.submit(inline('a.wav'))).JobId);
     for (const id of ids) await waitForJob(ci, id, (j) => j.State === 'Success');
@@ -156,8 +156,12 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
     assert.deepEqual((await ci.list({ states: ['Running', 'Submitted'] })).jobs, []);
     const queueId = desc.jobs[0]!.QueueId!;
     assert.equal((await ci.list({ queueId, size: 100 })).jobs.length, 4);
-    // CI refuses a queue the bucket does not have (emulator assumption: 400 InvalidArgument, docs/emulator.md).
-    await assert.rejects(ci.list({ queueId: `p${'9'.repeat(32)}` }), { name: 'CiError', code: 'InvalidArgument' });
+    // CI refuses a queue the bucket does not have with its own code (error code 1106; ci-wire-facts rows 8, 30).
+    await assert.rejects(ci.list({ queueId: `p${'9'.repeat(32)}` }), {
+      name: 'CiError',
+      code: 'QueueNotFound',
+      retryable: false,
+    });
     const now = Date.now();
     const window = { startCreationTime: new Date(now - 60_000), endCreationTime: new Date(now + 60_000), size: 100 };
     assert.equal((await ci.list(window)).jobs.length, 4);
@@ -167,7 +171,7 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
   it('listAll walks more than 100 jobs in pages of 100', async () => {
     const bucket = 'paging-1250000000';
     const ci = clients.ciFor({ bucket, region: REGION });
-    emu.putObject(bucket, 'a.wav', Buffer.alloc(64));
+    emu.putObject(bucket, 'a.wav', silentWav(0.1));
     const submitted = new Set<string>();
     for (let i = 0; i < 105; i++) submitted.add((await ci.submit(inline('a.wav'))).JobId);
     const before = emu.counters().requests['GET /asr_jobs'] ?? 0;
@@ -197,15 +201,16 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
     const created = emu.counters().jobsCreated;
     const err: unknown = await wrongKey.ci.submit(inline('in/a.wav')).catch((e: unknown) => e);
     assert.ok(err instanceof CiError, String(err));
-    assert.equal(err.code, 'SignatureDoesNotMatch');
-    assert.equal(err.statusCode, 403);
+    // CI's own signature code on the CI host (row 20); with fixed keys it is permanent.
+    assert.equal(err.code, 'InvalidAuthorization');
+    assert.equal(err.statusCode, 401);
     assert.equal(err.retryable, false);
     assert.equal(err.outcomeUnknown, false);
     assert.ok(err.requestId);
     assert.doesNotMatch(err.message, /wrongEmulatorKey|emulatorTestKey/);
     assert.equal(emu.counters().jobsCreated, created);
     const wrongId = clientsFor(emu, { secretId: 'AKIDunknownId' });
-    await assert.rejects(wrongId.ci.get(['s1']), { name: 'CiError', code: 'InvalidAccessKeyId', retryable: false });
+    await assert.rejects(wrongId.ci.get(['s1']), { name: 'CiError', code: 'SecretidNotExist', retryable: false });
   });
 
   it('never re-sends a submit answered with 5xx (exactly one request, no job), while GETs are retried', async () => {
@@ -312,7 +317,7 @@ describe('CiAsrClient.cancel against the emulator', () => {
       queueConcurrency: 1,
       timings: { queuedMs: 0, runningMs: 60_000 },
     });
-    emu.putObject(BUCKET, 'in/a.wav', Buffer.alloc(64));
+    emu.putObject(BUCKET, 'in/a.wav', silentWav(0.1));
     clients = clientsFor(emu);
   });
   after(async () => {

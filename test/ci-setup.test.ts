@@ -49,8 +49,10 @@ describe('CiSetupClient against the emulator (real SDK, signed requests)', () =>
     await rejects(
       () => clients.ci.submit(job()),
       (err) => {
-        assert.equal(err.code, 'InvalidArgument');
+        // Code by analogy with CI's MediaBucketUnBinded (docs/emulator.md, row 1; a variant).
+        assert.equal(err.code, 'MediaBucketUnBinded');
         assert.equal(err.statusCode, 400);
+        assert.equal(err.retryable, false);
         assert.match(err.message, /has not opened the ASR/);
       },
     );
@@ -157,7 +159,7 @@ describe('CiSetupClient against the emulator (real SDK, signed requests)', () =>
           Input: { Object: 'in/a.wav' },
           Operation: { TemplateId: created.templateId, Output: OUTPUT },
         }),
-      (err) => assert.equal(err.code, 'InvalidArgument'),
+      (err) => assert.deepEqual([err.code, err.retryable], ['TemplateNotFound', false]),
     );
   });
 
@@ -207,20 +209,44 @@ describe('CiSetupClient against the emulator (real SDK, signed requests)', () =>
     );
   });
 
-  it('looks the queue up once when discoverQueue is set and sends it with every job', async () => {
-    const discovering = createTencentClients({
+  it('looks the queue up once per bucket and sends it with every submit and every list (queueId is required)', async () => {
+    const discovering = createTencentClients({ ...CREDS, bucket: BUCKET, region: REGION, endpoint: emu.url });
+    const lookups = requests(emu, 'GET /asrqueue');
+    const first = await discovering.ci.submit(job());
+    const second = await discovering.ci.submit(job());
+    // The emulator, like DescribeSpeechJobs' page, refuses a list without queueId: these lists carry it.
+    const listed = await discovering.ci.list({ size: 100 });
+    const all: string[] = [];
+    for await (const j of discovering.ci.listAll()) all.push(j.JobId);
+    assert.equal(requests(emu, 'GET /asrqueue'), lookups + 1, 'one lookup for the bucket');
+    assert.equal(first.QueueId, await clients.setup.defaultQueueId());
+    assert.equal(second.QueueId, first.QueueId);
+    assert.ok(listed.jobs.some((j) => j.JobId === first.JobId));
+    assert.ok(all.includes(second.JobId));
+    // A configured queue (CI_QUEUE_ID) is used as is, without a lookup.
+    const extra = emu.addQueue(BUCKET);
+    const configured = createTencentClients({
       ...CREDS,
       bucket: BUCKET,
       region: REGION,
       endpoint: emu.url,
-      discoverQueue: true,
+      queueId: extra,
     });
-    const lookups = requests(emu, 'GET /asrqueue');
-    const first = await discovering.ci.submit(job());
-    const second = await discovering.ci.submit(job());
-    assert.equal(requests(emu, 'GET /asrqueue'), lookups + 1);
-    assert.equal(first.QueueId, await clients.setup.defaultQueueId());
-    assert.equal(second.QueueId, first.QueueId);
+    const beforeConfigured = requests(emu, 'GET /asrqueue');
+    assert.equal((await configured.ci.submit(job())).QueueId, extra);
+    assert.equal((await configured.ci.list({ size: 100 })).jobs.length, 1, "only the configured queue's job");
+    assert.equal(requests(emu, 'GET /asrqueue'), beforeConfigured);
+    const without = createTencentClients({
+      ...CREDS,
+      bucket: BUCKET,
+      region: REGION,
+      endpoint: emu.url,
+      discoverQueue: false,
+    });
+    await rejects(
+      () => without.ci.list(),
+      (err) => assert.match(err.message, /queueId is required/),
+    );
   });
 
   it('refuses wrong credentials and closes the binding', async () => {
@@ -234,7 +260,8 @@ describe('CiSetupClient against the emulator (real SDK, signed requests)', () =>
     await rejects(
       () => forged.setup.describeQueues(),
       (err) => {
-        assert.equal(err.statusCode, 403);
+        // CI's own code on CI hosts (row 20), status 401 by default (a variant).
+        assert.deepEqual([err.statusCode, err.code], [401, 'InvalidAuthorization']);
         assert.equal(err.action, 'describeQueues');
         assert.ok(!err.message.includes('wrong'));
       },
@@ -243,7 +270,7 @@ describe('CiSetupClient against the emulator (real SDK, signed requests)', () =>
     assert.equal(await clients.setup.isBucketBound(), false);
     await rejects(
       () => clients.setup.describeQueues(),
-      (err) => assert.equal(err.code, 'InvalidArgument'),
+      (err) => assert.equal(err.code, 'MediaBucketUnBinded'),
     );
   });
 });

@@ -88,7 +88,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     assert.equal(refused.code, 1);
     assert.match(
       refused.err,
-      /^error: CiError: CI describeQueues failed for .*: InvalidArgument \(HTTP 400\): .*has not opened the ASR/,
+      /^error: CiError: CI describeQueues failed for .*: MediaBucketUnBinded \(HTTP 400\): .*has not opened the ASR/,
     );
     assert.doesNotMatch(refused.err, /\n\s+at /, 'no stack trace');
 
@@ -258,10 +258,10 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     assert.equal(again.code, 1);
     assert.match(
       again.err,
-      new RegExp(`^error: CiError: CI deleteTemplate failed for ${id} in .*: InvalidArgument \\(HTTP 400\\)`),
+      new RegExp(`^error: CiError: CI deleteTemplate failed for ${id} in .*: TemplateNotFound \\(HTTP 400\\)`),
     );
     const links = (JSON.parse(again.out) as { error: { name: string; type?: string }[] }).error;
-    assert.deepEqual([links[0]?.name, links[0]?.type], ['CiError', 'InvalidArgument']);
+    assert.deepEqual([links[0]?.name, links[0]?.type], ['CiError', 'TemplateNotFound']);
   });
 
   it('templates create refuses bad parameters and files with exit 2, sending nothing', async () => {
@@ -358,7 +358,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     const before = emu.counters().authRejections;
     const run = await cli(['queues', 'list'], () => forged);
     assert.equal(run.code, 1);
-    assert.match(run.err, /^error: CiError: CI describeQueues failed .*\(HTTP 403\)/);
+    assert.match(run.err, /^error: CiError: CI describeQueues failed .*InvalidAuthorization \(HTTP 401\)/);
     assert.ok(!run.err.includes('wrong'), 'the key is not echoed');
     const rejections = emu.counters().authRejections;
     const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
@@ -393,7 +393,7 @@ describe('transcribe-asr CI setup commands against the emulator (real SDK, signe
     );
     const missing = await binary(['templates', 'delete', 'tnope']);
     assert.equal(missing.code, 1);
-    assert.match(missing.err, /^error: CiError: CI deleteTemplate failed for tnope .*InvalidArgument \(HTTP 400\)/);
+    assert.match(missing.err, /^error: CiError: CI deleteTemplate failed for tnope .*TemplateNotFound \(HTTP 400\)/);
     assert.doesNotMatch(missing.err, /\n\s+at /);
     const { TENCENT_SECRET_ID: _id, ...withoutId } = env;
     void _id;

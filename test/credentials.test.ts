@@ -144,6 +144,50 @@ describe('expired-token classification', () => {
     assert.equal(toCiError(sdkError('AccessDenied', 'Access Denied.'), refreshable).retryable, false);
   });
 
+  it("treats CI's signature codes as stale temporary keys, and as permanent with fixed keys (row 20)", () => {
+    let rejected = 0;
+    const refreshable = {
+      action: 'get' as const,
+      target: 'job s1',
+      secrets: [],
+      credentials: { refreshable: true, rejected: () => void rejected++, lastKeyId: 'AKIDold' },
+    };
+    const fixed = { action: 'get' as const, target: 'job s1', secrets: [] };
+    for (const code of ['SignatureExpired', 'InvalidAuthorization', 'SecretidNotExist']) {
+      for (const status of [401, 403]) {
+        const raw = { statusCode: status, error: { Code: code, Message: 'x' } };
+        const fresh = toCiError(raw, refreshable);
+        assert.deepEqual([fresh.retryable, fresh.credentialsRejected], [true, true], `${code} ${status}`);
+        // The call was repeated after AKIDold was refused and other keys were refused too: permanent.
+        const again = toCiError(raw, { ...refreshable, refreshedFrom: 'AKIDprevious' });
+        assert.deepEqual([again.retryable, again.credentialsRejected], [false, true], `${code} ${status} again`);
+        assert.equal(toCiError(raw, fixed).retryable, false, `${code} ${status} fixed`);
+      }
+    }
+    assert.equal(rejected, 12);
+    // MissingAuthorization is this client's bug (no signature sent), never a stale key.
+    const missing = toCiError({ statusCode: 401, error: { Code: 'MissingAuthorization' } }, refreshable);
+    assert.deepEqual([missing.retryable, missing.credentialsRejected], [false, false]);
+  });
+
+  it("classifies CI's other documented codes: not-found and unbound permanent, SlowDown retryable", () => {
+    const ctx = { action: 'submit' as const, target: 'bucket b-1', secrets: [] };
+    for (const code of [
+      'QueueNotFound',
+      'TemplateNotFound',
+      'ResourceNotFound',
+      'TemplateNameDuplicate',
+      'MediaBucketUnBinded',
+    ]) {
+      const err = toCiError({ statusCode: 400, error: { Code: code, Message: 'x' } }, ctx);
+      assert.deepEqual([err.code, err.retryable, err.outcomeUnknown], [code, false, false], code);
+    }
+    for (const status of [503, 429]) {
+      const err = toCiError({ statusCode: status, error: { Code: 'SlowDown', Message: 'x' } }, ctx);
+      assert.deepEqual([err.retryable, err.outcomeUnknown], [true, false], String(status));
+    }
+  });
+
   it('reports a provider that could not supply keys as transient', () => {
     const err = toCiError(
       { message: 'getAuthorization callback params missing "TmpSecretId"' },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type COS from 'cos-nodejs-sdk-v5';
 import { formatCiTime } from '../src/emulator/ci-time';
+import { defaultQueueId } from '../src/emulator/job-engine';
 import type { RunningEmulator } from '../src/emulator/index';
 import { silentWav } from '../src/emulator/index';
 import {
@@ -38,7 +39,8 @@ const INVALID_SUBMITS: Array<[string, string, string, RegExp]> = [
     'InvalidArgument',
     /SpeechRecognition or Operation.TemplateId/,
   ],
-  ['unknown template', submitXml({ operation: { TemplateId: 't1nope' } }), 'InvalidArgument', /TemplateId "t1nope"/],
+  // CI's own code for an unknown template (error code 1107; ci-wire-facts row 8, further difference 6).
+  ['unknown template', submitXml({ operation: { TemplateId: 't1nope' } }), 'TemplateNotFound', /Template t1nope/],
   ['no engine', submitXml({ speech: { ChannelNum: 1 } }), 'InvalidArgument', /EngineModelType is required/],
   ['unknown engine', submitXml({ speech: { ...SPEECH, EngineModelType: '48k_xx' } }), 'InvalidArgument', /48k_xx/],
   ['no ChannelNum', submitXml({ speech: { EngineModelType: '16k_zh' } }), 'InvalidArgument', /ChannelNum is required/],
@@ -143,16 +145,18 @@ describe('emulator CI API rules', () => {
         base,
       );
     }
+    // `queueId` is required on lists (DescribeSpeechJobs; further difference 13): the bucket's own queue by default.
+    const ownQueue = defaultQueueId('paging-1250000000');
     const page = (query: Record<string, unknown>) =>
       sdkRequest(cos, {
         Method: 'GET',
         Key: 'asr_jobs',
         Url: `${base}/asr_jobs`,
-        Query: { tag: 'SpeechRecognition', ...query },
+        Query: { tag: 'SpeechRecognition', queueId: ownQueue, ...query },
       });
     const first = await page({ size: 100, orderByTime: 'Asc' });
     assert.equal(list(first.Response, 'JobsDetail').length, 100);
-    assert.equal(text(list(first.Response, 'JobsDetail')[0], 'Operation.UserData'), 'page-0');
+    assert.equal(text(list(first.Response, 'JobsDetail')[0], 'Operation.UserData'), 'page-5');
     const seen = list(first.Response, 'JobsDetail').map((d) => text(d, 'Operation.UserData'));
     let token = text(first.Response, 'NextToken');
     while (token) {
@@ -162,7 +166,7 @@ describe('emulator CI API rules', () => {
     }
     assert.deepEqual(
       seen,
-      Array.from({ length: 205 }, (_, i) => `page-${i}`),
+      Array.from({ length: 200 }, (_, i) => `page-${i + 5}`),
     );
 
     const defaults = await page({});
@@ -187,6 +191,9 @@ describe('emulator CI API rules', () => {
     }
     const noTag = await errorOf(sdkRequest(cos, { Method: 'GET', Key: 'asr_jobs', Url: `${base}/asr_jobs` }));
     assert.equal(at(noTag, 'code'), 'InvalidArgument');
+    const noQueue = await errorOf(page({ queueId: '' }));
+    assert.deepEqual([at(noQueue, 'statusCode'), at(noQueue, 'code')], [400, 'InvalidArgument']);
+    assert.match(String(at(noQueue, 'message')), /queueId is required/);
   });
 
   it('cancels a job before it starts and answers 200 with an empty body', async () => {
@@ -271,7 +278,12 @@ describe('emulator job timing', () => {
     try {
       const cos = proxyClient(emulator);
       emulator.putObject(BUCKET, 'stereo.wav', silentWav(1.234, 8000, 2));
-      emulator.putObject(BUCKET, 'clip.mp3', Buffer.alloc(40_000));
+      // An MPEG-1 Layer III frame header, then silence: media by its leading bytes, its length estimated.
+      emulator.putObject(
+        BUCKET,
+        'clip.mp3',
+        Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x00]), Buffer.alloc(39_996)]),
+      );
       const audioTime = async (object: string) => {
         const jobId = text((await submit(cos, submitXml({ object }))).Response, 'JobsDetail.JobId')!;
         const done = await waitForState(cos, jobId, ['Success', 'Failed']);
@@ -281,6 +293,26 @@ describe('emulator job timing', () => {
       assert.equal(await audioTime('clip.mp3'), '2.500');
     } finally {
       await emulator.close();
+    }
+  });
+
+  it('fails a job whose input is not audio or video, with a code and a message, and bills no result', async () => {
+    for (const code of ['InvalidMediaFormat', 'ResourceDownloadFailed'] as const) {
+      const emulator = await startTestEmulator({ variants: { undecodableMediaCode: code } });
+      try {
+        const cos = proxyClient(emulator);
+        emulator.putObject(BUCKET, 'README.md', '# not media\n');
+        emulator.putObject(BUCKET, 'zeros.wav', Buffer.alloc(64));
+        for (const object of ['README.md', 'zeros.wav']) {
+          const jobId = text((await submit(cos, submitXml({ object }))).Response, 'JobsDetail.JobId')!;
+          const done = await waitForState(cos, jobId, ['Success', 'Failed']);
+          assert.deepEqual([text(done, 'State'), text(done, 'Code')], ['Failed', code], object);
+          assert.match(text(done, 'Message') ?? '', /not an audio or video file/, object);
+          assert.equal(at(done, 'Operation.SpeechRecognitionResult'), undefined, object);
+        }
+      } finally {
+        await emulator.close();
+      }
     }
   });
 });

@@ -244,7 +244,7 @@ describe('emulator through the real cos-nodejs-sdk-v5', () => {
     }
   });
 
-  it('rejects bad credentials and signatures like COS', async () => {
+  it("rejects bad credentials and signatures with CI's codes on CI routes (row 20), COS's on object routes", async () => {
     const wrongKey = proxyClient(emulator, { ...CREDS, secretKey: 'not-the-key' });
     const wrongId = proxyClient(emulator, { ...CREDS, secretId: 'AKIDother' });
     const errors = await Promise.all([
@@ -257,15 +257,15 @@ describe('emulator through the real cos-nodejs-sdk-v5', () => {
     assert.deepEqual(
       errors.slice(0, 2).map((e) => [at(e, 'statusCode'), at(e, 'code')]),
       [
-        [403, 'SignatureDoesNotMatch'],
-        [403, 'InvalidAccessKeyId'],
+        [401, 'InvalidAuthorization'],
+        [401, 'SecretidNotExist'],
       ],
     );
     assert.equal(errors[2], 'ok');
     const host = emulator.url.replace('http://', '');
     const missing = await rawRequest(emulator.url, { method: 'GET', path: '/asr_jobs/s1' });
-    assert.equal(missing.status, 403);
-    assert.match(missing.body, /<Code>AccessDenied<\/Code>/);
+    assert.equal(missing.status, 401);
+    assert.match(missing.body, /<Code>MissingAuthorization<\/Code>/);
     assert.match(missing.body, /<RequestId>/);
     const past = Math.floor(Date.now() / 1000) - 3600;
     const expired = sdkSignature({ method: 'GET', key: 'asr_jobs/s1', host, keyTime: `${past};${past + 60}` });
@@ -274,15 +274,18 @@ describe('emulator through the real cos-nodejs-sdk-v5', () => {
       path: '/asr_jobs/s1',
       headers: { authorization: expired },
     });
-    assert.equal(old.status, 403);
-    assert.match(old.body, /<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
+    assert.equal(old.status, 401);
+    assert.match(old.body, /<Code>SignatureExpired<\/Code>/);
     const good = sdkSignature({ method: 'GET', key: 'asr_jobs/s1', host });
     const tampered = await rawRequest(emulator.url, {
       method: 'GET',
       path: '/asr_jobs/s2',
       headers: { authorization: good },
     });
-    assert.match(tampered.body, /SignatureDoesNotMatch/);
+    assert.match(tampered.body, /InvalidAuthorization/);
+    // The same refusals on an object route keep COS's codes.
+    const cosMissing = await rawRequest(emulator.url, { method: 'GET', path: '/in/x.wav' });
+    assert.deepEqual([cosMissing.status, /<Code>AccessDenied<\/Code>/.test(cosMissing.body)], [403, true]);
     const ok = await rawRequest(emulator.url, {
       method: 'GET',
       path: '/asr_jobs/s1',

@@ -52,14 +52,16 @@ describe('strict emulator: temporary credentials', () => {
   });
   after(async () => emulator?.close());
 
-  it('accepts a token it issued, refuses an expired, unknown or missing one with COS errors', async () => {
+  it("accepts a token it issued, refuses an expired, unknown or missing one with CI's codes on the CI host", async () => {
     const issued = emulator.issueCredentials(600);
     assert.equal((await clientsWith(emulator, () => asKeys(issued)).ci.submit(job())).State, 'Submitted');
+    // CI's signature codes, 401 (ci-wire-facts row 20); CI documents no token code (row 32): see docs/emulator.md.
     const cases: Array<[TencentCredentials, string, number]> = [
-      [asKeys(expired), 'ExpiredToken', 400],
-      [{ ...asKeys(issued), securityToken: 'forged-token-value' }, 'InvalidToken', 400],
-      [{ ...asKeys(issued), securityToken: undefined }, 'AccessDenied', 403],
-      [{ ...CREDS, securityToken: issued.Token }, 'InvalidToken', 400],
+      [asKeys(expired), 'SignatureExpired', 401],
+      [{ ...asKeys(issued), securityToken: 'forged-token-value' }, 'InvalidAuthorization', 401],
+      [{ ...asKeys(issued), securityToken: undefined }, 'InvalidAuthorization', 401],
+      [{ ...CREDS, securityToken: issued.Token }, 'InvalidAuthorization', 401],
+      [{ ...CREDS, secretId: 'AKIDnobody' }, 'SecretidNotExist', 401],
     ];
     const before = emulator.counters().jobsCreated;
     for (const [keys, code, status] of cases) {
@@ -79,7 +81,18 @@ describe('strict emulator: temporary credentials', () => {
       });
     }
     assert.equal(emulator.counters().jobsCreated, before, 'a refused submit creates no job');
-    assert.equal(emulator.counters().authRejections.ExpiredToken, 1);
+    assert.equal(emulator.counters().authRejections.SignatureExpired, 1);
+    // COS hosts keep COS's codes.
+    const onCos = createTencentClients({
+      credentials: staticCredentials(asKeys(expired)),
+      bucket: BUCKET,
+      region: REGION,
+      endpoint: emulator.url,
+    });
+    await assert.rejects(onCos.objects.get({ Bucket: BUCKET, Region: REGION, Key: 'in/a.wav' }), {
+      code: 'ExpiredToken',
+      statusCode: 400,
+    });
   });
 
   it('expires tokens at run time, and a refreshing client recovers with the next token', async () => {
@@ -87,12 +100,57 @@ describe('strict emulator: temporary credentials', () => {
     const clients = clientsWith(emulator, () => asKeys(current));
     const submitted = await clients.ci.submit(job());
     emulator.setFaults({ expireTokensIssuedBefore: Date.now() + 1 });
-    await assert.rejects(clients.ci.get([submitted.JobId]), { code: 'ExpiredToken', retryable: true });
+    // The provider has nothing newer yet: the call refreshes once, gets the same keys, and stays retryable.
+    await assert.rejects(clients.ci.get([submitted.JobId]), {
+      code: 'SignatureExpired',
+      retryable: true,
+      credentialsRejected: true,
+    });
     current = emulator.issueCredentials(600);
     const { jobs } = await clients.ci.get([submitted.JobId]);
     assert.equal(jobs[0]?.JobId, submitted.JobId);
     emulator.setFaults({ expireTokensIssuedBefore: 0, tokenLifetimeMs: 1 });
-    await assert.rejects(clients.ci.get([submitted.JobId]), { code: 'ExpiredToken' });
+    await assert.rejects(clients.ci.get([submitted.JobId]), { code: 'SignatureExpired' });
+    emulator.setFaults({ tokenLifetimeMs: 0 });
+  });
+
+  it('refreshes temporary keys once within the call when CI refuses them, and fails for good when fresh ones are refused too', async () => {
+    let fetches = 0;
+    const fresh = createTencentClients({
+      credentials: refreshingCredentials(() => {
+        fetches++;
+        return Promise.resolve(asKeys(emulator.issueCredentials(600)));
+      }),
+      bucket: BUCKET,
+      region: REGION,
+      endpoint: emulator.url,
+    });
+    const submitted = await fresh.ci.submit(job());
+    const cutoff = Date.now() + 1;
+    emulator.setFaults({ expireTokensIssuedBefore: cutoff });
+    while (Date.now() <= cutoff) await new Promise((resolve) => setImmediate(resolve));
+    const rejectionsBefore = emulator.counters().authRejections.SignatureExpired ?? 0;
+    const { jobs } = await fresh.ci.get([submitted.JobId]);
+    assert.equal(jobs[0]?.JobId, submitted.JobId, 'one call: refused, refreshed, answered');
+    assert.equal((emulator.counters().authRejections.SignatureExpired ?? 0) - rejectionsBefore, 1);
+    assert.equal(fetches, 2);
+    // A submit refused for its keys is made once more with fresh ones: one job, with the whole body.
+    const cutoff2 = Date.now() + 1;
+    emulator.setFaults({ expireTokensIssuedBefore: cutoff2 });
+    while (Date.now() <= cutoff2) await new Promise((resolve) => setImmediate(resolve));
+    const jobsBefore = emulator.counters().jobsCreated;
+    const again = await fresh.ci.submit(job());
+    assert.equal(again.Input.Object, 'in/a.wav');
+    assert.equal(emulator.counters().jobsCreated, jobsBefore + 1);
+    assert.equal(fetches, 3);
+    // Every token dead at once: the fresh keys are refused too, so the error is permanent (no refresh loop).
+    emulator.setFaults({ expireTokensIssuedBefore: 0, tokenLifetimeMs: 1 });
+    await assert.rejects(fresh.ci.get([submitted.JobId]), {
+      code: 'SignatureExpired',
+      retryable: false,
+      credentialsRejected: true,
+    });
+    assert.equal(fetches, 4);
     emulator.setFaults({ tokenLifetimeMs: 0 });
   });
 });
@@ -142,11 +200,12 @@ describe('strict emulator: clock skew, order of checks', () => {
     });
     const after = emulator.counters();
     emulator.setFaults({ routes: {} });
-    assert.equal(answer.status, 403);
-    assert.match(answer.body, /<Code>InvalidAccessKeyId<\/Code>/);
+    // A CI route: CI's code for an unknown SecretId (row 20).
+    assert.equal(answer.status, 401);
+    assert.match(answer.body, /<Code>SecretidNotExist<\/Code>/);
     assert.equal(after.bodiesRead, before.bodiesRead, 'the body was never read');
     assert.deepEqual(after.faultsInjected, before.faultsInjected, 'no fault fired');
-    assert.equal(after.authRejections.InvalidAccessKeyId, 1);
+    assert.equal(after.authRejections.SecretidNotExist, 1);
     assert.equal(after.requests['POST /asr_jobs'], 1, 'the request itself is counted');
   });
 });
@@ -163,18 +222,19 @@ describe('strict emulator: queues, creation-time window, jobs started at once', 
 
   it('refuses a QueueId the bucket does not have, on submit and on list, and knows added queues', async () => {
     const unknown = `p${'e'.repeat(32)}`;
+    // CI's own code (error code 1106; rows 8, 30).
     await assert.rejects(clients.ci.submit(job(unknown)), {
-      code: 'InvalidArgument',
+      code: 'QueueNotFound',
       message: /Queue .* does not exist/,
     });
-    await assert.rejects(clients.ci.list({ queueId: unknown }), { code: 'InvalidArgument' });
+    await assert.rejects(clients.ci.list({ queueId: unknown }), { code: 'QueueNotFound', retryable: false });
     assert.equal(emulator.counters().jobsCreated, 0);
     const added = emulator.addQueue(BUCKET, unknown);
     assert.equal((await clients.ci.submit(job(added))).QueueId, added);
     assert.equal(emulator.addQueue('other-1250000000', `p${'f'.repeat(32)}`), `p${'f'.repeat(32)}`);
     await assert.rejects(
       clients.ci.submit(job(`p${'f'.repeat(32)}`)),
-      { code: 'InvalidArgument' },
+      { code: 'QueueNotFound' },
       "another bucket's queue",
     );
   });
@@ -184,7 +244,7 @@ describe('strict emulator: queues, creation-time window, jobs started at once', 
     const created = formatCiTime(submitted.CreationTime);
     // Raw, signed requests: the typed client widens its window (below), which would hide the comparison.
     const ids = async (startCreationTime?: string, endCreationTime?: string) => {
-      const q = new URLSearchParams({ tag: 'SpeechRecognition', size: '100' });
+      const q = new URLSearchParams({ tag: 'SpeechRecognition', size: '100', queueId: submitted.QueueId ?? '' });
       if (startCreationTime) q.set('startCreationTime', startCreationTime);
       if (endCreationTime) q.set('endCreationTime', endCreationTime);
       const key = 'asr_jobs';

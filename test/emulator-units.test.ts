@@ -6,7 +6,12 @@ import COS from 'cos-nodejs-sdk-v5';
 import fc from 'fast-check';
 import { formatCiTime, parseCiTime } from '../src/emulator/ci-time';
 import { cosEncode, parseCosAuthorization, verifyCosRequest } from '../src/emulator/cos-signature';
-import type { SignableRequest } from '../src/emulator/cos-signature';
+import type { SignableRequest, SignatureRejection } from '../src/emulator/cos-signature';
+import { ciAuthRejection } from '../src/emulator/ci-auth';
+import { loadEmulatorConfig } from '../src/emulator/config';
+import { looksLikeMedia } from '../src/emulator/media-sniff';
+import type { EmulatorVariants } from '../src/emulator/variants';
+import { DEFAULT_VARIANTS, parseVariants, VARIANT_SETS, VARIANT_VALUES, VariantError } from '../src/emulator/variants';
 import { ApiError } from '../src/emulator/errors';
 import {
   fires,
@@ -87,6 +92,7 @@ describe('cos-signature', () => {
       status: 403,
       code: 'AccessDenied',
       message: 'Request has expired',
+      reason: 'expired',
     });
     assert.equal(check(request, creds, Date.now() - 3600_000)?.code, 'RequestTimeTooSkewed');
     assert.equal(check(request, { ...creds, secretKey: 'wrong' }, Date.now())?.code, 'SignatureDoesNotMatch');
@@ -308,7 +314,10 @@ describe('submit-request', () => {
     const spec = parseSubmitRequest(submitXml({ speech: {}, operation: { TemplateId: 't1abc' } }), templates);
     assert.equal(spec.speechRecognition.EngineModelType, '8k_zh');
     assert.equal(spec.templateName, 'tpl');
-    assert.throws(() => parseSubmitRequest(submitXml({ operation: { TemplateId: 'nope' } })), /TemplateId/);
+    assert.throws(
+      () => parseSubmitRequest(submitXml({ operation: { TemplateId: 'nope' } })),
+      (err: ApiError) => err.code === 'TemplateNotFound' && /Template nope/.test(err.message),
+    );
   });
 });
 
@@ -441,5 +450,80 @@ describe('independence from src/ci', () => {
           .map((spec) => `${f}: ${spec}`),
       );
     assert.deepEqual(foreign, []);
+  });
+});
+
+describe('CI auth codes, media sniffing, variants', () => {
+  const rejection = (reason: SignatureRejection['reason']): SignatureRejection => ({
+    status: 403,
+    code: 'AccessDenied',
+    message: 'x',
+    reason,
+  });
+
+  it("maps every refused signature to CI's code, with the variant's status (row 20)", () => {
+    const codes = (
+      ['missing', 'malformed', 'unknownKey', 'expired', 'early', 'mismatch', 'tokenExpired', 'tokenInvalid'] as const
+    ).map((reason) => ciAuthRejection(rejection(reason), 401).code);
+    assert.deepEqual(codes, [
+      'MissingAuthorization',
+      'InvalidAuthorization',
+      'SecretidNotExist',
+      'SignatureExpired',
+      'InvalidAuthorization',
+      'InvalidAuthorization',
+      'SignatureExpired',
+      'InvalidAuthorization',
+    ]);
+    assert.equal(ciAuthRejection(rejection('expired'), 403).status, 403);
+  });
+
+  it('recognises audio and video containers by their leading bytes and nothing else', () => {
+    const media = [
+      silentWav(0.01),
+      Buffer.from('ID3\u0003\u0000\u0000\u0000\u0000\u0000\u0000', 'latin1'),
+      Buffer.from([0xff, 0xfb, 0x90, 0x00]),
+      Buffer.from([0xff, 0xf1, 0x50, 0x80]),
+      Buffer.from('fLaC\u0000\u0000', 'latin1'),
+      Buffer.from('OggS\u0000\u0002', 'latin1'),
+      Buffer.from('#!AMR\n', 'latin1'),
+      Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypM4A ', 'latin1')]),
+      Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x01]),
+    ];
+    for (const bytes of media) assert.equal(looksLikeMedia(bytes), true, bytes.subarray(0, 8).toString('hex'));
+    const other = [
+      Buffer.from('# README\n'),
+      Buffer.alloc(64),
+      Buffer.from('{"a":1}'),
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+    ];
+    for (const bytes of other) assert.equal(looksLikeMedia(bytes), false, bytes.subarray(0, 8).toString('hex'));
+  });
+
+  it('parses --variant values and the two sets cover every value of every variant', () => {
+    assert.deepEqual(parseVariants([]), DEFAULT_VARIANTS);
+    assert.equal(parseVariants(['authStatus=403,resultSpacing=2']).authStatus, 403);
+    assert.equal(parseVariants(['alternative']).lastPageToken, 'absent');
+    assert.throws(() => parseVariants(['authStatus=500']), VariantError);
+    assert.throws(() => parseVariants(['nope=1']), VariantError);
+    for (const [name, values] of Object.entries(VARIANT_VALUES)) {
+      const covered = Object.values(VARIANT_SETS).map((set) => set[name as keyof EmulatorVariants]);
+      assert.deepEqual([...new Set(covered)].sort(), [...values].sort(), name);
+    }
+  });
+});
+
+describe('emulator process configuration', () => {
+  const keys = ['--secret-id', 'AKIDx', '--secret-key', 'k'];
+
+  it('reads --variant (set names and name=value pairs) and EMULATOR_VARIANT, refusing unknown ones', () => {
+    assert.equal(loadEmulatorConfig({}, keys).variants, undefined);
+    const flag = loadEmulatorConfig({}, [...keys, '--variant', 'alternative,authStatus=401']).variants;
+    assert.deepEqual([flag?.authStatus, flag?.resultSpacing, flag?.listQueueId], [401, 2, 'optional']);
+    assert.equal(loadEmulatorConfig({ EMULATOR_VARIANT: 'throttleStatus=429' }, keys).variants?.throttleStatus, 429);
+    assert.throws(
+      () => loadEmulatorConfig({}, [...keys, '--variant', 'authStatus=500']),
+      (err: Error) => /Variant authStatus is one of 401, 403/.test(err.message),
+    );
   });
 });

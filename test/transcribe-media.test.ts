@@ -231,6 +231,17 @@ describe('transcribeMedia on a real Temporal server and the CI emulator', () => 
     assert.ok((failure.details?.[0] as { code?: string }).code);
   });
 
+  it('fails with CiJobFailed, typed and with the code and message, when the input is not audio or video', async () => {
+    const key = `docs/${randomUUID()}.md`;
+    suite.stack.emulator.putObject(TEST_BUCKET, key, '# README\nNot a recording.\n');
+    const failure = await expectFailure({ media: { object: key }, recognition }, FailureType.CiJobFailed);
+    const details = failure.details?.[0] as { code: string; message: string; jobId: string };
+    // No source gives CI's code for undecodable media: the emulator's default variant (docs/emulator.md).
+    assert.equal(details.code, 'InvalidMediaFormat');
+    assert.match(details.message, /not an audio or video file/);
+    assert.match(details.jobId, /^s[0-9a-f]{32}$/);
+  });
+
   it('rejects invalid input at once, before anything is submitted', async () => {
     const { value: failures, calls } = await countRequests(async () => [
       await expectFailure({ media: {} as never, recognition }, FailureType.InvalidTranscriptionInput),

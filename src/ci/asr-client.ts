@@ -33,9 +33,15 @@ export interface CiAsrClientOptions {
   secrets?: readonly string[];
   /** The credentials requests are signed with, so an expired token is retried with fresh ones. */
   credentials?: CredentialHooks;
-  /** Queue for requests without `QueueId` (e.g. `CiSetupClient.defaultQueueId`, looked up once); unset = none sent. */
+  /**
+   * Queue for submits without `QueueId` and lists without `queueId` (e.g. `CiSetupClient.defaultQueueId`, looked up
+   * once per bucket); unset = none sent.
+   */
   defaultQueueId?: (options: CiCallOptions) => Promise<string>;
 }
+
+/** What {@link CiAsrClient} hands `cos.request()`, besides the URL built from `Key`. */
+type CallParams = Omit<COS.RequestParams, 'Url'> & { Key: string };
 
 /** Page size {@link CiAsrClient.listAll} uses when the filter sets none: CI's maximum, to make fewer requests. */
 const LIST_ALL_PAGE_SIZE = 100;
@@ -43,6 +49,10 @@ const LIST_ALL_PAGE_SIZE = 100;
 /** 4xx codes that mean "the request itself was refused" rather than "this job cannot be cancelled". */
 const AUTH_CODES = new Set([
   'AccessDenied',
+  'MissingAuthorization',
+  'InvalidAuthorization',
+  'SignatureExpired',
+  'SecretidNotExist',
   'SignatureDoesNotMatch',
   'InvalidAccessKeyId',
   'RequestTimeTooSkewed',
@@ -73,7 +83,8 @@ export class CiAsrClient {
 
   /**
    * Submits one job (`POST /asr_jobs`) and returns it as CI created it. Validates first (throws `CiValidationError`).
-   * Never re-sent: the body goes out as a stream, which the SDK does not retry, because every copy is a billed job.
+   * Never re-sent by the SDK: the body goes out as a stream, which it does not retry, because every copy is a billed
+   * job. The one repeat is the client's own when CI refused stale temporary keys, which creates nothing.
    * On a `CiError` with `outcomeUnknown`, look for the job (e.g. by `UserData`) before submitting again.
    */
   async submit(request: SubmitAsrJobRequest, options: CiCallOptions = {}): Promise<AsrJob> {
@@ -85,12 +96,17 @@ export class CiAsrClient {
     const body = Buffer.from(submitRequestXml(req), 'utf8');
     // cos-nodejs-sdk-v5 3.0.0 re-sends a failed request up to 3 times unless the body is a stream
     // (base.js submitRequest: `!(params.body && params.body.pipe)`); it has no option to turn retries off.
-    const stream = Readable.from([body], { objectMode: false });
+    // A fresh stream per attempt: the call is made again once when CI refused stale keys (nothing was created then).
+    let stream = Readable.from([body], { objectMode: false });
+    let attempts = 0;
     const headers = { 'Content-Type': 'application/xml', 'Content-Length': String(body.length) };
     const data = await this.call(
       'submit',
       this.where(),
-      { Method: 'POST', Key: 'asr_jobs', Body: stream, Headers: headers },
+      () => {
+        if (attempts++ > 0) stream = Readable.from([body], { objectMode: false });
+        return { Method: 'POST', Key: 'asr_jobs', Body: stream, Headers: headers };
+      },
       options.signal,
       // Destroying the body aborts the HTTP request while it is still being sent (the SDK aborts on stream errors).
       (reason) => stream.destroy(reason instanceof Error ? reason : new Error('aborted')),
@@ -110,7 +126,9 @@ export class CiAsrClient {
   /** Lists one page of jobs (`GET /asr_jobs?...`) with every documented filter. */
   async list(filter: ListAsrJobsFilter = {}, options: CiCallOptions = {}): Promise<AsrJobPage> {
     validateListFilter(filter);
-    const query = toListQuery(filter);
+    // DescribeSpeechJobs documents `queueId` as required (docs/emulator.md): the bucket's queue when none is given.
+    const queueId = filter.queueId ?? (await this.defaultQueueId?.(options));
+    const query = toListQuery(queueId === undefined ? filter : { ...filter, queueId });
     const data = await this.call(
       'list',
       this.where(),
@@ -165,12 +183,15 @@ export class CiAsrClient {
   private call(
     action: CiAction,
     target: string,
-    params: Omit<COS.RequestParams, 'Url'> & { Key: string },
+    params: CallParams | (() => CallParams),
     signal: AbortSignal | undefined,
     onAbort?: (reason: unknown) => void,
   ): Promise<COS.RequestResult> {
-    const url = `${this.baseUrl}/${params.Key}`;
-    return callSdk(() => this.cos.request({ ...params, Url: url }), this.context(action, target), signal, onAbort);
+    const run = () => {
+      const p = typeof params === 'function' ? params() : params;
+      return this.cos.request({ ...p, Url: `${this.baseUrl}/${p.Key}` });
+    };
+    return callSdk(run, this.context(action, target), signal, onAbort);
   }
 
   private where(): string {

@@ -25,6 +25,13 @@ const CLOCK_SKEW_CODE = 'RequestTimeTooSkewed';
  * message names the token.
  */
 const TOKEN_CODES = new Set(['ExpiredToken', 'InvalidToken', 'TokenExpired', 'InvalidSecurityToken']);
+
+/**
+ * CI's own signature codes (CI error codes 1013, 1014, 1019; docs/emulator.md, row 20), answered 401 (or 403) on CI
+ * hosts: with temporary keys they mean the keys went stale (CI has no token-specific code), so they are refreshed.
+ * `MissingAuthorization` (1012) is not among them: a request without a signature is this client's bug, permanent.
+ */
+const CI_CREDENTIAL_CODES = new Set(['InvalidAuthorization', 'SignatureExpired', 'SecretidNotExist']);
 const TOKEN_MESSAGE_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId']);
 
 /** What the SDK rejects with when the `getAuthorization` hook could not supply keys (see `SigningSession`). */
@@ -41,6 +48,11 @@ export interface ClassifyContext {
   secrets: readonly string[];
   /** The credentials the request was signed with; absent = fixed keys (an expired token is then permanent). */
   credentials?: CredentialHooks;
+  /**
+   * The call is being repeated after CI refused the keys with this SecretId: a refusal of other (fresh) keys is then
+   * permanent; a refusal of the same keys (the provider had none newer yet) stays retryable.
+   */
+  refreshedFrom?: string;
 }
 
 /** The fields of the SDK's error object this module reads (see cos-nodejs-sdk-v5 `util.error`). */
@@ -84,8 +96,13 @@ function classifyStatus(statusCode: number, code: string): { retryable: boolean;
   return { retryable: false, outcomeUnknown: false };
 }
 
-/** Whether CI refused the request's temporary token (expired, revoked, unknown). */
-export function isTokenRejection(code: string, detail: string | undefined): boolean {
+/**
+ * Whether CI or COS refused the request's keys in a way fresh temporary keys may cure: a token code, COS's
+ * `AccessDenied`/`InvalidAccessKeyId` naming the token, or CI's signature codes (`SignatureExpired`,
+ * `InvalidAuthorization`, `SecretidNotExist`) while the keys are refreshable.
+ */
+export function isTokenRejection(code: string, detail: string | undefined, refreshable = false): boolean {
+  if (refreshable && CI_CREDENTIAL_CODES.has(code)) return true;
   return TOKEN_CODES.has(code) || (TOKEN_MESSAGE_CODES.has(code) && /token/i.test(detail ?? ''));
 }
 
@@ -93,9 +110,16 @@ export function isTokenRejection(code: string, detail: string | undefined): bool
  * A refused token is transient when the provider can hand out another one: the keys are dropped so the retry
  * (Temporal's, or the caller's) signs with fresh ones. Nothing was done by CI, so the outcome is known.
  */
-function tokenRejection(ctx: ClassifyContext): { retryable: boolean; outcomeUnknown: boolean } {
+function tokenRejection(ctx: ClassifyContext): {
+  retryable: boolean;
+  outcomeUnknown: boolean;
+  credentialsRejected: boolean;
+} {
+  const keyId = ctx.credentials?.lastKeyId;
   ctx.credentials?.rejected();
-  return { retryable: ctx.credentials?.refreshable ?? false, outcomeUnknown: false };
+  const freshKeysRefused = ctx.refreshedFrom !== undefined && keyId !== ctx.refreshedFrom;
+  const refreshable = (ctx.credentials?.refreshable ?? false) && !freshKeysRefused;
+  return { retryable: refreshable, outcomeUnknown: false, credentialsRejected: true };
 }
 
 /** Turns whatever the SDK rejected with into a classified {@link CiError}. */
@@ -114,7 +138,8 @@ export function toCiError(raw: unknown, ctx: ClassifyContext): CiError {
   const detail = redact(str(body?.Message) ?? str(e.message) ?? '', ctx.secrets) || undefined;
   const requestId = requestIdOf(e);
   if (statusCode !== undefined) {
-    const retry = isTokenRejection(code, detail) ? tokenRejection(ctx) : classifyStatus(statusCode, code);
+    const refreshable = ctx.credentials?.refreshable ?? false;
+    const retry = isTokenRejection(code, detail, refreshable) ? tokenRejection(ctx) : classifyStatus(statusCode, code);
     return new CiError({ ...base, code, statusCode, requestId, detail, ...retry });
   }
   if (NO_CREDENTIALS_MESSAGE.test(str(e.message) ?? '')) {

@@ -18,6 +18,8 @@ export interface CiErrorInit {
   outcomeUnknown: boolean;
   /** Server or network message; must not contain credentials. */
   detail?: string;
+  /** CI refused the keys (expired or unknown token, CI's signature codes); they were dropped for fresh ones. */
+  credentialsRejected?: boolean;
   cause?: unknown;
 }
 
@@ -43,6 +45,12 @@ export class CiError extends TencentCiAsrError {
    * For `submit` this means a job may exist: look for it (e.g. by `UserData`) before submitting again.
    */
   readonly outcomeUnknown: boolean;
+  /**
+   * CI refused the keys the request was signed with (a token code, or CI's `SignatureExpired`/`InvalidAuthorization`/
+   * `SecretidNotExist` with temporary keys). The client has already dropped them and repeated the call once with
+   * fresh ones; `retryable` says whether yet fresher keys may still come.
+   */
+  readonly credentialsRejected: boolean;
 
   constructor(init: CiErrorInit) {
     const status = init.statusCode === undefined ? '' : ` (HTTP ${init.statusCode})`;
@@ -55,6 +63,7 @@ export class CiError extends TencentCiAsrError {
     this.requestId = init.requestId;
     this.retryable = init.retryable;
     this.outcomeUnknown = init.outcomeUnknown;
+    this.credentialsRejected = init.credentialsRejected ?? false;
   }
 }
 

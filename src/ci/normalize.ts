@@ -66,6 +66,8 @@ export function normalizeJob(raw: unknown): AsrJob {
 /** `Response` of an SDK result, or a {@link CiResponseError} when the body was not a CI `<Response>`. */
 export function responseOf(data: unknown): Record<string, unknown> {
   const response = record(data).Response;
+  // An empty `<Response/>` (a last, empty page whose NextToken is left out) parses to ''.
+  if (response === '') return {};
   if (typeof response !== 'object' || response === null) {
     throw new CiResponseError('the CI response has no <Response> element');
   }

@@ -10,6 +10,8 @@ export interface CredentialHooks {
   readonly refreshable: boolean;
   /** CI/COS refused the keys as expired or invalid: the next request fetches new ones. */
   rejected(): void;
+  /** SecretId of the keys the latest request was signed with (never logged), so a refresh can tell new keys came. */
+  readonly lastKeyId?: string;
 }
 
 /** How many generations of keys stay redacted from error messages after they were replaced. */
@@ -30,6 +32,7 @@ export class SigningSession implements CredentialHooks {
   /** Live list of every key and token seen (newest last): error messages blank them out. */
   readonly secrets: string[] = [];
   readonly refreshable: boolean;
+  lastKeyId: string | undefined;
 
   constructor(private readonly provider: CredentialProvider) {
     this.refreshable = provider.refreshable;
@@ -60,6 +63,7 @@ export class SigningSession implements CredentialHooks {
 
   private sign(options: COS.GetAuthorizationOptions, c: TencentCredentials): COS.Credentials {
     this.remember(c);
+    this.lastKeyId = c.secretId;
     const Authorization = COS.getAuthorization({
       SecretId: c.secretId,
       SecretKey: c.secretKey,

@@ -5,7 +5,8 @@ import { bump } from './counters';
 import type { FaultConfig } from './faults';
 import { fires } from './faults';
 import { buildXml } from './xml';
-import type { XmlObject } from './xml';
+import type { XmlObject, XmlValue } from './xml';
+import type { EmulatorVariants } from './variants';
 
 /** How callbacks are retried: attempts in all, and the first backoff (doubled after each failure). */
 export interface CallbackRetry {
@@ -13,13 +14,41 @@ export interface CallbackRetry {
   baseDelayMs: number;
 }
 
-/** The callback body and its Content-Type for a finished job. */
-export function callbackBody(job: EmulatedJob): { body: string; contentType: string } {
-  const detail = jobsDetail(job);
+/** Free-text fields that stay strings even when they look numeric (a user's `UserData` "42" is no number). */
+const TEXT_FIELDS = new Set([
+  'UserData',
+  'Object',
+  'Url',
+  'Word',
+  'Result',
+  'FinalSentence',
+  'SliceSentence',
+  'Message',
+]);
+
+/** Numeric leaves as JSON numbers (the `number` leaf variant); ids, times and free text stay strings. */
+function numericLeaves(value: XmlValue, key = ''): unknown {
+  if (typeof value === 'string') {
+    return !TEXT_FIELDS.has(key) && /^-?(0|[1-9]\d{0,14})(\.\d+)?$/.test(value) ? Number(value) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => numericLeaves(v, key));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, numericLeaves(v, k)]));
+}
+
+/**
+ * The callback body and its Content-Type for a finished job. JSON: no `Response` wrapper; `JobsDetail` an array or
+ * one object, leaves strings or numbers, as the variants say (row 24: the sources disagree).
+ */
+export function callbackBody(
+  job: EmulatedJob,
+  variants: Pick<EmulatorVariants, 'resultSpacing' | 'jsonCallbackDetail' | 'jsonCallbackLeaves'>,
+): { body: string; contentType: string } {
+  const detail = jobsDetail(job, variants);
   if (job.spec.callback.format === 'JSON') {
-    // Shape of DOC-CB-TR's JSON sample: no Response wrapper, JobsDetail as an array; leaves stay strings.
+    const leaves = variants.jsonCallbackLeaves === 'number' ? numericLeaves(detail) : detail;
+    const jobsDetailValue = variants.jsonCallbackDetail === 'array' ? [leaves] : leaves;
     return {
-      body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: [detail] }),
+      body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: jobsDetailValue }),
       contentType: 'application/json',
     };
   }
@@ -39,6 +68,7 @@ export class CallbackDispatcher {
       faults: () => FaultConfig;
       timeoutMs: number;
       retry: CallbackRetry;
+      variants: EmulatorVariants;
     },
   ) {}
 
@@ -99,7 +129,7 @@ export class CallbackDispatcher {
   }
 
   private async deliver(job: EmulatedJob): Promise<void> {
-    const { body, contentType } = callbackBody(job);
+    const { body, contentType } = callbackBody(job, this.deps.variants);
     let backoff = this.deps.retry.baseDelayMs;
     for (let attempt = 1; attempt <= this.deps.retry.attempts && !this.abort.signal.aborted; attempt++) {
       if (await this.attempt(job.spec.callback.url!, body, contentType)) return;

@@ -1,7 +1,7 @@
 import type { CallbackDispatcher } from './callbacks';
 import type { EmulatorCounters } from './counters';
 import { bump } from './counters';
-import { ApiError, invalidArgument } from './errors';
+import { ApiError, invalidArgument, queueNotFound } from './errors';
 import type { FaultConfig } from './faults';
 import { fires } from './faults';
 import type { ApiResponse } from './http-util';
@@ -9,12 +9,13 @@ import { jobsDetail } from './job-detail';
 import type { JobEngine } from './job-engine';
 import { listJobs, parseListQuery } from './list-query';
 import type { RequestTarget } from './request-target';
-import { notBound } from './setup/bucket-queue-routes';
+import { requireBound } from './setup/bucket-queue-routes';
 import type { SetupContext } from './setup/routes';
 import { handleSetup } from './setup/routes';
 import { checkHotVocab } from './setup/template-routes';
 import type { EmulatorTemplate } from './submit-request';
 import { parseSubmitRequest } from './submit-request';
+import type { EmulatorVariants } from './variants';
 import type { XmlObject } from './xml';
 import { buildXml } from './xml';
 
@@ -30,6 +31,8 @@ export interface CiContext extends SetupContext {
   templates: Record<string, EmulatorTemplate>;
   /** Jobs whose callback was sent before their submit response; the normal callback is skipped for them. */
   earlyJobs: Set<string>;
+  /** How to answer where no source settles CI's behaviour. */
+  variants: EmulatorVariants;
 }
 
 function xmlOk(document: XmlObject): ApiResponse {
@@ -37,7 +40,7 @@ function xmlOk(document: XmlObject): ApiResponse {
 }
 
 async function submit(ctx: CiContext, target: RequestTarget, body: Buffer): Promise<ApiResponse> {
-  if (!ctx.setup.isBound(target.bucket)) throw notBound(target.bucket);
+  requireBound(ctx.setup, target.bucket);
   const spec = parseSubmitRequest(body.toString('utf8'), ctx.templates);
   if (spec.queueId !== undefined) knownQueue(ctx, target.bucket, spec.queueId);
   checkHotVocab(ctx.setup, target.bucket, spec.speechRecognition);
@@ -47,7 +50,7 @@ async function submit(ctx: CiContext, target: RequestTarget, body: Buffer): Prom
     bump(ctx.counters().faultsInjected, 'submit:startedAtOnce');
     ctx.engine.startNow(job.jobId);
   }
-  const committed = jobsDetail(ctx.engine.get(job.jobId) ?? job);
+  const committed = jobsDetail(ctx.engine.get(job.jobId) ?? job, ctx.variants);
   if (fires(faults.callbackEarlyShare)) {
     ctx.earlyJobs.add(job.jobId);
     const finished = await ctx.engine.runNow(job.jobId);
@@ -63,9 +66,9 @@ async function submit(ctx: CiContext, target: RequestTarget, body: Buffer): Prom
   return xmlOk({ Response: { JobsDetail: committed } });
 }
 
-/** Refuses a `QueueId` that is not one of the bucket's queues, as CI does (code: see docs/emulator.md). */
+/** Refuses a `QueueId` that is not one of the bucket's queues with CI's `QueueNotFound` (rows 8, 30). */
 function knownQueue(ctx: CiContext, bucket: string, queueId: string): void {
-  if (!ctx.setup.queue(bucket, queueId)) throw invalidArgument(`Queue ${queueId} does not exist in bucket ${bucket}.`);
+  if (!ctx.setup.queue(bucket, queueId)) throw queueNotFound(queueId, bucket);
 }
 
 function describe(ctx: CiContext, idList: string): ApiResponse {
@@ -74,21 +77,26 @@ function describe(ctx: CiContext, idList: string): ApiResponse {
   const found = ids.map((id) => ctx.engine.get(id)).filter((job) => job !== undefined);
   const missing = ids.filter((id) => !ctx.engine.get(id));
   const response: XmlObject = {};
-  if (found.length > 0) response.JobsDetail = found.map(jobsDetail);
+  if (found.length > 0) response.JobsDetail = found.map((job) => jobsDetail(job, ctx.variants));
   if (missing.length > 0) response.NonExistJobIds = missing;
   return xmlOk({ Response: response });
 }
 
 function list(ctx: CiContext, target: RequestTarget): ApiResponse {
   const query = parseListQuery(new Map(target.query));
+  // DescribeSpeechJobs documents `queueId` as required (1209/47597, further difference 13); a variant relaxes it.
+  if (query.queueId === undefined && ctx.variants.listQueueId === 'required') {
+    throw invalidArgument('queueId is required.');
+  }
   if (query.queueId !== undefined) knownQueue(ctx, target.bucket, query.queueId);
   const page = listJobs(
     ctx.engine.all().filter((job) => job.bucket === target.bucket),
     query,
   );
   const response: XmlObject = {};
-  if (page.jobs.length > 0) response.JobsDetail = page.jobs.map(jobsDetail);
-  response.NextToken = page.nextToken;
+  if (page.jobs.length > 0) response.JobsDetail = page.jobs.map((job) => jobsDetail(job, ctx.variants));
+  // On the last page: `<NextToken></NextToken>` or no element (row 15, a variant).
+  if (page.nextToken !== '' || ctx.variants.lastPageToken === 'empty') response.NextToken = page.nextToken;
   return xmlOk({ Response: response });
 }
 

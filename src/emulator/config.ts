@@ -1,6 +1,7 @@
 import type { Env } from '../config/reader';
 import { ConfigReader } from '../config/reader';
 import type { EmulatorOptions } from './options';
+import { parseVariants, VARIANT_SETS, VARIANT_VALUES, VariantError } from './variants';
 
 /** Each flag of the emulator process and the environment variable it falls back to. */
 const SETTINGS = {
@@ -16,6 +17,7 @@ const SETTINGS = {
   'clock-skew-seconds': 'EMULATOR_CLOCK_SKEW_SECONDS',
   'queue-concurrency': 'EMULATOR_QUEUE_CONCURRENCY',
   'api-rate-limit': 'EMULATOR_API_RATE_LIMIT',
+  variant: 'EMULATOR_VARIANT',
 } as const;
 
 /** A day: longer job phases are a typo, and would hold a test or a demo forever. */
@@ -45,6 +47,15 @@ export function loadEmulatorConfig(env: Env, argv: readonly string[]): EmulatorO
   };
   const rate = read.integer(setting('api-rate-limit'), undefined, 1, 1_000_000);
   if (rate !== undefined) config.apiRateLimit = { requestsPerSecond: rate };
+  const variant = read.optional(setting('variant'));
+  if (variant !== undefined) {
+    try {
+      config.variants = parseVariants([variant]);
+    } catch (err) {
+      if (!(err instanceof VariantError)) throw err;
+      read.problems.push(`--variant / EMULATOR_VARIANT: ${err.message}`);
+    }
+  }
   read.throwIfProblems('emulator');
   return config;
 }
@@ -69,6 +80,9 @@ export const EMULATOR_HELP = [
   '  --clock-skew-seconds <n>  EMULATOR_CLOCK_SKEW_SECONDS  Signature clock skew allowed, 0-86400 (default 900)',
   '  --queue-concurrency <n> EMULATOR_QUEUE_CONCURRENCY  Jobs Running at once per queue, MaxConcurrent (default 10)',
   '  --api-rate-limit <n>  EMULATOR_API_RATE_LIMIT  CI API requests/s before 503 SlowDown (default: no limit)',
+  '  --variant <list>     EMULATOR_VARIANT     How to answer where no source settles CI (docs/emulator.md,',
+  '                       "Variants"): a set name or name=value pairs, comma-separated, e.g. authStatus=403',
+  `                       Sets: ${Object.keys(VARIANT_SETS).join(', ')}. Names: ${Object.keys(VARIANT_VALUES).join(', ')}`,
   '  --help                                    Show this help',
   '',
   'Exit codes: 0 stopped by a signal, 1 failure, 2 configuration error.',

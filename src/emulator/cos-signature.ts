@@ -35,6 +35,8 @@ export interface SignatureRejection {
     | 'ExpiredToken'
     | 'InvalidToken';
   message: string;
+  /** What was wrong, so a CI host can answer with CI's own code (`ci-auth.ts`). */
+  reason: 'missing' | 'malformed' | 'unknownKey' | 'expired' | 'early' | 'mismatch' | 'tokenExpired' | 'tokenInvalid';
 }
 
 /**
@@ -108,11 +110,15 @@ function windowCheck(window: string, nowSeconds: number, skew: number): 'ok' | '
 
 function timeRejection(auth: CosAuthorization, nowSeconds: number, skew: number): SignatureRejection | undefined {
   const checks = [windowCheck(auth.signTime, nowSeconds, skew), windowCheck(auth.keyTime, nowSeconds, skew)];
-  if (checks.includes('malformed')) return { status: 403, code: 'AccessDenied', message: 'Invalid q-sign-time.' };
-  if (checks.includes('late')) return { status: 403, code: 'AccessDenied', message: 'Request has expired' };
+  if (checks.includes('malformed')) {
+    return { status: 403, code: 'AccessDenied', message: 'Invalid q-sign-time.', reason: 'malformed' };
+  }
+  if (checks.includes('late')) {
+    return { status: 403, code: 'AccessDenied', message: 'Request has expired', reason: 'expired' };
+  }
   if (checks.includes('early')) {
     const message = "The difference between the request time and the server's time is too large.";
-    return { status: 403, code: 'RequestTimeTooSkewed', message };
+    return { status: 403, code: 'RequestTimeTooSkewed', message, reason: 'early' };
   }
   return undefined;
 }
@@ -127,18 +133,28 @@ function tokenOf(request: SignableRequest): string {
   );
 }
 
+const INVALID_TOKEN = 'The provided token is malformed or otherwise invalid.';
+
 function tokenRejection(request: SignableRequest, key: KnownKey, nowMs: number): SignatureRejection | undefined {
   const sent = tokenOf(request);
   if (!key.token) {
     if (!sent) return undefined;
-    return { status: 400, code: 'InvalidToken', message: 'The provided token is malformed or otherwise invalid.' };
+    return { status: 400, code: 'InvalidToken', message: INVALID_TOKEN, reason: 'tokenInvalid' };
   }
-  if (!sent) return { status: 403, code: 'AccessDenied', message: 'Temporary keys need x-cos-security-token.' };
+  if (!sent) {
+    return {
+      status: 403,
+      code: 'AccessDenied',
+      message: 'Temporary keys need x-cos-security-token.',
+      reason: 'tokenInvalid',
+    };
+  }
   if (!safeEqualText(sent, key.token.value)) {
-    return { status: 400, code: 'InvalidToken', message: 'The provided token is malformed or otherwise invalid.' };
+    return { status: 400, code: 'InvalidToken', message: INVALID_TOKEN, reason: 'tokenInvalid' };
   }
-  if (nowMs >= key.token.expiresMs)
-    return { status: 400, code: 'ExpiredToken', message: 'The provided token has expired.' };
+  if (nowMs >= key.token.expiresMs) {
+    return { status: 400, code: 'ExpiredToken', message: 'The provided token has expired.', reason: 'tokenExpired' };
+  }
   return undefined;
 }
 
@@ -170,23 +186,23 @@ export interface VerifyOptions {
  */
 export function verifyCosRequest(request: SignableRequest, options: VerifyOptions): SignatureRejection | undefined {
   const header = headerValue(request.headers, 'authorization');
-  if (!header) return { status: 403, code: 'AccessDenied', message: 'Access Denied.' };
+  if (!header) return { status: 403, code: 'AccessDenied', message: 'Access Denied.', reason: 'missing' };
   const auth = parseCosAuthorization(header);
   if (!auth || auth.algorithm.toLowerCase() !== 'sha1') {
     const message = 'Access Denied: the Authorization header is not a sha1 COS signature.';
-    return { status: 403, code: 'AccessDenied', message };
+    return { status: 403, code: 'AccessDenied', message, reason: 'malformed' };
   }
   const key = options.keyFor(auth.accessKeyId);
   if (!key) {
     const message = 'The Access Key Id you provided does not exist in our records.';
-    return { status: 403, code: 'InvalidAccessKeyId', message };
+    return { status: 403, code: 'InvalidAccessKeyId', message, reason: 'unknownKey' };
   }
   const skew = options.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   const late = timeRejection(auth, Math.floor(options.nowMs / 1000), skew);
   if (late) return late;
   if (!safeEqualHex(computeCosSignature(request, auth, key.secretKey), auth.signature)) {
     const message = 'The request signature we calculated does not match the signature you provided.';
-    return { status: 403, code: 'SignatureDoesNotMatch', message };
+    return { status: 403, code: 'SignatureDoesNotMatch', message, reason: 'mismatch' };
   }
   return tokenRejection(request, key, options.nowMs);
 }

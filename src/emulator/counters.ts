@@ -21,7 +21,7 @@ export interface EmulatorCounters {
   peakActiveJobs: number;
   /** Faults injected by kind, e.g. `POST /asr_jobs:5xx`, `POST /asr_jobs:throttle`, `submit:lostResponse`. */
   faultsInjected: Record<string, number>;
-  /** Requests refused by signature or token checks, by error code (e.g. `ExpiredToken`, `SignatureDoesNotMatch`). */
+  /** Requests refused by signature or token checks, by error code (e.g. COS's `ExpiredToken`, CI's `SignatureExpired`). */
   authRejections: Record<string, number>;
   /** Request bodies read (only requests that passed the signature check are read). */
   bodiesRead: number;

@@ -17,6 +17,8 @@ import { DEFAULT_CLOCK_SKEW_SECONDS } from './cos-signature';
 import { TokenStore } from './sts';
 import { ApiRateLimiter } from './rate-limit';
 import { listenOn } from '../shared/listen';
+import type { EmulatorVariants } from './variants';
+import { DEFAULT_VARIANTS } from './variants';
 
 const STATE_WRITE_DELAY_MS = 50;
 const VIRTUAL_COS_HOST = /^([a-z0-9][a-z0-9-]*-\d+)\.cos\.[a-z0-9-]+\.myqcloud\.com(?::\d+)?$/i;
@@ -54,8 +56,10 @@ class Emulator {
   private readonly writer: DebouncedWriter | undefined;
 
   private readonly rateLimiter: ApiRateLimiter | undefined;
+  readonly variants: EmulatorVariants;
 
   constructor(private readonly options: EmulatorOptions) {
+    this.variants = { ...DEFAULT_VARIANTS, ...options.variants };
     const limit = options.apiRateLimit;
     this.rateLimiter = limit ? new ApiRateLimiter(limit.requestsPerSecond, limit.burst) : undefined;
     this.defaults = {
@@ -67,6 +71,7 @@ class Emulator {
       counters: () => this.counters,
       faults: () => this.faults,
       timeoutMs: options.callbackTimeoutMs ?? 5000,
+      variants: this.variants,
       retry: { attempts: 3, baseDelayMs: 200, ...options.callbackRetry },
     });
     this.setup = new SetupState({
@@ -76,6 +81,7 @@ class Emulator {
       templates: { ...options.templates },
       clock: Date.now,
       onChange: () => undefined,
+      unboundCode: this.variants.unboundBucketCode,
     });
     // The default bucket is listed by `GET /asrbucket` from the start (when every bucket counts as bound), so a
     // fresh local stack passes `transcribe-asr doctor` before any request named the bucket.
@@ -93,6 +99,7 @@ class Emulator {
       clock: Date.now,
       resolveUrl: urlResolver(this.defaults.bucket, () => this.address),
       downloadTimeoutMs: 10_000,
+      undecodableMediaCode: this.variants.undecodableMediaCode,
       onFinished: (job) => {
         if (!this.earlyJobs.delete(job.jobId)) this.callbacks.notify(this.setup.withCallback(job));
       },
@@ -149,6 +156,7 @@ class Emulator {
       defaults: this.defaults,
       clock: Date.now,
       rateLimiter: this.rateLimiter,
+      variants: this.variants,
     };
   }
 

@@ -55,9 +55,9 @@ export interface FaultConfig {
   pausedQueues: string[];
   /** New jobs start `Running` as they are submitted (queue time skipped), so CI refuses to cancel them. */
   startJobsAtOnce: boolean;
-  /** Temporary tokens issued before this epoch ms are refused with `ExpiredToken` (`Date.now()` = expire all). 0 = off. */
+  /** Temporary tokens issued before this epoch ms are refused (COS hosts `ExpiredToken`, CI hosts `SignatureExpired`; `Date.now()` = expire all). 0 = off. */
   expireTokensIssuedBefore: number;
-  /** Temporary tokens are refused with `ExpiredToken` once older than this many ms, whatever their ExpiredTime. 0 = off. */
+  /** Temporary tokens are refused (as expired) once older than this many ms, whatever their ExpiredTime. 0 = off. */
   tokenLifetimeMs: number;
 }
 

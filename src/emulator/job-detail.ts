@@ -1,6 +1,7 @@
 import { formatCiTime, formatOptionalCiTime } from './ci-time';
 import type { EmulatedJob, JobResult, Sentence } from './job-model';
 import { speechSpeed } from './transcript';
+import type { EmulatorVariants } from './variants';
 import type { XmlObject, XmlValue } from './xml';
 
 /** One `ResultDetail` element: CI field names, string leaves. */
@@ -15,25 +16,32 @@ export function sentenceDetail(sentence: Sentence): XmlObject {
     Words: sentence.words.map((w) => ({
       OffsetEndMs: String(w.offsetEndMs),
       OffsetStartMs: String(w.offsetStartMs),
+      // The ASR callback sample (436/80171) has `<VoiceType>0</VoiceType>` in every word (further difference 9).
+      VoiceType: '0',
       Word: w.word,
     })),
     WordsNum: String(sentence.words.length),
   };
 }
 
-function resultElement(result: JobResult, resTextFormat: string): XmlObject {
+/** `Result` with one or two spaces after each line's `[start,end]` (Tencent's samples show both, row 27). */
+function spacedResult(text: string, spacing: 1 | 2): string {
+  return spacing === 1 ? text : text.replace(/^(\[[^\]\n]*\]) /gm, '$1  ');
+}
+
+function resultElement(result: JobResult, resTextFormat: string, spacing: 1 | 2): XmlObject {
   // CI sends an empty <ResultDetail/> for ResTextFormat 0.
   const detail: XmlValue = resTextFormat === '0' ? '' : result.sentences.map(sentenceDetail);
   return {
     AudioTime: result.audioTime,
     DetailObjectName: result.detailObjectName,
     ObjectName: result.objectName,
-    Result: result.resultText,
+    Result: spacedResult(result.resultText, spacing),
     ResultDetail: detail,
   };
 }
 
-function operationElement(job: EmulatedJob): XmlObject {
+function operationElement(job: EmulatedJob, spacing: 1 | 2): XmlObject {
   const { spec } = job;
   const operation: XmlObject = {
     JobLevel: String(spec.jobLevel),
@@ -43,7 +51,7 @@ function operationElement(job: EmulatedJob): XmlObject {
     ),
   };
   if (job.result) {
-    operation.SpeechRecognitionResult = resultElement(job.result, spec.speechRecognition.ResTextFormat ?? '0');
+    operation.SpeechRecognitionResult = resultElement(job.result, spec.speechRecognition.ResTextFormat ?? '0', spacing);
   }
   if (spec.templateId !== undefined) operation.TemplateId = spec.templateId;
   if (spec.templateName !== undefined) operation.TemplateName = spec.templateName;
@@ -52,7 +60,7 @@ function operationElement(job: EmulatedJob): XmlObject {
 }
 
 /** The `JobsDetail` element of a job as CI reports it (children in the alphabetical order of CI's samples). */
-export function jobsDetail(job: EmulatedJob): XmlObject {
+export function jobsDetail(job: EmulatedJob, variants: Pick<EmulatorVariants, 'resultSpacing'>): XmlObject {
   const input: XmlObject = { BucketId: job.bucket, Region: job.region };
   if (job.spec.input.object !== undefined) input.Object = job.spec.input.object;
   if (job.spec.input.url !== undefined) input.Url = job.spec.input.url;
@@ -63,7 +71,7 @@ export function jobsDetail(job: EmulatedJob): XmlObject {
     Input: input,
     JobId: job.jobId,
     Message: job.message,
-    Operation: operationElement(job),
+    Operation: operationElement(job, variants.resultSpacing),
     QueueId: job.queueId,
     StartTime: formatOptionalCiTime(job.startMs),
     State: job.state,

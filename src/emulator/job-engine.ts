@@ -17,6 +17,7 @@ import type { EmulatedJob, JobSpec } from './job-model';
 import { inputLabel } from './job-model';
 import type { UrlResolver } from './job-output';
 import { produceResult, resolveInput } from './job-output';
+import { looksLikeMedia } from './media-sniff';
 import type { ObjectStore } from './object-store';
 
 /** What the engine needs from the emulator around it. */
@@ -29,6 +30,8 @@ export interface JobEngineDeps {
   clock: () => number;
   resolveUrl: UrlResolver;
   downloadTimeoutMs: number;
+  /** `Code` of a job whose input is not media (the `undecodableMediaCode` variant). */
+  undecodableMediaCode: string;
   /** A job reached Success or Failed. */
   onFinished: (job: EmulatedJob) => void;
   /** Any job changed (persistence hooks in here). */
@@ -224,6 +227,11 @@ export class JobEngine {
     }
     const input = await resolveInput(job, this.deps.objects, this.deps.resolveUrl, this.deps.downloadTimeoutMs);
     if (!('media' in input)) return failJob(job, input.code, input.message, this.deps.clock());
+    if (!looksLikeMedia(input.media)) {
+      // CI fails a job whose input it cannot decode as audio or video; no source gives the code (a variant).
+      const message = `The input ${inputLabel(job)} is not an audio or video file that can be decoded.`;
+      return failJob(job, this.deps.undecodableMediaCode, message, this.deps.clock());
+    }
     const result = produceResult(job, input, this.deps.objects, this.deps.clock());
     return succeedJob(job, result, this.deps.clock());
   }

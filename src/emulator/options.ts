@@ -3,6 +3,7 @@ import type { EmulatorCounters } from './counters';
 import type { FaultConfig } from './faults';
 import type { EmulatorTemplate } from './submit-request';
 import type { IssuedCredentials } from './sts';
+import type { EmulatorVariants } from './variants';
 
 /** Options of `startEmulator`. */
 export interface EmulatorOptions {
@@ -14,7 +15,7 @@ export interface EmulatorOptions {
   credentials: { secretId: string; secretKey: string };
   /**
    * Temporary keys valid from the start (as `issueCredentials` returns them). A request signed with one must carry
-   * its `Token` (`x-cos-security-token`/`x-ci-security-token`) and is refused with `ExpiredToken` after `ExpiredTime`.
+   * its `Token` (`x-cos-security-token`/`x-ci-security-token`) and is refused after `ExpiredTime` (`ExpiredToken` on COS hosts, `SignatureExpired` on CI hosts).
    */
   temporaryCredentials?: readonly IssuedCredentials[];
   /** Clock skew tolerated on each side of a signature's time window, in seconds; default 900 (docs/emulator.md). */
@@ -43,6 +44,12 @@ export interface EmulatorOptions {
    * from idle, default one second's worth) are answered `503 SlowDown`, as CI does. Default: no limit.
    */
   apiRateLimit?: { requestsPerSecond: number; burst?: number };
+  /**
+   * How to answer where no source settles CI's behaviour (auth status, `Result` spacing, JSON callback shape,
+   * throttling status, last-page `NextToken`, unbound-bucket code, undecodable-media code, `queueId` on lists); each
+   * field left out takes its default (`DEFAULT_VARIANTS`). See docs/emulator.md, "Variants".
+   */
+  variants?: Partial<EmulatorVariants>;
   /** Faults injected from the start; see {@link FaultConfig}. */
   faults?: Partial<FaultConfig>;
   /** JSON file the state (jobs and objects) is persisted to and reloaded from; default none (memory only). */

@@ -10,4 +10,6 @@ export interface RequestTarget {
   pathname: string;
   /** Decoded query parameters in request order (`?cancel` gives `['cancel', '']`). */
   query: Array<[string, string]>;
+  /** The request's id, sent as `x-ci-request-id`/`x-cos-request-id` (and first in CI's setup answers, row 4). */
+  requestId: string;
 }

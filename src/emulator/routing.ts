@@ -34,6 +34,7 @@ export function resolveTarget(
   rawUrl: string,
   hostHeader: string | undefined,
   defaults: { bucket: string; region: string },
+  requestId = '',
 ): RequestTarget {
   let host = hostHeader ?? '';
   let rest = rawUrl;
@@ -54,16 +55,17 @@ export function resolveTarget(
       host,
       pathname,
       query,
+      requestId,
     };
   }
   const regional = REGION_HOST.exec(host);
-  if (regional) return { service: 'ci', bucket: '', region: regional[1]!, host, pathname, query };
+  if (regional) return { service: 'ci', bucket: '', region: regional[1]!, host, pathname, query, requestId };
   if (/\.myqcloud\.com(:\d+)?$/i.test(host)) {
     throw new ApiError(400, 'InvalidHost', `The emulator does not serve host "${host}".`);
   }
   const ci = CI_PATH.test(pathname) || isSetupPath(pathname);
   const service = pathname.startsWith('/_emulator/') ? 'admin' : ci ? 'ci' : 'cos';
-  return { service, ...defaults, host, pathname, query };
+  return { service, ...defaults, host, pathname, query, requestId };
 }
 
 /** The route name of a CI request, as counters and per-route faults name it; `undefined` when unknown. */

@@ -15,6 +15,7 @@ import type { RequestTarget } from './request-target';
 import type { TokenStore } from './sts';
 import { ciRouteName, cosRouteName, resolveTarget } from './routing';
 import type { ApiRateLimiter } from './rate-limit';
+import { ciAuthRejection } from './ci-auth';
 
 /** Everything a request may touch. */
 export interface ServerContext extends CiContext, AdminContext {
@@ -38,6 +39,11 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** CI's `SlowDown` (error code 1020, row 18) with the status the `throttleStatus` variant names. */
+function slowDown(ctx: ServerContext, message: string): ApiError {
+  return new ApiError(ctx.variants.throttleStatus, 'SlowDown', message);
+}
+
 /** Per-route latency, 5xx and throttling faults; throws the injected error. */
 async function injectRouteFaults(ctx: ServerContext, route: string): Promise<void> {
   const faults = routeFaults(ctx.faults(), route);
@@ -55,7 +61,7 @@ async function injectRouteFaults(ctx: ServerContext, route: string): Promise<voi
   }
   if (fires(faults.throttleShare)) {
     bump(ctx.counters().faultsInjected, `${route}:throttle`);
-    throw new ApiError(503, 'SlowDown', 'Please reduce your request rate. (emulated fault)');
+    throw slowDown(ctx, 'Please reduce your request rate. (emulated fault)');
   }
 }
 
@@ -71,13 +77,14 @@ async function handleService(ctx: ServerContext, req: IncomingMessage, target: R
   const keyFor = (id: string) => ctx.tokens.lookup(id, faults);
   const rejection = verifyCosRequest(request, { keyFor, nowMs: ctx.clock(), skewSeconds: ctx.skewSeconds });
   if (rejection) {
-    bump(ctx.counters().authRejections, rejection.code);
-    throw new ApiError(rejection.status, rejection.code, rejection.message);
+    const answer = target.service === 'ci' ? ciAuthRejection(rejection, ctx.variants.authStatus) : rejection;
+    bump(ctx.counters().authRejections, answer.code);
+    throw new ApiError(answer.status, answer.code, answer.message);
   }
   // CI's API rate limit, counted for signed requests only (an unsigned flood is refused above, as COS does).
   if (target.service === 'ci' && ctx.rateLimiter && !ctx.rateLimiter.take()) {
     bump(ctx.counters().throttled, route);
-    throw new ApiError(503, 'SlowDown', 'Please reduce your request rate.');
+    throw slowDown(ctx, 'Please reduce your request rate.');
   }
   const body = await readBody(req);
   ctx.counters().bodiesRead++;
@@ -101,7 +108,7 @@ export function createRequestHandler(ctx: ServerContext): (req: IncomingMessage,
     const method = req.method ?? 'GET';
     let target: RequestTarget | undefined;
     const run = async (): Promise<ApiResponse> => {
-      target = resolveTarget(req.url ?? '/', req.headers.host, ctx.defaults);
+      target = resolveTarget(req.url ?? '/', req.headers.host, ctx.defaults, requestId);
       if (target.service === 'admin') return handleAdmin(ctx, method, target.pathname, await readBody(req));
       return handleService(ctx, req, target);
     };

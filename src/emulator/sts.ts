@@ -7,7 +7,7 @@ export interface IssuedCredentials {
   Token: string;
   /** Epoch seconds. */
   StartTime: number;
-  /** Epoch seconds; requests after it are refused with `ExpiredToken`. */
+  /** Epoch seconds; requests after it are refused as expired. */
   ExpiredTime: number;
 }
 

@@ -1,4 +1,4 @@
-import { invalidArgument, ApiError } from './errors';
+import { invalidArgument, ApiError, templateNotFound } from './errors';
 import type { JobCallback, JobSpec } from './job-model';
 import { validateSpeechParams } from './speech-params';
 import type { XmlObject } from './xml';
@@ -85,7 +85,7 @@ function parseRecognition(operation: XmlObject, templates: Record<string, Emulat
   const templateId = childText(operation, 'TemplateId') || undefined;
   if (templateId !== undefined) {
     const template = templates[templateId];
-    if (!template) throw invalidArgument(`Operation.TemplateId "${templateId}" does not exist.`);
+    if (!template) throw templateNotFound(templateId);
     // "当参数TemplateId不为空时，SpeechRecognition参数无效": the template wins.
     return { templateId, templateName: template.name, params: validateSpeechParams(template.speechRecognition) };
   }

@@ -16,6 +16,8 @@ export function tencentClientsFrom(settings: TencentSettings): TencentClients {
     region: settings.region,
     endpoint: settings.endpoint,
     timeoutMs: settings.requestTimeoutMs,
+    // Sent on every submit and list for the configured bucket (CI documents queueId as required on lists).
+    queueId: settings.queueId,
   });
 }
 

@@ -37,10 +37,16 @@ export interface TencentClientsConfig {
   /** Per-request timeout of object calls in ms; default 0 = none (objects may be large). */
   objectTimeoutMs?: number;
   /**
-   * Jobs submitted without `QueueId` go to the bucket's ASR queue, looked up once per bucket (`GET /asrqueue`) and
-   * cached. Default false: such jobs are sent without `QueueId` (CI then picks the bucket's queue itself).
+   * Jobs submitted without `QueueId`, and job lists without `queueId`, use the bucket's ASR queue, looked up once per
+   * bucket (`GET /asrqueue`) and cached: CI documents `queueId` as required on lists. Default true; false sends
+   * neither (only for an account whose CI accepts that).
    */
   discoverQueue?: boolean;
+  /**
+   * The configured queue of `bucket` (`CI_QUEUE_ID`): submits and lists for that bucket use it without a lookup;
+   * other buckets still look theirs up.
+   */
+  queueId?: string;
 }
 
 /** The clients the rest of the package uses. */
@@ -80,6 +86,7 @@ function validateConfig(config: TencentClientsConfig): void {
     'must look like name-appid',
   );
   if (config.endpoint !== undefined) out.check(isHttpUrl(config.endpoint), 'endpoint', 'must be an http(s) URL');
+  out.optionalString(config.queueId, 'queueId');
   for (const key of ['timeoutMs', 'objectTimeoutMs'] as const) {
     const v = config[key];
     out.check(v === undefined || (Number.isInteger(v) && v >= 0), key, 'must be a whole number of ms ≥ 0');
@@ -125,7 +132,13 @@ export function createTencentClients(config: TencentClientsConfig): TencentClien
       const baseUrl = `${scheme}://${bucket}.ci.${region}.myqcloud.com`;
       const regionUrl = `${scheme}://ci.${region}.myqcloud.com`;
       const setup = new CiSetupClient({ cos: ciSdk, bucket, region, baseUrl, regionUrl, secrets, credentials });
-      const defaultQueueId = config.discoverQueue ? (o: CiCallOptions) => setup.defaultQueueId(o) : undefined;
+      const configured = bucket === config.bucket && region === config.region ? config.queueId : undefined;
+      const defaultQueueId =
+        configured !== undefined
+          ? () => Promise.resolve(configured)
+          : config.discoverQueue !== false
+            ? (o: CiCallOptions) => setup.defaultQueueId(o)
+            : undefined;
       entry = {
         setup,
         ci: new CiAsrClient({ cos: ciSdk, bucket, region, baseUrl, secrets, credentials, defaultQueueId }),

@@ -124,14 +124,15 @@ export class CiSetupClient {
     validateQueueUpdate(queueId, req);
     const target = `${queueId} in ${this.t.where()}`;
     let current: T.AsrQueue | undefined;
-    if (req.name === undefined || req.state === undefined) {
+    // CI requires Name, State and NotifyConfig on every update (ci-wire-facts row 9): read what is not given.
+    if (req.name === undefined || req.state === undefined || req.notifyConfig === undefined) {
       current = (await this.describeQueues({ queueIds: [queueId] }, options)).queues.find((q) => q.queueId === queueId);
       if (current === undefined) throw this.t.missing('updateQueue', target, `queue ${queueId} does not exist`);
     }
     const body = queueUpdateXml(queueId, {
       name: req.name ?? current?.name ?? '',
       state: req.state ?? current?.state ?? 'Active',
-      notify: req.notifyConfig,
+      notify: req.notifyConfig ?? current?.notifyConfig ?? { State: 'Off' },
     });
     const call = { action: 'updateQueue', method: 'PUT', path: `asrqueue/${queueId}`, target, body } as const;
     return this.t.request(call, options, parseQueue);

@@ -9,10 +9,12 @@ function speech(sr: SpeechRecognitionParams): XmlNode[] {
 }
 
 function notify(n: QueueNotifyConfig): XmlNode[] {
+  // CI requires Type and Event when State is On (ci-wire-facts row 9): send the defaults this client documents.
+  const on = n.State === 'On';
   return [
     ['Url', n.Url],
-    ['Type', n.Type],
-    ['Event', n.Event],
+    ['Type', n.Type ?? (on ? 'Url' : undefined)],
+    ['Event', n.Event ?? (on ? 'TaskFinish' : undefined)],
     ['State', n.State],
     ['ResultFormat', n.ResultFormat],
     ['MqMode', n.MqMode],

@@ -49,11 +49,19 @@ export function explainCiError(err: unknown, endpoint?: string): CheckOutcome {
   }
   switch (code) {
     case 'InvalidAccessKeyId':
+    case 'SecretidNotExist':
       return { ...detailOf('CI does not know this SecretId'), fix: FIXES.keyId };
     case 'SignatureDoesNotMatch':
+    case 'InvalidAuthorization':
+      // CI hosts answer CI's own codes (docs/emulator.md): InvalidAuthorization covers a wrong signature.
       return {
         ...detailOf('CI refused the signature: the SecretKey does not belong to the SecretId'),
         fix: FIXES.signature,
+      };
+    case 'SignatureExpired':
+      return {
+        ...detailOf("the signature expired: this machine's clock is behind CI's, or the temporary token expired"),
+        fix: `${FIXES.clock}\n${FIXES.token}`,
       };
     case 'RequestTimeTooSkewed':
       return { ...detailOf("this machine's clock is too far from CI's"), fix: FIXES.clock };

@@ -1,5 +1,5 @@
 import { formatCiTime } from '../ci-time';
-import { ApiError, invalidArgument } from '../errors';
+import { ApiError, checkCiName, invalidArgument, queueNotFound } from '../errors';
 import type { ApiResponse } from '../http-util';
 import type { RequestTarget } from '../request-target';
 import { parseRequestBody } from '../submit-request';
@@ -14,14 +14,17 @@ function bucketXml(b: BoundBucket): XmlObject {
 
 /** `POST /asrbucket` on the bucket host: binds the bucket (idempotent). */
 export function openBucket(state: SetupState, target: RequestTarget): ApiResponse {
-  return xmlResponse({ AsrBucket: bucketXml(state.open(target.bucket, target.region)) });
+  return xmlResponse(target, { AsrBucket: bucketXml(state.open(target.bucket, target.region)) });
 }
 
-/** `DELETE /asrbucket` on the bucket host: unbinds it. */
+/**
+ * `DELETE /asrbucket` on the bucket host: unbinds it and deletes its queues ("关闭智能语音服务并删除队列", further
+ * difference 2), answering `RequestId` and `BucketName` (row 2).
+ */
 export function closeBucket(state: SetupState, target: RequestTarget): ApiResponse {
-  if (!state.isBound(target.bucket)) throw invalidArgument(`Bucket ${target.bucket} has not opened the ASR service.`);
+  requireBound(state, target.bucket);
   state.close(target.bucket);
-  return xmlResponse({ BucketId: target.bucket });
+  return xmlResponse(target, { BucketName: target.bucket });
 }
 
 /** `GET /asrbucket` on the region host `ci.<region>.myqcloud.com`: bound buckets with filters and paging. */
@@ -35,7 +38,7 @@ export function describeBuckets(state: SetupState, target: RequestTarget): ApiRe
     .filter((b) => (exact === undefined || exact.includes(b.bucketId)) && b.bucketId.startsWith(prefix))
     .sort((a, b) => a.bucketId.localeCompare(b.bucketId));
   const { slice, fields } = page(matching, paging(query));
-  return xmlResponse({ ...fields, ...(slice.length > 0 ? { AsrBucketList: slice.map(bucketXml) } : {}) });
+  return xmlResponse(target, { ...fields, ...(slice.length > 0 ? { AsrBucketList: slice.map(bucketXml) } : {}) });
 }
 
 function notifyXml(n: QueueNotify | undefined): XmlObject {
@@ -53,17 +56,23 @@ function queueXml(q: EmulatedQueue): XmlObject {
     MaxConcurrent: String(q.maxConcurrent),
     UpdateTime: formatCiTime(q.updateMs),
     CreateTime: formatCiTime(q.createMs),
+    // DOC-EX shows `<BucketId>` before `<Category>` in GET and PUT /asrqueue answers (further difference 1).
+    BucketId: q.bucket,
     Category: 'Speeching',
   };
 }
 
-function requireBound(state: SetupState, bucket: string): void {
-  if (!state.isBound(bucket)) throw notBound(bucket);
+/** Refuses ASR calls on a bucket without the ASR service, with the code the `unboundBucketCode` variant names. */
+export function requireBound(state: SetupState, bucket: string): void {
+  if (!state.isBound(bucket)) throw notBound(bucket, state.unboundCode);
 }
 
-/** CI's refusal of ASR calls on a bucket without the ASR service (code assumed, see docs/emulator.md). */
-export function notBound(bucket: string): ApiError {
-  return new ApiError(400, 'InvalidArgument', `Bucket ${bucket} has not opened the ASR (speech recognition) service.`);
+/**
+ * CI's refusal of ASR calls on a bucket without the ASR service: status 400, code a variant (row 1: no source gives
+ * the ASR code; `MediaBucketUnBinded` is CI's documented code for the media services).
+ */
+export function notBound(bucket: string, code: string): ApiError {
+  return new ApiError(400, code, `Bucket ${bucket} has not opened the ASR (speech recognition) service.`);
 }
 
 /** `GET /asrqueue`: the bucket's queues filtered by `queueIds` and `state`, with `NonExistPIDs`. */
@@ -81,20 +90,27 @@ export function describeQueues(state: SetupState, target: RequestTarget): ApiRes
   const response: XmlObject = { ...fields };
   if (slice.length > 0) response.QueueList = slice.map(queueXml);
   if (missing.length > 0) response.NonExistPIDs = missing;
-  return xmlResponse(response);
+  return xmlResponse(target, response);
 }
 
+/**
+ * A queue's `NotifyConfig` (436/98454, row 9): `Event` and `Type` are required when `State` is `On` ("当 State=On 时,
+ * 必选"), not defaulted; with `State` `Off` they may be empty. `ResultFormat` defaults to XML, as documented.
+ */
 function parseNotify(node: XmlObject): QueueNotify {
   const get = (name: string) => childText(node, name) ?? '';
   const state = get('State') || 'Off';
-  const type = get('Type') || 'Url';
+  const type = get('Type');
   const resultFormat = get('ResultFormat') || 'XML';
-  const event = get('Event') || 'TaskFinish';
+  const event = get('Event');
   if (state !== 'On' && state !== 'Off') throw invalidArgument('NotifyConfig.State must be On or Off.');
-  if (type !== 'Url' && type !== 'TDMQ') throw invalidArgument('NotifyConfig.Type must be Url or TDMQ.');
+  if (state === 'On' && (type === '' || event === '')) {
+    throw invalidArgument('NotifyConfig.Event and NotifyConfig.Type are required when NotifyConfig.State is On.');
+  }
+  if (type !== '' && type !== 'Url' && type !== 'TDMQ') throw invalidArgument('NotifyConfig.Type must be Url or TDMQ.');
   if (resultFormat !== 'XML' && resultFormat !== 'JSON')
     throw invalidArgument('NotifyConfig.ResultFormat must be XML or JSON.');
-  const events = event.split(',');
+  const events = event === '' ? [] : event.split(',');
   if (!events.every((e) => ['TaskFinish', 'WorkflowFinish'].includes(e))) {
     throw invalidArgument('NotifyConfig.Event must list TaskFinish and/or WorkflowFinish.');
   }
@@ -109,11 +125,11 @@ function parseNotify(node: XmlObject): QueueNotify {
   return { url, state, type, event, resultFormat, ...(mq ? { mq } : {}) };
 }
 
-/** `PUT /asrqueue/<id>`: renames, pauses/resumes and sets `NotifyConfig`; `Name` and `State` are required. */
+/** `PUT /asrqueue/<id>`: renames, pauses/resumes and sets `NotifyConfig`; `Name`, `State`, `NotifyConfig` required. */
 export function updateQueue(state: SetupState, target: RequestTarget, queueId: string, body: Buffer): ApiResponse {
   requireBound(state, target.bucket);
   const queue = state.queue(target.bucket, queueId);
-  if (!queue) throw invalidArgument(`Queue ${queueId} does not exist in bucket ${target.bucket}.`);
+  if (!queue) throw queueNotFound(queueId, target.bucket);
   const request = parseRequestBody(body.toString('utf8'));
   const bodyId = childText(request, 'QueueID');
   if (bodyId !== undefined && bodyId !== '' && bodyId !== queueId) {
@@ -122,11 +138,15 @@ export function updateQueue(state: SetupState, target: RequestTarget, queueId: s
   const name = childText(request, 'Name');
   const next = childText(request, 'State');
   if (!name) throw invalidArgument('Name is required.');
+  checkCiName('Name', name, 128);
   if (next !== 'Active' && next !== 'Paused') throw invalidArgument('State must be Active or Paused.');
+  // Documented as required (436/98454: "NotifyConfig | Request | 回调配置 | Container | 无 | 是"; row 9).
   const notify = childObject(request, 'NotifyConfig');
+  if (!notify) throw invalidArgument('NotifyConfig is required.');
+  const parsed = parseNotify(notify);
   queue.name = name;
   queue.state = next;
-  if (notify) queue.notify = parseNotify(notify);
+  queue.notify = parsed;
   queue.updateMs = Date.now();
-  return xmlResponse({ Queue: queueXml(queue) });
+  return xmlResponse(target, { Queue: queueXml(queue) });
 }

@@ -1,7 +1,14 @@
 import { ApiError } from '../errors';
 import type { ApiResponse } from '../http-util';
 import type { RequestTarget } from '../request-target';
-import { closeBucket, describeBuckets, describeQueues, notBound, openBucket, updateQueue } from './bucket-queue-routes';
+import {
+  closeBucket,
+  describeBuckets,
+  describeQueues,
+  openBucket,
+  requireBound,
+  updateQueue,
+} from './bucket-queue-routes';
 import type { SetupState } from './state';
 import { handleTemplate } from './template-routes';
 import { handleVocab } from './vocab-routes';
@@ -66,7 +73,13 @@ export function handleSetup(ctx: SetupContext, route: string, target: RequestTar
   switch (base.split('/')[1]) {
     case 'asrbucket':
       if (method === 'GET') return describeBuckets(setup, target);
-      return method === 'POST' ? openBucket(setup, target) : closeBucket(setup, target);
+      if (method === 'POST') return openBucket(setup, target);
+      try {
+        return closeBucket(setup, target);
+      } finally {
+        // Closing deletes the bucket's queues: jobs a paused one held are no longer paused by it.
+        ctx.queuesChanged();
+      }
     case 'asrqueue':
       if (method === 'GET') return describeQueues(setup, target);
       try {
@@ -75,10 +88,10 @@ export function handleSetup(ctx: SetupContext, route: string, target: RequestTar
         ctx.queuesChanged();
       }
     case 'template':
-      if (!setup.isBound(target.bucket)) throw notBound(target.bucket);
+      requireBound(setup, target.bucket);
       return handleTemplate(setup, { method, target, id, body });
     default:
-      if (!setup.isBound(target.bucket)) throw notBound(target.bucket);
+      requireBound(setup, target.bucket);
       return handleVocab(setup, { method, target, id, body });
   }
 }

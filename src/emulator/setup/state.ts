@@ -14,7 +14,8 @@ export interface BoundBucket {
 export interface QueueNotify {
   url: string;
   state: 'On' | 'Off';
-  type: 'Url' | 'TDMQ';
+  /** `''` when the config is `Off` and named none. */
+  type: 'Url' | 'TDMQ' | '';
   event: string;
   resultFormat: 'XML' | 'JSON';
   mq?: Record<string, string>;
@@ -62,6 +63,8 @@ export interface SetupOptions {
   templates: Record<string, EmulatorTemplate>;
   clock: () => number;
   onChange: () => void;
+  /** Code of the refusal on an unbound bucket (the `unboundBucketCode` variant). */
+  unboundCode: string;
 }
 
 /** CI's documented queue size (DOC-EX: `MaxSize` 10000). */
@@ -78,9 +81,12 @@ export class SetupState {
   readonly templateMeta = new Map<string, TemplateMeta>();
   readonly vocab = new Map<string, HotVocabTable>();
   private readonly bindAll: boolean;
+  /** Code of the refusal on an unbound bucket. */
+  readonly unboundCode: string;
 
   constructor(private readonly options: SetupOptions) {
     this.bindAll = options.boundBuckets === undefined;
+    this.unboundCode = options.unboundCode;
     this.templates = options.templates;
     const now = options.clock();
     for (const id of Object.keys(options.templates)) this.templateMeta.set(id, { createMs: now, updateMs: now });
@@ -104,10 +110,11 @@ export class SetupState {
     return entry;
   }
 
-  /** Unbinds a bucket; its queue and jobs stay (new jobs are refused). */
+  /** Unbinds a bucket and deletes its queues, as CI does (jobs stay readable; new ones are refused). */
   close(bucket: string): void {
     this.bound.delete(bucket);
     this.closed.add(bucket);
+    for (const [id, queue] of this.queues) if (queue.bucket === bucket) this.queues.delete(id);
     this.options.onChange();
   }
 

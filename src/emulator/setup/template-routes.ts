@@ -1,5 +1,5 @@
 import { formatCiTime } from '../ci-time';
-import { invalidArgument } from '../errors';
+import { ApiError, checkCiName, invalidArgument, templateNotFound } from '../errors';
 import type { ApiResponse } from '../http-util';
 import type { RequestTarget } from '../request-target';
 import { validateSpeechParams } from '../speech-params';
@@ -10,7 +10,7 @@ import { SetupState } from './state';
 import { commaList, page, paging, xmlResponse } from './wire';
 import type { SetupRequest } from './wire';
 
-/** Template names: CI documents a 64-character limit for media template names (assumed for ASR). */
+/** Template names: "模板名称,仅支持中文、英文、数字、_、-和*,长度不超过64" (460/84498; further difference 5). */
 const MAX_NAME = 64;
 
 function templateXml(state: SetupState, id: string, bucket: string): XmlObject {
@@ -19,6 +19,8 @@ function templateXml(state: SetupState, id: string, bucket: string): XmlObject {
   return {
     TemplateId: id,
     Name: template.name,
+    // Every documented template answer carries `<State>Normal</State>` (436/78950; further difference 4).
+    State: 'Normal',
     Tag: 'SpeechRecognition',
     CreateTime: formatCiTime(meta?.createMs ?? 0),
     UpdateTime: formatCiTime(meta?.updateMs ?? 0),
@@ -37,12 +39,17 @@ export function checkHotVocab(state: SetupState, bucket: string, params: Record<
   }
 }
 
-function parseTemplateBody(state: SetupState, target: RequestTarget, body: Buffer) {
+function parseTemplateBody(state: SetupState, target: RequestTarget, body: Buffer, self?: string) {
   const request = parseRequestBody(body.toString('utf8'));
   if (childText(request, 'Tag') !== 'SpeechRecognition') throw invalidArgument('Tag must be SpeechRecognition.');
   const name = childText(request, 'Name');
   if (!name) throw invalidArgument('Name is required.');
-  if (name.length > MAX_NAME) throw invalidArgument(`Name is longer than ${MAX_NAME} characters.`);
+  checkCiName('Name', name, MAX_NAME);
+  // CI error code 1112 (further difference 5): another template of the bucket already has this name.
+  const clash = Object.keys(state.templates).find(
+    (id) => id !== self && owned(state, target.bucket, id) && state.templates[id]!.name === name,
+  );
+  if (clash) throw new ApiError(400, 'TemplateNameDuplicate', `Template name "${name}" is used by ${clash}.`);
   const sr = childObject(request, 'SpeechRecognition');
   if (!sr) throw invalidArgument('SpeechRecognition is required.');
   const raw: Record<string, string> = {};
@@ -70,19 +77,20 @@ export function handleTemplate(state: SetupState, { method, target, id, body }: 
     const now = Date.now();
     state.templates[newId] = { name, speechRecognition: params };
     state.templateMeta.set(newId, { bucket, createMs: now, updateMs: now });
-    return xmlResponse({ Template: templateXml(state, newId, bucket) });
+    return xmlResponse(target, { Template: templateXml(state, newId, bucket) });
   }
-  if (id === undefined || !owned(state, bucket, id)) throw invalidArgument(`Template ${id ?? ''} does not exist.`);
+  if (id === undefined || !owned(state, bucket, id)) throw templateNotFound(id ?? '');
   if (method === 'DELETE') {
     delete state.templates[id];
     state.templateMeta.delete(id);
-    return xmlResponse({ TemplateId: id });
+    return xmlResponse(target, { TemplateId: id });
   }
-  const { name, params } = parseTemplateBody(state, target, body);
+  const { name, params } = parseTemplateBody(state, target, body, id);
   state.templates[id] = { name, speechRecognition: params };
   const meta = state.templateMeta.get(id);
   state.templateMeta.set(id, { bucket: meta?.bucket, createMs: meta?.createMs ?? Date.now(), updateMs: Date.now() });
-  return xmlResponse({ Template: templateXml(state, id, bucket) });
+  // The documented PUT /template sample (436/78950) starts `<Response><Template>`, without RequestId (row 4).
+  return xmlResponse(undefined, { Template: templateXml(state, id, bucket) });
 }
 
 function listTemplates(state: SetupState, target: RequestTarget): ApiResponse {
@@ -105,5 +113,5 @@ function listTemplates(state: SetupState, target: RequestTarget): ApiResponse {
           .sort((a, b) => (state.templateMeta.get(a)?.createMs ?? 0) - (state.templateMeta.get(b)?.createMs ?? 0));
   const { slice, fields } = page(matching, paging(query));
   const list = slice.map((id) => templateXml(state, id, target.bucket));
-  return xmlResponse({ ...fields, ...(list.length > 0 ? { TemplateList: list } : {}) });
+  return xmlResponse(target, { ...fields, ...(list.length > 0 ? { TemplateList: list } : {}) });
 }

@@ -1,5 +1,5 @@
 import { formatCiTime } from '../ci-time';
-import { invalidArgument } from '../errors';
+import { invalidArgument, resourceNotFound } from '../errors';
 import type { ApiResponse } from '../http-util';
 import type { RequestTarget } from '../request-target';
 import { parseRequestBody } from '../submit-request';
@@ -69,7 +69,7 @@ function parseTable(body: Buffer) {
 
 function find(state: SetupState, bucket: string, id: string | undefined): HotVocabTable {
   const table = id === undefined ? undefined : state.vocab.get(id);
-  if (!table || table.bucket !== bucket) throw invalidArgument(`Hot-word table ${id ?? ''} does not exist.`);
+  if (!table || table.bucket !== bucket) throw resourceNotFound(`Hot-word table ${id ?? ''} does not exist.`);
   return table;
 }
 
@@ -81,14 +81,14 @@ export function handleVocab(state: SetupState, { method, target, id, body }: Set
     const now = Date.now();
     const table = { ...parsed, tableId: SetupState.newId(''), bucket, createMs: now, updateMs: now };
     state.vocab.set(table.tableId, table);
-    return xmlResponse({ TableId: table.tableId });
+    return xmlResponse(target, { TableId: table.tableId });
   }
   if (method === 'PUT') {
     const parsed = parseTable(body);
     const table = find(state, bucket, parsed.tableId || undefined);
     Object.assign(table, { name: parsed.name, description: parsed.description, weights: parsed.weights });
     table.updateMs = Date.now();
-    return xmlResponse({ TableId: table.tableId });
+    return xmlResponse(target, { TableId: table.tableId });
   }
   if (method === 'DELETE') {
     const table = find(state, bucket, id);
@@ -99,7 +99,7 @@ export function handleVocab(state: SetupState, { method, target, id, body }: Set
     state.vocab.delete(table.tableId);
     return { status: 200 };
   }
-  if (id !== undefined) return xmlResponse(tableXml(find(state, bucket, id)));
+  if (id !== undefined) return xmlResponse(target, tableXml(find(state, bucket, id)));
   return listTables(state, target);
 }
 
@@ -116,5 +116,8 @@ function listTables(state: SetupState, target: RequestTarget): ApiResponse {
   if (limit < 1 || limit > 100) throw invalidArgument('limit must be from 1 to 100.');
   const tables = [...state.vocab.values()].filter((t) => t.bucket === target.bucket);
   const slice = tables.slice(offset, offset + limit).map(tableXml);
-  return xmlResponse({ TotalCount: String(tables.length), ...(slice.length > 0 ? { VocabularyTable: slice } : {}) });
+  return xmlResponse(target, {
+    TotalCount: String(tables.length),
+    ...(slice.length > 0 ? { VocabularyTable: slice } : {}),
+  });
 }

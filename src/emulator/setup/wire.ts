@@ -4,9 +4,15 @@ import type { RequestTarget } from '../request-target';
 import type { XmlObject, XmlValue } from '../xml';
 import { buildXml } from '../xml';
 
-/** A 200 answer with an XML `Response` document. */
-export function xmlResponse(response: XmlObject): ApiResponse {
-  return { status: 200, headers: { 'content-type': 'application/xml' }, body: buildXml({ Response: response }) };
+/**
+ * A 200 answer with an XML `Response` document whose first child is `RequestId`, the request's `x-ci-request-id`:
+ * every setup answer Tencent documents starts so (asrbucket, asrqueue, template, hot-word tables; ci-wire-facts row
+ * 4). `target` undefined: no `RequestId`, for the one setup answer whose documented sample has none (`PUT
+ * /template`, row 4). Job answers do not use this.
+ */
+export function xmlResponse(target: Pick<RequestTarget, 'requestId'> | undefined, response: XmlObject): ApiResponse {
+  const body = buildXml({ Response: target ? { RequestId: target.requestId, ...response } : response });
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body };
 }
 
 /** `pageNumber`/`pageSize` of a query: whole numbers ≥ 1, defaults 1 and 10, size at most 100 (assumed limit). */
