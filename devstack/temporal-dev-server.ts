@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
+import { TencentCiAsrError } from '../src/shared/errors';
 import { findFreePort } from './free-port';
 
 /** Options for {@link startTemporalDevServer}. */
@@ -44,7 +45,7 @@ const searchAttributeArgs = PROJECT_SEARCH_ATTRIBUTES.flatMap((key) => [
 ]);
 
 /** The `temporal` process ended before its server answered; `output` is what it printed (head and tail). */
-export class TemporalDevServerExitedError extends Error {
+export class TemporalDevServerExitedError extends TencentCiAsrError {
   override readonly name = 'TemporalDevServerExitedError';
 
   constructor(
