@@ -19,4 +19,4 @@ export { TRANSCRIPT_SUFFIX } from './transcript';
 export { startEmulator } from './emulator';
 export type { EmulatorOptions, RunningEmulator } from './options';
 export type { EmulatorVariants } from './variants';
-export { DEFAULT_VARIANTS, VARIANT_SETS, VARIANT_VALUES, parseVariants } from './variants';
+export { DEFAULT_VARIANTS, VARIANT_SETS } from './variants';
