@@ -6,7 +6,7 @@ import type { EmulatorOptions, RunningEmulator } from '../src/emulator';
 import { startEmulator } from '../src/emulator';
 import type { ReceiverLogger } from '../src/receiver/logger';
 import { silentLogger } from '../src/receiver/logger';
-import type { RunningReceiver } from '../src/receiver/server';
+import type { ReceiverLimits, RunningReceiver } from '../src/receiver/server';
 import { tracingClientInterceptors } from '../src/observability/client-tracing';
 import { startReceiver } from '../src/receiver/server';
 import { createTemporalClientFactory } from '../src/receiver/temporal';
@@ -44,6 +44,8 @@ export interface LocalServicesOptions {
   receiverPort?: number;
   emulator?: Partial<EmulatorOptions>;
   receiverLogger?: ReceiverLogger;
+  /** Rate limits of the receiver (default the receiver's own, docs/receiver.md "Limits"). */
+  receiverLimits?: ReceiverLimits;
   /**
    * Sign with the temporary keys in this token file (as `TENCENT_CREDENTIALS_FILE`) instead of the permanent local
    * secrets; give the emulator the keys with `emulator.temporaryCredentials` or `issueCredentials`.
@@ -93,6 +95,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
           clientOptions: { interceptors: tracingClientInterceptors() },
         }),
         logger: options.receiverLogger ?? silentLogger,
+        ...(options.receiverLimits ? { limits: options.receiverLimits } : {}),
       });
     }
   } catch (err) {

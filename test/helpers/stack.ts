@@ -30,6 +30,8 @@ export interface StackOptions {
   workflowBundle: { code: string };
   callbacks?: boolean;
   emulator?: LocalServicesOptions['emulator'];
+  /** The receiver's rate limits (default the receiver's own). */
+  receiverLimits?: LocalServicesOptions['receiverLimits'];
   /** Sign with the temporary keys of this token file (see `LocalServicesOptions.credentialsFile`). */
   credentialsFile?: string;
   /** Start an in-process worker right away; default true. */
@@ -50,6 +52,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
     region: TEST_REGION,
     callbacks: options.callbacks,
     credentialsFile: options.credentialsFile,
+    receiverLimits: options.receiverLimits,
     emulator: { timings: { queuedMs: 0, runningMs: 150 }, ...options.emulator },
   });
   const taskQueue = `asr-test-${randomUUID()}`;
