@@ -24,6 +24,9 @@ const GOALS = {
   ciCallsPerJobCallback: 2,
   ciCalls10min: 10,
   rssMb: 400,
+  /** Issue 23. */
+  cloudActionsCallbackPath: 6,
+  historyEventsCallbackPath: 20,
 };
 
 function jsonFigures(f: BenchFigures) {
@@ -53,6 +56,10 @@ function jsonFigures(f: BenchFigures) {
     workerRssIdleMb: round(rss.idleRssMb, 0),
     workerRssTuning: rss.tuning,
     historyEventsCallbackPath: cb.historyEvents,
+    cloudActionsCallbackPath: cb.cloudActions,
+    cloudActionsByKindCallbackPath: cb.cloudActionsByKind,
+    cloudActionsPoll10Min: poll.cloudActions10Min,
+    cloudActionsByKindPoll10Min: poll.cloudActionsByKind10Min,
     historyEventsPerPollRound: round(poll.historyEventsPerPollRound, 1),
   };
   const goalsMissed = [
@@ -61,6 +68,8 @@ function jsonFigures(f: BenchFigures) {
     cb.ciCallsPerJob > GOALS.ciCallsPerJobCallback && 'ciCallsPerJobCallback',
     poll.computedCallsPerJob > GOALS.ciCalls10min && 'ciCallsPerJob10minNoCallback',
     rss.rssMbAtTarget > GOALS.rssMb && 'workerRssMb10kWaiting',
+    cb.cloudActions > GOALS.cloudActionsCallbackPath && 'cloudActionsCallbackPath',
+    cb.historyEvents > GOALS.historyEventsCallbackPath && 'historyEventsCallbackPath',
   ].filter((name): name is string => typeof name === 'string');
   return { ...figures, goalsMissed, sizes: f.sizes, machine: machine() };
 }
@@ -107,8 +116,23 @@ export function buildReport(f: BenchFigures): { rows: ReportRow[]; json: ReturnT
       goal: `<= ${GOALS.rssMb} MiB`,
       ok: rss.rssMbAtTarget <= GOALS.rssMb,
     },
-    { figure: 'history events, callback path', value: String(cb.historyEvents) },
+    {
+      figure: 'history events, callback path',
+      value: String(cb.historyEvents),
+      goal: `<= ${GOALS.historyEventsCallbackPath}`,
+      ok: cb.historyEvents <= GOALS.historyEventsCallbackPath,
+    },
     { figure: 'history events per poll round', value: String(json.historyEventsPerPollRound) },
+    {
+      figure: 'Temporal Cloud Actions, callback path',
+      value: `${cb.cloudActions} ${JSON.stringify(cb.cloudActionsByKind)}`,
+      goal: `<= ${GOALS.cloudActionsCallbackPath}`,
+      ok: cb.cloudActions <= GOALS.cloudActionsCallbackPath,
+    },
+    {
+      figure: 'Temporal Cloud Actions, 10-min job, no callback',
+      value: `${poll.cloudActions10Min} ${JSON.stringify(poll.cloudActionsByKind10Min)} (from the ${poll.scale}x compressed runs)`,
+    },
   ];
   return { rows, json };
 }

@@ -9,6 +9,7 @@ import { transcribeMedia, transcriptionStatusQuery } from '../../src/workflows';
 import type { BenchStack } from '../lib/bench-stack';
 import { benchInput } from '../lib/bench-stack';
 import { ciCallsBetween } from '../lib/ci-calls';
+import { historyCost } from '../lib/history-cost';
 import { mapPool, percentile } from '../lib/pool';
 
 /** CI calls of a 10-minute job without callbacks: from the schedule, and from a time-compressed run. */
@@ -28,6 +29,12 @@ export interface PollingResult {
   fixedPoll10sCalls: number;
   /** Mean events between consecutive poll timers in the scaled runs' histories. */
   historyEventsPerPollRound: number;
+  /**
+   * Temporal Cloud Actions of one 10-minute run without callbacks, read from the scaled runs' histories (median): the
+   * schedule is scaled with the job, so a scaled run makes the same commands (polls, timers) as the real one.
+   */
+  cloudActions10Min: number;
+  cloudActionsByKind10Min: Record<string, number>;
 }
 
 const TEN_MINUTES_MS = 10 * 60_000;
@@ -45,6 +52,17 @@ async function eventsPerPollRound(client: Client, workflowIds: readonly string[]
     for (let i = 1; i < timers.length; i++) rounds.push(timers[i]! - timers[i - 1]!);
   }
   return rounds.reduce((sum, n) => sum + n, 0) / Math.max(1, rounds.length);
+}
+
+/** The median Cloud Actions of the given runs, and that run's Actions by kind. */
+async function medianCloudActions(client: Client, workflowIds: readonly string[]) {
+  const costs = [];
+  for (const workflowId of workflowIds) {
+    costs.push(historyCost(await client.workflow.getHandle(workflowId).fetchHistory()));
+  }
+  costs.sort((a, b) => a.cloudActions - b.cloudActions);
+  const median = costs[Math.floor((costs.length - 1) / 2)]!;
+  return { total: median.cloudActions, byKind: median.cloudActionsByKind };
 }
 
 /**
@@ -87,7 +105,13 @@ export async function runPolling(bench: BenchStack, count: number, scale: number
     });
     const calls = ciCallsBetween(before, emulator.counters());
     const computedPolls = pollsForJobDuration(DEFAULT_POLL_SCHEDULE, TEN_MINUTES_MS);
+    const actions = await medianCloudActions(
+      bench.stack.client,
+      runs.map((run) => run.workflowId),
+    );
     return {
+      cloudActions10Min: actions.total,
+      cloudActionsByKind10Min: actions.byKind,
       computedPolls,
       computedCallsPerJob: 1 + computedPolls,
       measuredCallsPerJob: calls.total / count,
