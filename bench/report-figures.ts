@@ -43,8 +43,6 @@ function jsonFigures(f: BenchFigures) {
     ciCallsByRouteCallback: cb.ciCallsByRoute,
     ciCallsPerJob10minNoCallback: poll.computedCallsPerJob,
     ciCallsPerJob10minNoCallbackScaledRun: round(poll.measuredCallsPerJob),
-    pollsMedianScaledRun: poll.measuredPollsMedian,
-    pollScale: poll.scale,
     fixedPoll10sCalls10min: poll.fixedPoll10sCalls,
     workerRssMb10kWaiting: round(rss.rssMbAtTarget, 0),
     workerRss10kExtrapolated: rss.extrapolated,
@@ -55,12 +53,7 @@ function jsonFigures(f: BenchFigures) {
     })),
     workerRssIdleMb: round(rss.idleRssMb, 0),
     workerRssTuning: rss.tuning,
-    historyEventsCallbackPath: cb.historyEvents,
-    cloudActionsCallbackPath: cb.cloudActions,
-    cloudActionsByKindCallbackPath: cb.cloudActionsByKind,
-    cloudActionsPoll10Min: poll.cloudActions10Min,
-    cloudActionsByKindPoll10Min: poll.cloudActionsByKind10Min,
-    historyEventsPerPollRound: round(poll.historyEventsPerPollRound, 1),
+    ...runCostFigures(cb, poll),
   };
   const goalsMissed = [
     ...throughputGoalsMissed(tp),
@@ -72,6 +65,21 @@ function jsonFigures(f: BenchFigures) {
     cb.historyEvents > GOALS.historyEventsCallbackPath && 'historyEventsCallbackPath',
   ].filter((name): name is string => typeof name === 'string');
   return { ...figures, goalsMissed, sizes: f.sizes, machine: machine() };
+}
+
+/** The per-run cost figures alone (`npm run bench -- runCost`). */
+export function runCostFigures(cb: CallbackPathResult, poll: PollingResult) {
+  return {
+    historyEventsCallbackPath: cb.historyEvents,
+    cloudActionsCallbackPath: cb.cloudActions,
+    cloudActionsByKindCallbackPath: cb.cloudActionsByKind,
+    cloudActionsPoll10Min: poll.cloudActions10Min,
+    cloudActionsByKindPoll10Min: poll.cloudActionsByKind10Min,
+    historyEventsPerPollRound: round(poll.historyEventsPerPollRound, 1),
+    pollsMedianScaledRun: poll.measuredPollsMedian,
+    pollsComputed10Min: poll.computedPolls,
+    pollScale: poll.scale,
+  };
 }
 
 function tuningText(rss: WorkerRssResult): string {
