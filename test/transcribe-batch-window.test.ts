@@ -75,7 +75,8 @@ describe('transcribeBatch window', () => {
         const p = await handle.query(batchProgressQuery);
         return p.succeeded === 6 ? p : undefined;
       },
-      60_000,
+      // A hang guard: six items through several continue-as-new take minutes when every workflow task waits its turn.
+      300_000,
     );
     assert.equal(progress.running, 1);
     assert.equal(progress.concurrencyCap, QUEUE_MAX_CONCURRENT);

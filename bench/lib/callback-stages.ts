@@ -16,8 +16,13 @@ export interface CallbackStages {
   retryWaitMs: number;
   /** That request's arrival to the receiver's answer: token check, ledger, Temporal update (or signal) round trip. */
   receiverMs: number;
-  /** Arrival of the answered request to the workflow task that took the callback starting (server queue, poll). */
-  toTaskStartMs: number;
+  /**
+   * Arrival of the answered request to the server scheduling the workflow task that took the callback: the receiver's
+   * own work (token, limits, body, ledger, a status query when it learns the job) and the update's RPC.
+   */
+  toTaskScheduledMs: number;
+  /** That task scheduled to started: the server's queue and the worker's poll. */
+  taskQueuedMs: number;
   /** That task's start to the run's close (worker: activation, the check, the commands, the close). */
   taskToCloseMs: number;
 }
@@ -40,12 +45,17 @@ export function callbackStages(attempts: readonly CallbackAttempt[], history: Hi
       ? events.slice(0, message).reverse().find(isTaskStart)
       : events.slice(message).find(isTaskStart);
   const startMs = task ? tsToMs(task.eventTime) : closeMs;
+  const scheduled =
+    task &&
+    events.find((e) => e.eventId?.toString() === task.workflowTaskStartedEventAttributes?.scheduledEventId?.toString());
+  const scheduledMs = scheduled ? tsToMs(scheduled.eventTime) : startMs;
   return {
     attempts: attempts.length,
     firstStatus: first.status,
     retryWaitMs: answered.at - first.at,
     receiverMs: (answered.answeredAt ?? answered.at) - answered.at,
-    toTaskStartMs: startMs - answered.at,
+    toTaskScheduledMs: scheduledMs - answered.at,
+    taskQueuedMs: startMs - scheduledMs,
     taskToCloseMs: closeMs - startMs,
   };
 }
@@ -59,7 +69,7 @@ export function firstStatuses(stages: readonly CallbackStages[]): Record<string,
 
 /** p50 / p99 / max of each stage over many runs. */
 export function summariseStages(stages: readonly CallbackStages[]): Record<string, [number, number, number]> {
-  const keys = ['attempts', 'retryWaitMs', 'receiverMs', 'toTaskStartMs', 'taskToCloseMs'] as const;
+  const keys = ['attempts', 'retryWaitMs', 'receiverMs', 'toTaskScheduledMs', 'taskQueuedMs', 'taskToCloseMs'] as const;
   return Object.fromEntries(
     keys.map((key) => {
       const values = stages.map((s) => s[key]);
