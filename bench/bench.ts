@@ -9,13 +9,14 @@
  * BENCH_FLOOD_CONCURRENCY (flooding clients, 16), BENCH_FLOOD_GENUINE (runs completing by callback meanwhile, 40),
  * BENCH_BATCH_ITEMS (10000) and BENCH_BATCH_SMALL (1000), BENCH_BATCH_CONCURRENCY (the batch's CI concurrency cap, 50),
  * BENCH_BATCH_SUBMITS_PER_SECOND (100). `npm run bench -- throughput`, `-- receiverFlood`, `-- batch10k` or
- * `-- workerRss` runs that scenario alone.
+ * `-- workerRss` runs that scenario alone; `-- runCost` runs only the callback path (BENCH_LATENCY_WORKFLOWS runs) and
+ * the time-compressed polling runs, for the per-run cost: history events and Temporal Cloud Actions.
  */
 import { startBenchStack } from './lib/bench-stack';
 import type { BenchWorkerOptions } from './lib/bench-stack';
 import { installQuietRuntime, progress } from './lib/runtime';
 import { batchFigures } from './batch-figures';
-import { buildReport } from './report-figures';
+import { buildReport, runCostFigures } from './report-figures';
 import { printTable } from './lib/report';
 import { throughputFigures } from './throughput-figures';
 import { runBatchBench } from './scenarios/batch10k';
@@ -56,10 +57,11 @@ function rssWorkerTuning(): RssWorkerTuning {
 const RSS_TARGET = 10_000;
 
 /** Scenarios `npm run bench -- <name>` can run alone. */
-const ALONE = ['throughput', 'receiverFlood', 'batch10k', 'workerRss'] as const;
+const ALONE = ['throughput', 'receiverFlood', 'batch10k', 'workerRss', 'runCost'] as const;
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const wall = () => Math.round((performance.now() - started) / 1000);
   const only = process.argv.slice(2);
   const unknown = only.filter((name) => !(ALONE as readonly string[]).includes(name));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (known: ${ALONE.join(', ')})`);
@@ -121,6 +123,12 @@ async function main(): Promise<void> {
       const batch = await runBatch();
       printTable(batch.rows);
       console.log(JSON.stringify({ ...batch.json, wallSeconds: Math.round((performance.now() - started) / 1000) }));
+      return;
+    }
+    if (only.includes('runCost')) {
+      const callbackPath = await runCallbackPath(bench, sizes.latencyWorkflows, sizes.latencyConcurrency);
+      const polling = await runPolling(bench, sizes.pollWorkflows, sizes.pollScale);
+      console.log(JSON.stringify({ ...runCostFigures(callbackPath, polling), wallSeconds: wall() }));
       return;
     }
     const steps = [1, 2, 3, 4].map((quarter) => Math.round((sizes.rssWorkflows * quarter) / 4));

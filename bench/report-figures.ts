@@ -24,6 +24,9 @@ const GOALS = {
   ciCallsPerJobCallback: 2,
   ciCalls10min: 10,
   rssMb: 400,
+  /** Issue 23. */
+  cloudActionsCallbackPath: 6,
+  historyEventsCallbackPath: 20,
 };
 
 function jsonFigures(f: BenchFigures) {
@@ -40,8 +43,6 @@ function jsonFigures(f: BenchFigures) {
     ciCallsByRouteCallback: cb.ciCallsByRoute,
     ciCallsPerJob10minNoCallback: poll.computedCallsPerJob,
     ciCallsPerJob10minNoCallbackScaledRun: round(poll.measuredCallsPerJob),
-    pollsMedianScaledRun: poll.measuredPollsMedian,
-    pollScale: poll.scale,
     fixedPoll10sCalls10min: poll.fixedPoll10sCalls,
     workerRssMb10kWaiting: round(rss.rssMbAtTarget, 0),
     workerRss10kExtrapolated: rss.extrapolated,
@@ -52,8 +53,7 @@ function jsonFigures(f: BenchFigures) {
     })),
     workerRssIdleMb: round(rss.idleRssMb, 0),
     workerRssTuning: rss.tuning,
-    historyEventsCallbackPath: cb.historyEvents,
-    historyEventsPerPollRound: round(poll.historyEventsPerPollRound, 1),
+    ...runCostFigures(cb, poll),
   };
   const goalsMissed = [
     ...throughputGoalsMissed(tp),
@@ -61,8 +61,26 @@ function jsonFigures(f: BenchFigures) {
     cb.ciCallsPerJob > GOALS.ciCallsPerJobCallback && 'ciCallsPerJobCallback',
     poll.computedCallsPerJob > GOALS.ciCalls10min && 'ciCallsPerJob10minNoCallback',
     rss.rssMbAtTarget > GOALS.rssMb && 'workerRssMb10kWaiting',
+    cb.cloudActions > GOALS.cloudActionsCallbackPath && 'cloudActionsCallbackPath',
+    cb.historyEvents > GOALS.historyEventsCallbackPath && 'historyEventsCallbackPath',
   ].filter((name): name is string => typeof name === 'string');
   return { ...figures, goalsMissed, sizes: f.sizes, machine: machine() };
+}
+
+/** The per-run cost figures alone (`npm run bench -- runCost`). */
+export function runCostFigures(cb: CallbackPathResult, poll: PollingResult) {
+  return {
+    historyEventsCallbackPath: cb.historyEvents,
+    cloudActionsCallbackPath: cb.cloudActions,
+    cloudActionsByKindCallbackPath: cb.cloudActionsByKind,
+    cloudActionsPoll10Min: poll.cloudActions10Min,
+    cloudActionsPoll10MinScaledRun: poll.cloudActions10MinAsMeasured,
+    cloudActionsByKindPoll10Min: poll.cloudActionsByKind10Min,
+    historyEventsPerPollRound: round(poll.historyEventsPerPollRound, 1),
+    pollsMedianScaledRun: poll.measuredPollsMedian,
+    pollsComputed10Min: poll.computedPolls,
+    pollScale: poll.scale,
+  };
 }
 
 function tuningText(rss: WorkerRssResult): string {
@@ -107,8 +125,23 @@ export function buildReport(f: BenchFigures): { rows: ReportRow[]; json: ReturnT
       goal: `<= ${GOALS.rssMb} MiB`,
       ok: rss.rssMbAtTarget <= GOALS.rssMb,
     },
-    { figure: 'history events, callback path', value: String(cb.historyEvents) },
+    {
+      figure: 'history events, callback path',
+      value: String(cb.historyEvents),
+      goal: `<= ${GOALS.historyEventsCallbackPath}`,
+      ok: cb.historyEvents <= GOALS.historyEventsCallbackPath,
+    },
     { figure: 'history events per poll round', value: String(json.historyEventsPerPollRound) },
+    {
+      figure: 'Temporal Cloud Actions, callback path',
+      value: `${cb.cloudActions} ${JSON.stringify(cb.cloudActionsByKind)}`,
+      goal: `<= ${GOALS.cloudActionsCallbackPath}`,
+      ok: cb.cloudActions <= GOALS.cloudActionsCallbackPath,
+    },
+    {
+      figure: 'Temporal Cloud Actions, 10-min job, no callback',
+      value: `${poll.cloudActions10Min} at the schedule's ${poll.computedPolls} polls (${poll.cloudActions10MinAsMeasured} as measured in a ${poll.scale}x compressed run) ${JSON.stringify(poll.cloudActionsByKind10Min)}`,
+    },
   ];
   return { rows, json };
 }

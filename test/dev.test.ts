@@ -17,6 +17,9 @@ const ROOT = join(__dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
+/** Not a timing goal: how long a stack that neither gets ready nor exits is waited for before the test gives up. */
+const STACK_HANG_MS = 10 * 60_000;
+
 /** A running `npm run dev` and everything it printed so far. */
 interface DevProcess {
   child: ChildProcessWithoutNullStreams;
@@ -62,7 +65,8 @@ describe('npm run dev, driven by the CLI from another process', () => {
     running.push(dev);
     let exitCode: number | null | undefined;
     void dev.exited.then((code) => (exitCode = code));
-    // A stack that exits or hangs before it is ready fails here with what it printed, not with a bare timeout.
+    // Ready is read from the stack itself (its printed settings), or its exit; the bound only catches a hang (a start
+    // with a persisted database on a loaded machine can take minutes), and then fails with what it printed.
     await waitFor(
       'the printed settings',
       () => {
@@ -70,7 +74,7 @@ describe('npm run dev, driven by the CLI from another process', () => {
         if (exitCode !== undefined) assert.fail(`npm run dev exited (${exitCode}) before it was ready:\n${output}`);
         return undefined;
       },
-      120_000,
+      STACK_HANG_MS,
     ).catch((err: Error) => {
       if (exitCode !== undefined) throw err;
       throw new Error(`${err.message}\n--- npm run dev printed:\n${output}`, { cause: err });

@@ -88,8 +88,17 @@ describe('DeliveryLedger (what the receiver decides without Temporal)', () => {
     assert.equal(ledger.verdict(v2, entry('j', 'Failed')), 'finished');
   });
 
+  it('lets the first unknown entry of a workflow go straight to it, without a status query first', () => {
+    // CI's genuine callback is the first entry a run's URL ever receives: asking the run its job first would put a
+    // second worker round trip (a query, a replay when the run is not cached) in front of the update that takes it.
+    const ledger = new DeliveryLedger(10, 5_000);
+    assert.equal(ledger.shouldAsk('wf', 0), false, 'the first entry: the update answers and teaches the job');
+    assert.equal(ledger.shouldAsk('wf', 1), true, 'a second unknown entry: learn the job once, refuse the rest here');
+  });
+
   it('asks a workflow for its job at most once per interval, and never once known', () => {
     const ledger = new DeliveryLedger(10, 5_000);
+    assert.equal(ledger.shouldAsk('wf', 0), false);
     assert.equal(ledger.shouldAsk('wf', 0), true);
     assert.equal(ledger.shouldAsk('wf', 4_999), false);
     assert.equal(ledger.shouldAsk('wf', 5_000), true);

@@ -75,7 +75,8 @@ describe('transcribeBatch window', () => {
         const p = await handle.query(batchProgressQuery);
         return p.succeeded === 6 ? p : undefined;
       },
-      60_000,
+      // A hang guard: six items through several continue-as-new take minutes when every workflow task waits its turn.
+      300_000,
     );
     assert.equal(progress.running, 1);
     assert.equal(progress.concurrencyCap, QUEUE_MAX_CONCURRENT);
@@ -161,17 +162,33 @@ describe('transcribeBatch window', () => {
     await fetch(`${emulator().url}/_emulator/reset-counters`, { method: 'POST' });
     const folder = `cap/${randomUUID()}`;
     const keys = seed(folder, 6);
-    const handle = await start({
-      source: { keys },
-      recognition,
-      maxInFlight: 6,
-      item: { polling: { firstDelay: '100ms', maxInterval: '200ms' } },
-    });
-    const result = await handle.result();
-    assert.equal(result.succeeded, 6);
-    assert.equal(emulator().counters().peakActiveJobs, QUEUE_MAX_CONCURRENT);
-    const progress = await handle.query(batchProgressQuery);
-    assert.equal(progress.concurrencyCap, QUEUE_MAX_CONCURRENT);
-    assert.equal(progress.waitingForQuota, undefined);
+    // Every job runs until released, so the window fills to the cap however slowly this machine submits; what is read
+    // below is the emulator's count of jobs and the batch's own progress, never how long anything took.
+    emulator().setFaults({ holdJobs: [`${folder}/`] });
+    try {
+      const handle = await start({
+        source: { keys },
+        recognition,
+        maxInFlight: 6,
+        item: { polling: { firstDelay: '100ms', maxInterval: '200ms' } },
+      });
+      const full = await waitFor('the window to fill to the queue cap', async () => {
+        const p = await handle.query(batchProgressQuery);
+        return p.running === QUEUE_MAX_CONCURRENT && jobsPerKey(folder).length === QUEUE_MAX_CONCURRENT ? p : undefined;
+      });
+      assert.equal(full.concurrencyCap, QUEUE_MAX_CONCURRENT);
+      assert.equal(full.waitingForQuota, 'ci-concurrency');
+      assert.equal(emulator().counters().peakActiveJobs, QUEUE_MAX_CONCURRENT);
+      emulator().setFaults({ holdJobs: [] });
+      const result = await handle.result();
+      assert.equal(result.succeeded, 6);
+      assert.equal(emulator().counters().peakActiveJobs, QUEUE_MAX_CONCURRENT);
+      assert.deepEqual(jobsPerKey(folder), [1, 1, 1, 1, 1, 1]);
+      const progress = await handle.query(batchProgressQuery);
+      assert.equal(progress.concurrencyCap, QUEUE_MAX_CONCURRENT);
+      assert.equal(progress.waitingForQuota, undefined);
+    } finally {
+      emulator().setFaults({ holdJobs: [] });
+    }
   });
 });

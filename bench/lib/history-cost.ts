@@ -36,6 +36,86 @@ export interface HistoryCost {
    * message. A rough count of the server's persistence writes (they batch events, and timers add one when they fire).
    */
   historyWrites: number;
+  /** Temporal Cloud Actions this run was billed, as far as its history shows them (see {@link cloudActions}). */
+  cloudActions: number;
+  cloudActionsByKind: Partial<Record<CloudActionKind, number>>;
+}
+
+/**
+ * Kinds of Temporal Cloud Action a history shows, after https://docs.temporal.io/cloud/actions ("Temporal Cloud
+ * Actions"; docs/benchmarks.md quotes the rules).
+ */
+export type CloudActionKind =
+  | 'workflowStarted'
+  | 'activityAttempt'
+  | 'localActivityTask'
+  | 'timerStarted'
+  | 'searchAttributeUpsert'
+  | 'signal'
+  | 'update'
+  | 'childWorkflowStarted'
+  | 'nexusOperation';
+
+/** Temporal Cloud Actions counted from one run's history. */
+export interface CloudActions {
+  total: number;
+  byKind: Partial<Record<CloudActionKind, number>>;
+}
+
+/** The search attribute the SDK's core upserts for `patched()`; its upserts are exempt from Action counting. */
+const CHANGE_VERSION = 'TemporalChangeVersion';
+
+/** Actions the history event `event` stands for (0 for most events). */
+function actionsOf(event: HistoryEvent, laTasks: Set<string>): [CloudActionKind, number] | undefined {
+  const started = event.workflowExecutionStartedEventAttributes;
+  // A child's start is charged to its parent (2 there), so the child's own history does not count it again.
+  if (started) return started.parentWorkflowExecution ? undefined : ['workflowStarted', 1];
+  // Written once an attempt ends, carrying how many attempts the server started (retries included).
+  const activity = event.activityTaskStartedEventAttributes;
+  if (activity) return ['activityAttempt', Math.max(1, activity.attempt ?? 1)];
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
+    // Every local activity a workflow task ran counts one Action together.
+    const task = String(marker.workflowTaskCompletedEventId ?? event.eventId);
+    if (laTasks.has(task)) return undefined;
+    laTasks.add(task);
+    return ['localActivityTask', 1];
+  }
+  const upsert = event.upsertWorkflowSearchAttributesEventAttributes;
+  if (upsert) {
+    const names = Object.keys(upsert.searchAttributes?.indexedFields ?? {});
+    return names.some((name) => name !== CHANGE_VERSION) ? ['searchAttributeUpsert', 1] : undefined;
+  }
+  if (event.timerStartedEventAttributes) return ['timerStarted', 1];
+  if (event.workflowExecutionSignaledEventAttributes) return ['signal', 1];
+  if (event.signalExternalWorkflowExecutionInitiatedEventAttributes) return ['signal', 1];
+  if (event.workflowExecutionUpdateAcceptedEventAttributes) return ['update', 1];
+  if (event.childWorkflowExecutionStartedEventAttributes) return ['childWorkflowStarted', 2];
+  if (event.nexusOperationScheduledEventAttributes) return ['nexusOperation', 1];
+  if (event.nexusOperationCancelRequestedEventAttributes) return ['nexusOperation', 1];
+  return undefined;
+}
+
+/**
+ * The Temporal Cloud Actions one run's history shows, by the published definition: the run's start (a client start,
+ * signal-with-start or continue-as-new: each run counts its own), every activity attempt the server started, one per
+ * workflow task that ran local activities, every timer started, every search-attribute upsert except the SDK's
+ * `TemporalChangeVersion` ones, every signal received or sent, every accepted update, a child workflow started (2, in
+ * the parent's history), a Nexus operation scheduled or cancelled. Not in a history, so not counted: queries,
+ * rejected updates, heartbeats that reached the server, resets, schedules; add them from their own counters.
+ */
+export function cloudActions(history: History): CloudActions {
+  const byKind: Partial<Record<CloudActionKind, number>> = {};
+  const laTasks = new Set<string>();
+  let total = 0;
+  for (const event of history.events ?? []) {
+    const found = actionsOf(event, laTasks);
+    if (!found) continue;
+    const [kind, count] = found;
+    byKind[kind] = (byKind[kind] ?? 0) + count;
+    total += count;
+  }
+  return { total, byKind };
 }
 
 function typeName(event: HistoryEvent): string {
@@ -68,6 +148,8 @@ export function historyCost(history: History): HistoryCost {
     memoUpserts: 0,
     messages: 0,
     historyWrites: 0,
+    cloudActions: 0,
+    cloudActionsByKind: {},
   };
   for (const event of events) {
     const type = typeName(event);
@@ -95,5 +177,8 @@ export function historyCost(history: History): HistoryCost {
     count('ACTIVITY_TASK_COMPLETED') +
     count('ACTIVITY_TASK_FAILED') +
     count('WORKFLOW_EXECUTION_SIGNALED');
+  const actions = cloudActions(history);
+  cost.cloudActions = actions.total;
+  cost.cloudActionsByKind = actions.byKind;
   return cost;
 }

@@ -9,13 +9,23 @@ export interface CallbackTimingProxy {
   url: string;
   /** `Date.now()` at which the first callback for each workflow id reached the proxy. */
   firstCallbackAt: Map<string, number>;
+  /** Every callback request per workflow id: when it arrived, when the receiver answered it and with what status. */
+  attempts: Map<string, CallbackAttempt[]>;
   close(): Promise<void>;
 }
 
-function forward(target: URL, req: IncomingMessage, res: ServerResponse): void {
+/** One callback request seen by the proxy (`Date.now()` times). */
+export interface CallbackAttempt {
+  at: number;
+  answeredAt?: number;
+  status?: number;
+}
+
+function forward(target: URL, req: IncomingMessage, res: ServerResponse, attempt?: CallbackAttempt): void {
   const upstream = request(
     { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
     (answer) => {
+      if (attempt) Object.assign(attempt, { answeredAt: Date.now(), status: answer.statusCode });
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     },
@@ -34,16 +44,20 @@ function forward(target: URL, req: IncomingMessage, res: ServerResponse): void {
 export async function startCallbackTimingProxy(receiverUrl: string): Promise<CallbackTimingProxy> {
   const target = new URL(receiverUrl);
   const firstCallbackAt = new Map<string, number>();
+  const attempts = new Map<string, CallbackAttempt[]>();
   const server = createServer((req, res) => {
     const id = callbackTarget(splitUrl(req.url ?? '').path)?.workflowId;
-    if (id && !firstCallbackAt.has(id)) firstCallbackAt.set(id, Date.now());
-    forward(target, req, res);
+    const attempt: CallbackAttempt = { at: Date.now() };
+    if (id && !firstCallbackAt.has(id)) firstCallbackAt.set(id, attempt.at);
+    if (id) attempts.set(id, [...(attempts.get(id) ?? []), attempt]);
+    forward(target, req, res, id ? attempt : undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     firstCallbackAt,
+    attempts,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -3,6 +3,7 @@ import { activityDepsFromConfig } from '../../src/plugin/activity-deps';
 import { transcribeMedia } from '../../src/workflows';
 import type { BenchStack } from '../lib/bench-stack';
 import { benchInput } from '../lib/bench-stack';
+import { historyCost } from '../lib/history-cost';
 import { ciCallsBetween } from '../lib/ci-calls';
 import { mapPool, percentile } from '../lib/pool';
 import { startCallbackTimingProxy } from '../lib/timing-proxy';
@@ -17,7 +18,13 @@ export interface CallbackPathResult {
   ciCallsPerJob: number;
   ciCallsByRoute: Record<string, number>;
   historyEvents: number;
+  /** Temporal Cloud Actions of one run (median over the histories read), and that run's Actions by kind. */
+  cloudActions: number;
+  cloudActionsByKind: Record<string, number>;
 }
+
+/** Runs whose histories are read for the Cloud Actions figure (every run has the same shape; a few suffice). */
+const COSTED_RUNS = 10;
 
 /**
  * Runs `count` workflows, `concurrency` at a time, whose callbacks pass through a timing proxy. Latency = the
@@ -47,8 +54,18 @@ export async function runCallbackPath(bench: BenchStack, count: number, concurre
       const description = await handle.describe();
       const sentAt = proxy.firstCallbackAt.get(workflowId);
       if (!sentAt || !description.closeTime) throw new Error(`${workflowId}: no callback time or close time`);
-      return { latencyMs: description.closeTime.getTime() - sentAt, events: description.historyLength };
+      return {
+        workflowId,
+        latencyMs: description.closeTime.getTime() - sentAt,
+        events: description.historyLength,
+      };
     });
+    const costs = [];
+    for (const sample of samples.slice(0, COSTED_RUNS)) {
+      costs.push(historyCost(await client.workflow.getHandle(sample.workflowId).fetchHistory()));
+    }
+    costs.sort((a, b) => a.cloudActions - b.cloudActions);
+    const medianCost = costs[Math.floor((costs.length - 1) / 2)]!;
     const calls = ciCallsBetween(before, services.emulator.counters());
     const latencies = samples.map((sample) => sample.latencyMs);
     return {
@@ -63,6 +80,8 @@ export async function runCallbackPath(bench: BenchStack, count: number, concurre
         samples.map((sample) => sample.events),
         50,
       ),
+      cloudActions: medianCost.cloudActions,
+      cloudActionsByKind: medianCost.cloudActionsByKind,
     } satisfies CallbackPathResult;
   } finally {
     await worker.stop();

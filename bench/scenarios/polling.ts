@@ -9,6 +9,7 @@ import { transcribeMedia, transcriptionStatusQuery } from '../../src/workflows';
 import type { BenchStack } from '../lib/bench-stack';
 import { benchInput } from '../lib/bench-stack';
 import { ciCallsBetween } from '../lib/ci-calls';
+import { historyCost } from '../lib/history-cost';
 import { mapPool, percentile } from '../lib/pool';
 
 /** CI calls of a 10-minute job without callbacks: from the schedule, and from a time-compressed run. */
@@ -28,6 +29,15 @@ export interface PollingResult {
   fixedPoll10sCalls: number;
   /** Mean events between consecutive poll timers in the scaled runs' histories. */
   historyEventsPerPollRound: number;
+  /**
+   * Temporal Cloud Actions of one 10-minute run without callbacks, read from the scaled runs' histories (median): the
+   * schedule is scaled with the job, so a scaled run makes the same kind of commands as the real one; each run is
+   * brought to the schedule's number of polls (`computedPolls`) at 2 Actions per round.
+   */
+  cloudActions10Min: number;
+  /** The same before bringing the run to the schedule's number of polls. */
+  cloudActions10MinAsMeasured: number;
+  cloudActionsByKind10Min: Record<string, number>;
 }
 
 const TEN_MINUTES_MS = 10 * 60_000;
@@ -45,6 +55,32 @@ async function eventsPerPollRound(client: Client, workflowIds: readonly string[]
     for (let i = 1; i < timers.length; i++) rounds.push(timers[i]! - timers[i - 1]!);
   }
   return rounds.reduce((sum, n) => sum + n, 0) / Math.max(1, rounds.length);
+}
+
+/**
+ * Actions one poll round adds: its timer, and the workflow task the timer wakes, whose check runs as a local activity
+ * (or, were it a scheduled activity, one attempt): 2 either way.
+ */
+const ACTIONS_PER_POLL_ROUND = 2;
+
+/**
+ * The median Cloud Actions of the given runs, each brought to `polls` poll rounds (a compressed run can make one poll
+ * fewer or more than the schedule gives the real job, as its activities do not shrink with it), and the median run's
+ * Actions by kind as measured.
+ */
+async function medianCloudActions(
+  client: Client,
+  runs: readonly { workflowId: string; polls: number }[],
+  polls: number,
+) {
+  const costs = [];
+  for (const run of runs) {
+    const cost = historyCost(await client.workflow.getHandle(run.workflowId).fetchHistory());
+    costs.push({ cost, total: cost.cloudActions + ACTIONS_PER_POLL_ROUND * (polls - run.polls) });
+  }
+  costs.sort((a, b) => a.total - b.total);
+  const median = costs[Math.floor((costs.length - 1) / 2)]!;
+  return { total: median.total, measured: median.cost.cloudActions, byKind: median.cost.cloudActionsByKind };
 }
 
 /**
@@ -87,7 +123,11 @@ export async function runPolling(bench: BenchStack, count: number, scale: number
     });
     const calls = ciCallsBetween(before, emulator.counters());
     const computedPolls = pollsForJobDuration(DEFAULT_POLL_SCHEDULE, TEN_MINUTES_MS);
+    const actions = await medianCloudActions(bench.stack.client, runs, computedPolls);
     return {
+      cloudActions10Min: actions.total,
+      cloudActions10MinAsMeasured: actions.measured,
+      cloudActionsByKind10Min: actions.byKind,
       computedPolls,
       computedCallsPerJob: 1 + computedPolls,
       measuredCallsPerJob: calls.total / count,

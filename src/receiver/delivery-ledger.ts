@@ -15,6 +15,8 @@ interface WorkflowRecord {
   signalsOnly?: boolean;
   /** When the status query was last asked (ms), so it is asked at most once per `learnIntervalMs`. */
   askedAt?: number;
+  /** An entry whose job was unknown here already went to the workflow (the first one goes unasked). */
+  unknownSent?: boolean;
 }
 
 /** How the receiver decides an entry without Temporal, or that Temporal must be asked. */
@@ -66,10 +68,19 @@ export class DeliveryLedger {
     return this.records.get(workflowId)?.ownJobId !== undefined;
   }
 
-  /** Whether asking the workflow for its job is due (at most once per interval); marks it asked. */
+  /**
+   * Whether asking the workflow for its job is due; marks it asked. Never for the first unknown entry: that is CI's
+   * genuine callback in the normal case, and the update that delivers it answers with the job (a query first would add
+   * a worker round trip to every run's callback). From the second one on (a flood, a second job), at most once per
+   * interval.
+   */
   shouldAsk(workflowId: string, nowMs: number): boolean {
     const record = this.record(workflowId);
     if (record.ownJobId !== undefined || record.signalsOnly) return false;
+    if (!record.unknownSent) {
+      record.unknownSent = true;
+      return false;
+    }
     if (record.askedAt !== undefined && nowMs - record.askedAt < this.learnIntervalMs) return false;
     record.askedAt = nowMs;
     return true;
