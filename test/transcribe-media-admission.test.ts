@@ -60,7 +60,7 @@ describe('lone transcribeMedia runs and the shared CI submit rate limit', () => 
     for (const handle of handles) {
       const cost = historyCost(await fetchHistory(suite.stack.client, handle.workflowId));
       assert.deepEqual(cost.activities, [`submitTranscriptionJob@${ciQuotaTaskQueue(suite.stack.taskQueue)}`]);
-      assert.deepEqual(cost.localActivities.slice(0, 1), ['usesSharedSubmitQueue']);
+      assert.ok(!cost.localActivities.includes('usesSharedSubmitQueue'), 'the queue is decided without asking');
     }
   });
 

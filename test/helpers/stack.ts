@@ -68,7 +68,8 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         namespace: temporal.env.namespace,
         taskQueue,
         submitsPerSecond: options.submitsPerSecond,
-        ...(options.sharedSubmitQueue ? { deps: services.deps } : {}),
+        // Lone runs submit on the quota queue (`submitTaskQueue`): its worker serves them, as the plugin's does.
+        deps: services.deps,
       }),
     );
   const worker: RunningWorker =
