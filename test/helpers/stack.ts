@@ -70,6 +70,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         submitsPerSecond: options.submitsPerSecond,
         // Lone runs submit on the quota queue (`submitTaskQueue`): its worker serves them, as the plugin's does.
         deps: services.deps,
+        tracing: options.tracing,
       }),
     );
   const worker: RunningWorker =
