@@ -34,7 +34,7 @@ export interface StackOptions {
   credentialsFile?: string;
   /** Start an in-process worker right away; default true. */
   startWorker?: boolean;
-  /** Lone runs submit on the CI quota queue (`ActivityDeps.sharedSubmitQueue`); default false. */
+  /** `ActivityDeps.sharedSubmitQueue` (only the deprecated `usesSharedSubmitQueue` reads it); default false. */
   sharedSubmitQueue?: boolean;
   /** Rate of the stack's CI quota worker; default `DEFAULT_CI_SUBMITS_PER_SECOND`. */
   submitsPerSecond?: number;
