@@ -1,5 +1,5 @@
 /**
- * Records the replay fixtures of this release: `tsx scripts/record-histories.ts [--force] [--folder <name>]`.
+ * Records the replay fixtures of this release: `tsx scripts/record-histories.ts [--force]`.
  *
  * Starts its own Temporal dev server (suggesting continue-as-new after 40 events, so a long wait continues within
  * seconds), the CI emulator and the callback receiver, runs one workflow per scenario on an in-process worker with
@@ -23,14 +23,9 @@ import { silentWav } from '../src/emulator';
 import { runWorker } from '../devstack/running-worker';
 import { createQuotaWorker } from '../src/plugin/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
-import { transcribeBatch, transcribeMedia } from '../src/workflows';
+import { transcribeBatch, transcribeMedia, transcriptionStatusQuery } from '../src/workflows';
 import type { HistoryFixtureFile } from '../test/helpers/history-fixtures';
-import {
-  findForbidden,
-  HISTORY_FIXTURES_DIR,
-  RECORDING_SECRETS,
-  UNRELEASED_HISTORY_FIXTURES_DIR,
-} from '../test/helpers/history-fixtures';
+import { findForbidden, HISTORY_FIXTURES_DIR, RECORDING_SECRETS } from '../test/helpers/history-fixtures';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -68,10 +63,7 @@ async function runsOf(client: Client, workflowId: string, firstRunId: string): P
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');
   const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
-  // `--folder <name>`: the shape of code not released yet, under test/fixtures/histories-unreleased/.
-  const folderAt = process.argv.indexOf('--folder');
-  const folder = folderAt > 0 ? process.argv[folderAt + 1] : undefined;
-  const outDir = folder ? join(UNRELEASED_HISTORY_FIXTURES_DIR, folder) : join(HISTORY_FIXTURES_DIR, version);
+  const outDir = join(HISTORY_FIXTURES_DIR, version);
   if (existsSync(outDir) && !force) {
     throw new Error(`${outDir} exists: a release's fixtures are never re-recorded (--force to redo this release's)`);
   }
@@ -148,6 +140,52 @@ async function main(): Promise<void> {
       workflowType: 'transcribeMedia',
       workflowId: pollRun.workflowId,
       history: await pollRun.fetchHistory(),
+    });
+
+    // Deadline keep: no callback, the first poll after the deadline: the last check at the deadline keeps the result.
+    const keptRun = await client.workflow.start(transcribeMedia, {
+      taskQueue,
+      workflowId: 'fixture-deadline-keep',
+      args: [
+        {
+          media: { object: media('kept') },
+          recognition,
+          callback: { enabled: false },
+          deadline: '3s',
+          polling: { firstDelay: '1 hour' },
+        },
+      ],
+    });
+    assert.equal((await keptRun.result()).keptAtDeadline, true);
+    recorded.push({
+      file: 'deadline-keep',
+      scenario: 'transcribeMedia whose job succeeded unseen: the check at the deadline keeps the result',
+      workflowType: 'transcribeMedia',
+      workflowId: keptRun.workflowId,
+      history: await keptRun.fetchHistory(),
+    });
+
+    // Cancel: the job waits in the paused queue; the workflow is cancelled, cancels the job and sweeps the step.
+    const cancelRun = await client.workflow.start(transcribeMedia, {
+      taskQueue,
+      workflowId: 'fixture-cancel',
+      args: [
+        { media: { object: media('cancel') }, recognition, queueId: PAUSED_QUEUE, polling: { firstDelay: '1 hour' } },
+      ],
+    });
+    for (let i = 0; (await cancelRun.query(transcriptionStatusQuery)).phase !== 'waiting'; i++) {
+      if (i > 600) throw new Error('the run did not reach waiting within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await cancelRun.cancel();
+    await assert.rejects(cancelRun.result());
+    assert.equal((await cancelRun.query(transcriptionStatusQuery)).phase, 'cancelled');
+    recorded.push({
+      file: 'cancel',
+      scenario: 'transcribeMedia cancelled while its job waits: the job is cancelled and the step swept',
+      workflowType: 'transcribeMedia',
+      workflowId: cancelRun.workflowId,
+      history: await cancelRun.fetchHistory(),
     });
 
     // Continue-as-new: the job waits in a paused queue until the run has continued as new, then finishes.

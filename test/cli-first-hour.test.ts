@@ -15,6 +15,7 @@ import { startTranscription } from '../src/client/transcription';
 import { runWorker } from '../devstack/running-worker';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { CI_JOB_ID, CI_JOB_STATE } from '../src/shared/search-attributes';
+import { createQuotaWorker } from '../src/plugin/quota-worker';
 import { createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { runChild } from './helpers/child';
 import { stackEnv, TEST_BUCKET, useTestStack } from './helpers/stack';
@@ -80,6 +81,13 @@ describe('transcribe-asr in the first hour: checks first, never hangs, clean ter
         taskQueue,
         deps: suite.stack.deps,
         workflowBundle: suite.bundle,
+      }),
+      // Lone runs submit on the CI quota queue: its worker serves them, as the plugin's does.
+      await createQuotaWorker({
+        connection: suite.temporal.env.nativeConnection,
+        namespace: suite.temporal.env.namespace,
+        taskQueue,
+        deps: suite.stack.deps,
       }),
     );
   }

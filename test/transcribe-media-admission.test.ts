@@ -59,6 +59,7 @@ describe('lone transcribeMedia runs and the shared CI submit rate limit', () => 
       // When the server handed the submit to a worker: the moment the task queue's rate limit lets it through.
       const started = history.events?.find((event) => event.activityTaskStartedEventAttributes);
       dispatched.push(tsToMs(started?.eventTime));
+      assert.ok(!cost.localActivities.includes('usesSharedSubmitQueue'), 'the queue is decided without asking');
     }
     dispatched.sort((a, b) => a - b);
     // Five dispatches at 1/s span about 4 s; the server's limiter may let a second one through at once (its burst),

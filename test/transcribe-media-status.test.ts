@@ -7,6 +7,7 @@ import {
   deadlineFailure,
   finishedJobFailure,
   invalidInputFailure,
+  lateStartFailure,
   submitDeadlineFailure,
   workflowFailure,
 } from '../src/workflows/failures';
@@ -37,9 +38,9 @@ describe('workflow failures', () => {
   });
 
   it('tells a deadline before any job from one with a job, and says what the cancel did', () => {
-    // CI may hold a job whose submit response was lost; only pre-cleanup histories say never-submitted.
+    // CI may hold a job whose submit response was lost; only a run that never called the submit says never-submitted.
     assert.deepEqual(submitDeadlineFailure('timeout').details, [{ cancelOutcome: 'unknown' }]);
-    assert.deepEqual(submitDeadlineFailure('t', 'never-submitted').details, [{ cancelOutcome: 'never-submitted' }]);
+    assert.deepEqual(lateStartFailure(1500).details, [{ cancelOutcome: 'never-submitted', lateByMs: 1500 }]);
     const refused = deadlineFailure('j', { jobId: 'j', outcome: 'not-cancellable', state: 'Running' });
     assert.equal(refused.type, FailureType.TranscriptionTimedOut);
     assert.match(refused.message, /cancel: not-cancellable/);

@@ -79,6 +79,8 @@ export async function startBenchStack(
           namespace: stack.temporal.namespace,
           taskQueue,
           submitsPerSecond: 1000,
+          // Lone runs submit on the quota queue: its worker serves them (as the plugin's does).
+          deps: deps ?? stack.services.deps,
         });
         return track(runWorker(worker, quota));
       },

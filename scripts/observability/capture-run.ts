@@ -24,6 +24,7 @@ import { silentWav, TRANSCRIPT_SUFFIX } from '../../src/emulator';
 import { tracingClientInterceptors } from '../../src/observability/client-tracing';
 import { WORKER_HISTOGRAM_BUCKETS } from '../../src/observability/metric-names';
 import { startTracing } from '../../src/observability/tracing';
+import { createQuotaWorker } from '../../src/plugin/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../../src/worker-setup/transcription-worker';
 import { transcribeMedia } from '../../src/workflows';
 import type { TranscribeMediaInput } from '../../src';
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
     tracing,
     workflowBundle: await bundleTranscriptionWorkflows(),
   });
-  const running = worker.run();
+  // Lone runs submit on the CI quota queue (`submitTaskQueue`): its worker serves them, as the plugin's does.
+  const quota = await createQuotaWorker({ connection: nativeConnection, taskQueue, deps: services.deps, tracing });
+  const running = Promise.all([worker.run(), quota.run()]);
 
   const results: Promise<unknown>[] = [];
   const start = async (
@@ -171,6 +174,7 @@ async function main(): Promise<void> {
   console.log(`${scrapes.length} scrapes, ${results.length} transcriptions, ${trace.length} spans in the traced run`);
 
   worker.shutdown();
+  quota.shutdown();
   await running;
   await nativeConnection.close();
   await connection.close();

@@ -15,11 +15,23 @@ import type {
 /**
  * The activities the package's workflows call, by name, as `proxyActivities<Activities>()` sees them. The worker side
  * (`createActivities`) is checked against it, so the two sides cannot drift apart without a compile error.
+ *
+ * **The upgrade rule.** A run in flight during an upgrade sends the new worker's activities the inputs its old
+ * workflow code builds. So every activity accepts the inputs of the previous release's workflows: an input type only
+ * gains fields, each new field optional with a default that keeps the old behaviour; no field is renamed, removed or
+ * given a new meaning, and no activity is removed or renamed while a release that calls it may have runs open. A
+ * change that cannot follow the rule is a new activity (new name) beside the old one. `test/activity-contracts.test.ts`
+ * runs every activity with each input recorded in the baseline histories (`test/fixtures/histories/`).
  */
 export interface Activities {
   /** Submits the step's CI job exactly once, adopting the one an earlier attempt created. */
   submitTranscriptionJob(input: SubmitJobInput): Promise<SubmittedJob>;
-  /** Whether lone runs submit on the CI quota queue. */
+  /**
+   * Whether lone runs submit on the CI quota queue.
+   *
+   * @deprecated No workflow of this release calls it: a lone run always submits on the quota queue. Kept registered
+   * for pre-release builds only; it goes with the next release that may remove activities.
+   */
   usesSharedSubmitQueue(): Promise<boolean>;
   /** Reads a job's current state (compact: no transcript text enters history). */
   getTranscriptionJob(ref: JobRef): Promise<JobSnapshot>;

@@ -25,15 +25,11 @@ export function invalidInputFailure(workflow: string, problems: readonly string[
 
 /**
  * The run's deadline passed while the submit activity was still being retried. Whether CI holds a job is `unknown`
- * (a lost response may have hidden one; the cleanup then looks for it by tag); histories of runs started before
- * that cleanup existed say `never-submitted`.
+ * (a lost response may have hidden one; the cleanup then looks for it by tag).
  */
-export function submitDeadlineFailure(
-  reason: string,
-  cancelOutcome: 'unknown' | 'never-submitted' = 'unknown',
-): ApplicationFailure {
+export function submitDeadlineFailure(reason: string): ApplicationFailure {
   const message = `Deadline passed while CI kept refusing the submit: ${reason}`;
-  return workflowFailure(FailureType.TranscriptionTimedOut, message, { cancelOutcome });
+  return workflowFailure(FailureType.TranscriptionTimedOut, message, { cancelOutcome: 'unknown' });
 }
 
 /**
@@ -101,7 +97,7 @@ export function cleanupPlan(
   jobState: CiJobState | undefined,
 ): { skip: boolean; keepJobId?: string } {
   if (failureTypeOf(err) === FailureType.InvalidTranscriptionInput) return { skip: true };
-  // Only a run that never called the submit says never-submitted (pre-cleanup histories never get here).
+  // Only a run that never called the submit says never-submitted (a late start).
   const [details] = firstApplicationFailure(err)?.details ?? [];
   if ((details as { cancelOutcome?: string } | undefined)?.cancelOutcome === 'never-submitted') return { skip: true };
   const ended = jobId !== undefined && jobState !== undefined && isTerminalCiJobState(jobState);

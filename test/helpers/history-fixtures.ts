@@ -12,15 +12,6 @@ import { temporal } from '@temporalio/proto';
 export const HISTORY_FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'histories');
 
 /**
- * Histories of workflow code not released yet (`record-histories.ts --folder <name>`), replayed by
- * `test/replay-histories.test.ts` against the current bundle. Kept apart from the release folders because
- * `test/plugin.test.ts` replays those with a plugin-built bundle, which lacks this package's workflow interceptors, and
- * they reorder a callback update's completion and the poll timer's cancel: such histories (the 0.1.0 ones have
- * signals, not updates) do not replay there, on main's code as well. To fix before the next release is recorded.
- */
-export const UNRELEASED_HISTORY_FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'histories-unreleased');
-
-/**
  * Fixed, recognisable stand-in credentials used while recording, so the secret scan can look for their exact bytes
  * (random ones would vanish with the recording process and make the scan unable to fail).
  */

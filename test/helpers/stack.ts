@@ -36,7 +36,7 @@ export interface StackOptions {
   credentialsFile?: string;
   /** Start an in-process worker right away; default true. */
   startWorker?: boolean;
-  /** Lone runs submit on the CI quota queue (`ActivityDeps.sharedSubmitQueue`); default false. */
+  /** `ActivityDeps.sharedSubmitQueue` (only the deprecated `usesSharedSubmitQueue` reads it); default false. */
   sharedSubmitQueue?: boolean;
   /** Rate of the stack's CI quota worker; default `DEFAULT_CI_SUBMITS_PER_SECOND`. */
   submitsPerSecond?: number;
@@ -71,7 +71,9 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         namespace: temporal.env.namespace,
         taskQueue,
         submitsPerSecond: options.submitsPerSecond,
-        ...(options.sharedSubmitQueue ? { deps: services.deps } : {}),
+        // Lone runs submit on the quota queue (`submitTaskQueue`): its worker serves them, as the plugin's does.
+        deps: services.deps,
+        tracing: options.tracing,
       }),
     );
   const worker: RunningWorker =

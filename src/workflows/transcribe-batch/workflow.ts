@@ -1,13 +1,9 @@
-import { patched, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import { invalidInputFailure } from '../failures';
 import { batchProgressQuery } from '../messages';
-import { LegacyBatchRun } from './legacy-run';
 import { SlidingBatchRun } from './sliding-run';
 import type { BatchContinuation, TranscribeBatchInput, TranscribeBatchResult } from './types';
 import { batchInputProblems } from './validate';
-
-/** Patch marking runs whose items slide across continue-as-new (`transcribeBatchItem` children, ABANDON). */
-export const SLIDING_WINDOW_PATCH = 'batch-sliding-window';
 
 /**
  * Transcribes many media files: runs one item workflow per file in a window of `maxInFlight` (capped by the CI
@@ -37,8 +33,7 @@ export async function transcribeBatch(
     partKeys: [],
     startedAt: new Date().toISOString(),
   };
-  // Runs recorded before the sliding window replay (and finish) with the code they began with.
-  const batch = patched(SLIDING_WINDOW_PATCH) ? new SlidingBatchRun(input, state) : new LegacyBatchRun(input, state);
+  const batch = new SlidingBatchRun(input, state);
   setHandler(batchProgressQuery, () => batch.progress());
   return await batch.execute();
 }

@@ -1,9 +1,8 @@
 // Workflow-side glue of the cleanup after a failing run: the activity call, non-cancellable, and where its findings
 // are recorded (status query, memo, log). What to clean and how to report it is decided in `../failures.ts`.
-import { CancellationScope, log, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, log, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { CancelJobOutcome, CleanupReport, JobSnapshot, SubmittedJob } from '../../contract';
 import { cleanupNotDone, cleanupSummary } from '../failures';
-import { CANCEL_SWEEPS_STEP } from './patches';
 import type { ResolvedTranscribeMediaInput } from './input';
 import type { activitiesFor } from './proxies';
 import type { RunStatus } from './status';
@@ -56,13 +55,12 @@ export async function cancelAfterWorkflowCancel(
   job: SubmittedJob,
   status: RunStatus,
   tryCancel: () => Promise<CancelJobOutcome | undefined>,
-  sweep: (() => Promise<CleanupReport>) | undefined,
+  sweep: () => Promise<CleanupReport>,
 ): Promise<void> {
   if (status.phase === 'completed') return;
   status.cancelling();
   const cancel = await CancellationScope.nonCancellable(tryCancel);
-  const cleanup = sweep && patched(CANCEL_SWEEPS_STEP) ? await sweep() : undefined;
-  const left = cleanup && cleanupSummary(cleanup);
+  const left = cleanupSummary(await sweep());
   const report = {
     jobId: job.jobId,
     ciCancelOutcome: cancel?.outcome ?? 'error',

@@ -1,23 +1,12 @@
-import type { ActivityOptions } from '@temporalio/workflow';
-import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../contract';
 import { ciQuotaTaskQueue } from '../../shared/constants';
 
-type Submit = Activities['submitTranscriptionJob'];
-
-// The worker's configuration, which workflow code cannot read: asked once, in the run's first workflow task.
-const { usesSharedSubmitQueue } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { maximumInterval: '5 seconds' },
-});
-
 /**
- * The submit a lone run (not a batch item) makes: on this task queue's CI quota queue when the worker says its
- * workers run submits there (`ActivityRuntime.sharedSubmitQueue`, set by the plugin), so Temporal's rate limit of that queue, which batches
- * take their admissions from, spaces lone submits too; else `direct`. A batch item's batch took an admission already.
+ * The task queue of a run's submit, decided from the run's own `workflowInfo()` (deterministic, no activity): a lone
+ * `transcribeMedia` run submits on its task queue's CI quota queue, whose Temporal rate limit also spaces the
+ * admissions batches take, so lone and batch submits share one CI submit rate. The quota worker
+ * (`TencentCiAsrPlugin` runs one beside each worker) serves those submits. A batch item (`transcribeBatchItem`)
+ * submits on its own task queue: its batch took an admission on the quota queue before starting it.
  */
-export async function loneRunSubmit(options: ActivityOptions, direct: Submit): Promise<Submit> {
-  const { workflowType, taskQueue } = workflowInfo();
-  if (workflowType !== 'transcribeMedia' || !(await usesSharedSubmitQueue())) return direct;
-  return proxyActivities<Activities>({ ...options, taskQueue: ciQuotaTaskQueue(taskQueue) }).submitTranscriptionJob;
+export function submitTaskQueue(info: { workflowType: string; taskQueue: string }): string {
+  return info.workflowType === 'transcribeMedia' ? ciQuotaTaskQueue(info.taskQueue) : info.taskQueue;
 }

@@ -1,8 +1,14 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../contract';
-import { loneRunSubmit } from './lone-submit';
+import { submitTaskQueue } from './lone-submit';
 
 /**
  * A local activity's failure as a scheduled activity's would reach the run: core hands the activity's own failure to
@@ -20,10 +26,11 @@ const CLEANUP_BUDGET = '2 minutes';
 
 /**
  * Activity stubs with a run's attempt timeout; retry policies are fixed by what each activity does. Submit retries
- * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it. A `lean` run
- * (see `LEAN_CALLBACK_PATH`) checks in the workflow task that woke it and submits through `leanSubmit`.
+ * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it. The submit's
+ * task queue is decided from the run's own info (see {@link submitTaskQueue}); a wake-up's check runs in the workflow
+ * task that woke the run.
  */
-export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number, lean: boolean) {
+export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) {
   const startToCloseTimeout = attemptTimeoutMs;
   const submitOptions: ActivityOptions = {
     startToCloseTimeout,
@@ -31,9 +38,12 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number, 
     // Retries are safe: a retried attempt adopts the job an earlier attempt created (see the submit activity).
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
   };
-  const { submitTranscriptionJob } = proxyActivities<Activities>(submitOptions);
+  const { submitTranscriptionJob } = proxyActivities<Activities>({
+    ...submitOptions,
+    taskQueue: submitTaskQueue(workflowInfo()),
+  });
   // A check that keeps failing is waited out until the next poll rather than failing the run.
-  const { checkTranscriptionJob, cancelTranscriptionJob } = proxyActivities<Activities>({
+  const { cancelTranscriptionJob } = proxyActivities<Activities>({
     startToCloseTimeout,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
   });
@@ -43,7 +53,7 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number, 
     scheduleToCloseTimeout: CLEANUP_BUDGET,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
   });
-  // The same check as a local activity, for lean runs: it runs in the workflow task that woke the run, so a check that
+  // The check as a local activity: it runs in the workflow task that woke the run, so a check that
   // finds the job done completes the run in that task. Its retries (backoff under a minute) happen in the worker and
   // are recorded once, as a marker; a worker lost mid-check fails the task, and the next attempt checks again.
   const { checkTranscriptionJob: localCheck } = proxyLocalActivities<Activities>({
@@ -63,9 +73,7 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number, 
   });
   return {
     submitTranscriptionJob,
-    /** The submit of a lean run: maybe on the CI quota queue (see {@link loneRunSubmit}). */
-    leanSubmit: () => loneRunSubmit(submitOptions, submitTranscriptionJob),
-    checkTranscriptionJob: lean ? checkInTask : checkTranscriptionJob,
+    checkTranscriptionJob: checkInTask,
     checkAtDeadline,
     cancelTranscriptionJob,
     cleanUpStepJobs,

@@ -8,7 +8,6 @@ import {
   continueAsNew,
   isCancellation,
   log,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -36,17 +35,12 @@ import { pollDelayMs } from './backoff';
 import { registerCallbackHandlers } from './callback-handlers';
 import { CallbackInbox } from './decide';
 import { historyBudgetSpent } from './history-budget';
+import { PollTimer } from './poll-timer';
 import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input';
 import { resolveTranscribeMediaInput } from './input';
 import { cancelAfterWorkflowCancel, cancelById, cleanUpStep, recordDuplicates } from './cleanup';
 import { activitiesFor } from './proxies';
 import { JobAttributes } from './job-attributes';
-import {
-  HISTORY_BUDGET_PATCH,
-  LEAN_CALLBACK_PATH,
-  NO_BILLED_JOB_LEFT_BEHIND,
-  NO_SUBMIT_AFTER_DEADLINE,
-} from './patches';
 import { RunStatus } from './status';
 import type { TranscribeMediaContinuation } from './continuation';
 import { continuationOf } from './continuation';
@@ -94,10 +88,6 @@ class TranscriptionRun {
   private readonly startedAt: number;
   private readonly deadlineAt: number;
   private readonly workflowStartedAt: string;
-  /** False only while replaying a history from before {@link NO_BILLED_JOB_LEFT_BEHIND}. */
-  private readonly guarded: boolean;
-  /** False only while replaying a history from before {@link LEAN_CALLBACK_PATH}. */
-  private readonly lean: boolean;
   private readonly attributes: JobAttributes;
   private cleanup?: CleanupReport;
   /** See {@link TranscribeMediaContinuation.listenForCallbacks}. */
@@ -110,16 +100,14 @@ class TranscriptionRun {
     private readonly inbox: CallbackInbox,
     continuation: TranscribeMediaContinuation | undefined,
   ) {
-    this.guarded = patched(NO_BILLED_JOB_LEFT_BEHIND);
-    this.lean = patched(LEAN_CALLBACK_PATH);
-    this.attributes = new JobAttributes(this.lean, continuation !== undefined);
+    this.attributes = new JobAttributes(continuation !== undefined);
     this.startedAt = workflowInfo().startTime.getTime();
     this.workflowStartedAt = continuation?.workflowStartedAt ?? new Date(this.startedAt).toISOString();
     this.deadlineAt = continuation?.deadlineAt ?? this.startedAt + input.deadlineMs;
     this.job = continuation?.job;
     this.listenForCallbacks = continuation?.listenForCallbacks ?? true;
     this.status.duplicatesFound(this.job?.duplicates);
-    this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now(), this.lean);
+    this.activities = activitiesFor(input.activityAttemptTimeoutMs, this.deadlineAt - Date.now());
   }
 
   async execute(): Promise<TranscriptionResult> {
@@ -132,11 +120,11 @@ class TranscriptionRun {
       if (err instanceof ContinueAsNew) throw err;
       if (isCancellation(err)) {
         const { job } = this;
-        const sweep = this.guarded ? () => this.cleanUp(undefined) : undefined;
+        const sweep = () => this.cleanUp(undefined);
         if (job) await cancelAfterWorkflowCancel(job, this.status, () => this.tryCancel(job), sweep);
         throw err;
       }
-      const failure = this.guarded ? await this.cleanUpAfter(err) : err;
+      const failure = await this.cleanUpAfter(err);
       this.status.failed(failure);
       throw failure;
     }
@@ -146,8 +134,8 @@ class TranscriptionRun {
     const { media, recognition, bucket, region, output, queueId, jobLevel, callback } = this.input;
     // The first task came after the deadline (no worker, a server outage): a job now could never be waited for.
     const lateByMs = Date.now() - this.deadlineAt;
-    if (lateByMs >= 0 && patched(NO_SUBMIT_AFTER_DEADLINE)) throw lateStartFailure(lateByMs);
-    const submitJob = this.lean ? await this.activities.leanSubmit() : this.activities.submitTranscriptionJob;
+    if (lateByMs >= 0) throw lateStartFailure(lateByMs);
+    const submitJob = this.activities.submitTranscriptionJob;
     // Non-cancellable: once CI may have created the job we must learn its id, or a cancel could orphan a billed job.
     const job = await CancellationScope.nonCancellable(() =>
       submitJob({
@@ -158,14 +146,14 @@ class TranscriptionRun {
     ).catch((err: unknown) => {
       // Out of budget: timed out, or a retryable failure the server would not retry past the schedule-to-close.
       if (err instanceof ActivityFailure && (err.cause instanceof TimeoutFailure || !isPermanentActivityFailure(err))) {
-        throw submitDeadlineFailure(err.cause?.message ?? err.message, this.guarded ? 'unknown' : 'never-submitted');
+        throw submitDeadlineFailure(err.cause?.message ?? err.message);
       }
       throw err;
     });
     this.job = job;
     this.status.submitted(job.jobId);
     this.noteState(job.state);
-    if (this.guarded) recordDuplicates(job.duplicates, this.status);
+    recordDuplicates(job.duplicates, this.status);
     return job;
   }
 
@@ -180,12 +168,11 @@ class TranscriptionRun {
       const delay = Math.min(pollDelayMs(this.input.polling, this.status.polls, Math.random()), remaining);
       this.status.nextPollAt(new Date(Date.now() + delay));
       // Every wake (a message, a timer) re-evaluates the budget, so a flood is cut off by continue-as-new in time.
-      const budgetChecked = patched(HISTORY_BUDGET_PATCH);
-      const budgetSpent = () => budgetChecked && historyBudgetSpent(workflowInfo());
-      const callbackArrived = await condition(
-        () => (this.listenForCallbacks && this.inbox.hasFor(job.jobId)) || budgetSpent(),
-        delay,
-      );
+      const budgetSpent = () => historyBudgetSpent(workflowInfo());
+      const timer = new PollTimer(delay);
+      const callbackWaiting = () => this.listenForCallbacks && this.inbox.hasFor(job.jobId);
+      await condition(() => callbackWaiting() || budgetSpent() || timer.fired);
+      const callbackArrived = callbackWaiting();
       this.status.nextPollAt(undefined);
       if (budgetSpent()) await this.continueAsNew(job);
       if (!callbackArrived && Date.now() >= this.deadlineAt) return await this.atDeadline(job, check);
@@ -193,7 +180,9 @@ class TranscriptionRun {
       if (!callbackArrived) this.status.polled();
       const completedBy = callbackArrived ? 'callback' : 'poll';
       check = await this.check(job, check, completedBy);
+      // A run that ends here leaves its timer pending (see PollTimer); any other way on cancels it first.
       if (check.result) return this.completed(check.result, completedBy);
+      timer.cancel();
       const failure = finishedJobFailure(job.jobId, check.snapshot);
       if (failure) throw failure;
       this.listenForCallbacks = !callbackArrived;
@@ -222,7 +211,7 @@ class TranscriptionRun {
         ...(atDeadline ? { atDeadline } : {}),
       });
     try {
-      const check = await (this.guarded ? CancellationScope.nonCancellable(ask) : ask());
+      const check = await CancellationScope.nonCancellable(ask);
       this.noteState(check.snapshot.state);
       return check;
     } catch (err) {
@@ -235,7 +224,7 @@ class TranscriptionRun {
   }
 
   private completed(result: TranscriptionResult, by: 'callback' | 'poll'): TranscriptionResult {
-    if (this.guarded) recordDuplicates(result.duplicateJobs, this.status);
+    recordDuplicates(result.duplicateJobs, this.status);
     this.status.completed(by);
     return result;
   }
@@ -245,11 +234,6 @@ class TranscriptionRun {
    * returned. Only a job still on its way is cancelled (if CI allows) by the cleanup, and reported.
    */
   private async atDeadline(job: SubmittedJob, previous: JobCheck): Promise<TranscriptionResult> {
-    if (!this.guarded) {
-      // Runs started before the cleanup existed: cancel the job if CI still allows that, then fail.
-      this.status.deadlinePassed();
-      throw deadlineFailure(job.jobId, await this.tryCancel(job));
-    }
     this.status.polled();
     const check = await this.check(job, previous, 'poll', true);
     if (check.result) return this.completed(check.result, 'poll');
@@ -290,8 +274,7 @@ class TranscriptionRun {
 
   private async continueAsNew(job: SubmittedJob): Promise<never> {
     // A cancel that came during a non-cancellable check would be lost by the new run (it has no cancel request).
-    if (this.guarded && CancellationScope.current().consideredCancelled)
-      throw new CancelledFailure('Workflow cancelled');
+    if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('Workflow cancelled');
     const { deadlineAt, workflowStartedAt, listenForCallbacks } = this;
     const carried = { deadlineAt, workflowStartedAt, listenForCallbacks };
     const next = continuationOf(job, this.status, this.inbox.pendingFor(job.jobId), carried);
