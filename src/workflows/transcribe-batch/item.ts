@@ -1,4 +1,11 @@
-import { CancellationScope, ContinueAsNew, getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  ContinueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  setWorkflowOptions,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { TranscriptionResult } from '../../contract';
 import { batchItemDoneSignal } from '../messages';
 import type { TranscribeMediaInput } from '../transcribe-media/input';
@@ -38,6 +45,9 @@ export async function transcribeBatchItem(
   );
   return result;
 }
+
+// An item is a transcription: pinned like transcribeMedia (it starts on its batch's build, a child inheriting it).
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, transcribeBatchItem);
 
 async function report(batch: TranscribeBatchItemInput['batch'], outcome: BatchItemOutcome): Promise<void> {
   try {

@@ -1,4 +1,4 @@
-import { patched, setHandler } from '@temporalio/workflow';
+import { patched, setHandler, setWorkflowOptions } from '@temporalio/workflow';
 import { invalidInputFailure } from '../failures';
 import { batchProgressQuery } from '../messages';
 import { LegacyBatchRun } from './legacy-run';
@@ -42,3 +42,7 @@ export async function transcribeBatch(
   setHandler(batchProgressQuery, () => batch.progress());
   return await batch.execute();
 }
+
+// Worker Versioning: a batch, its continue-as-new runs and the items they start stay on the build it started on,
+// whose workers therefore run until the batch ends (docs/upgrading.md, "Batches"). No effect when unversioned.
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, transcribeBatch);

@@ -10,6 +10,7 @@ import {
   log,
   patched,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import type {
@@ -86,6 +87,10 @@ export async function transcribeMedia(
   const run = new TranscriptionRun(input, resolution.value, status, inbox, continuation);
   return await run.execute();
 }
+
+// Worker Versioning: a run finishes (continuations included) on the build it started on, so a release may change
+// this code without a patch while runs wait on CI (docs/upgrading.md). No effect on an unversioned worker.
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, transcribeMedia);
 
 /** One run's mutable state and steps; kept in a class so each step stays short. */
 class TranscriptionRun {
