@@ -1,0 +1,153 @@
+/**
+ * Worker Versioning on a real Temporal dev server and the CI emulator: two plugin workers of one task queue, builds A
+ * and B of one Worker Deployment. A transcription started while A is current keeps every workflow task (and its CI
+ * submit, on the quota queue) on A after B becomes current; a transcription started afterwards runs on B.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { Client } from '@temporalio/client';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import type { LocalServices } from '../devstack/local-services';
+import { startLocalServices } from '../devstack/local-services';
+import type { RunningWorker } from '../devstack/running-worker';
+import { runWorker } from '../devstack/running-worker';
+import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
+import { TencentCiAsrPlugin } from '../src';
+import type { TranscribeMediaInput } from '../src';
+import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
+import { transcriptionStatusQuery } from '../src/workflows';
+import type { TemporalTestServer } from './helpers/temporal';
+import { startTemporalForTests } from './helpers/temporal';
+import { waitFor } from './helpers/wait';
+
+type History = temporal.api.history.v1.IHistory;
+
+const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
+
+/** The build of each completed workflow task of a history, in order (`undefined`: an unversioned worker's). */
+function buildsOf(history: History): (string | undefined)[] {
+  return (history.events ?? [])
+    .map((event) => event.workflowTaskCompletedEventAttributes)
+    .filter((attributes) => attributes != null)
+    .map((attributes) => attributes.deploymentVersion?.buildId ?? undefined);
+}
+
+describe('Worker Versioning: runs stay on the build they started on', () => {
+  let temporal: TemporalTestServer;
+  let services: LocalServices;
+  let bundle: { code: string };
+  const namespace = () => temporal.env.namespace ?? 'default';
+  const client = (): Client => temporal.env.client;
+
+  before(async () => {
+    temporal = await startTemporalForTests();
+    services = await startLocalServices({
+      temporal: { address: temporal.env.address, namespace: namespace() },
+      emulator: { timings: { queuedMs: 0, runningMs: 100 } },
+    });
+    bundle = await bundleTranscriptionWorkflows();
+  });
+  after(async () => {
+    await services?.stop();
+    await temporal?.teardown();
+  });
+
+  async function startBuild(taskQueue: string, version: WorkerDeploymentVersion): Promise<RunningWorker> {
+    const plugin = new TencentCiAsrPlugin({ ...services.workerSettings, workerDeploymentVersion: version });
+    const worker = await Worker.create({
+      connection: temporal.env.nativeConnection,
+      namespace: namespace(),
+      taskQueue,
+      workflowBundle: bundle,
+      plugins: [plugin],
+    });
+    return runWorker(worker);
+  }
+
+  /** Waits until the server knows the version (its workers have polled both queues), then makes it current. */
+  async function makeCurrent(version: WorkerDeploymentVersion, taskQueues: number): Promise<void> {
+    const service = client().workflowService;
+    await waitFor(
+      `version ${version.buildId} registered with its ${taskQueues} task queues`,
+      async () => {
+        const described = await service
+          .describeWorkerDeploymentVersion({ namespace: namespace(), deploymentVersion: version })
+          .catch(() => undefined);
+        const queues = described?.workerDeploymentVersionInfo?.taskQueueInfos ?? [];
+        return queues.length >= taskQueues ? true : undefined;
+      },
+      30_000,
+    );
+    await service.setWorkerDeploymentCurrentVersion({
+      namespace: namespace(),
+      deploymentName: version.deploymentName,
+      buildId: version.buildId,
+      identity: 'worker-versioning.test',
+    });
+  }
+
+  function transcription(key: string): TranscribeMediaInput {
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    services.emulator.putObject(services.bucket, `${key}${TRANSCRIPT_SUFFIX}`, 'a line');
+    return { media: { object: key }, recognition, polling: { firstDelay: '200ms', maxInterval: '300ms' } };
+  }
+
+  it('keeps a run started on build A on A after B becomes current, and starts new runs on B', async () => {
+    const deploymentName = `ci-asr-${randomUUID().slice(0, 8)}`;
+    const buildA = { deploymentName, buildId: 'build-a' };
+    const buildB = { deploymentName, buildId: 'build-b' };
+    const taskQueue = `versioning-${randomUUID()}`;
+    const heldKey = `versioning/${randomUUID()}/held.wav`;
+    const workers: RunningWorker[] = [];
+    try {
+      workers.push(await startBuild(taskQueue, buildA));
+      // The workflow queue, its activities and the CI quota queue: a pinned run's submit goes to its own build too.
+      await makeCurrent(buildA, 3);
+
+      services.emulator.setFaults({ holdJobs: [heldKey.replace(/[.]/g, '\\.')] });
+      const first = await client().workflow.start('transcribeMedia', {
+        taskQueue,
+        workflowId: `versioning-a-${randomUUID()}`,
+        args: [transcription(heldKey)],
+      });
+      await waitFor('the first run submitted its job (held running at the emulator)', async () => {
+        const status = await first.query(transcriptionStatusQuery);
+        return status.jobId ? true : undefined;
+      });
+
+      workers.push(await startBuild(taskQueue, buildB));
+      await makeCurrent(buildB, 3);
+      const tasksOnABeforeB = buildsOf(await first.fetchHistory()).length;
+
+      const second = await client().workflow.start('transcribeMedia', {
+        taskQueue,
+        workflowId: `versioning-b-${randomUUID()}`,
+        args: [transcription(`versioning/${randomUUID()}/new.wav`)],
+      });
+      await second.result();
+      // The first run keeps polling its held job meanwhile: tasks completed after B became current.
+      await waitFor('the first run completes workflow tasks after B became current', async () =>
+        buildsOf(await first.fetchHistory()).length > tasksOnABeforeB + 1 ? true : undefined,
+      );
+      services.emulator.setFaults({ holdJobs: [] });
+      await first.result();
+
+      const firstBuilds = buildsOf(await first.fetchHistory());
+      assert.ok(firstBuilds.length > tasksOnABeforeB, 'the first run had tasks after B became current');
+      assert.deepEqual(new Set(firstBuilds), new Set(['build-a']), 'every task of the first run ran on build A');
+      assert.deepEqual(new Set(buildsOf(await second.fetchHistory())), new Set(['build-b']));
+
+      const described = await first.describe();
+      const versioning = described.raw.workflowExecutionInfo?.versioningInfo;
+      assert.equal(versioning?.deploymentVersion?.buildId, 'build-a');
+      // PINNED by the workflow's own declaration: these workers' default is AUTO_UPGRADE.
+      assert.equal(String(versioning?.behavior), String(1), 'VERSIONING_BEHAVIOR_PINNED');
+    } finally {
+      services.emulator.setFaults({ holdJobs: [] });
+      for (const running of workers.reverse()) await running.stop();
+    }
+  });
+});
