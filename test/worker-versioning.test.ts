@@ -16,6 +16,7 @@ import type { RunningWorker } from '../devstack/running-worker';
 import { runWorker } from '../devstack/running-worker';
 import { silentWav, TRANSCRIPT_SUFFIX } from '../src/emulator';
 import { TencentCiAsrPlugin } from '../src';
+import { ciQuotaTaskQueue } from '../src/shared/constants';
 import type { TranscribeMediaInput } from '../src';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import { transcriptionStatusQuery } from '../src/workflows';
@@ -67,17 +68,22 @@ describe('Worker Versioning: runs stay on the build they started on', () => {
     return runWorker(worker);
   }
 
-  /** Waits until the server knows the version (its workers have polled both queues), then makes it current. */
-  async function makeCurrent(version: WorkerDeploymentVersion, taskQueues: number): Promise<void> {
+  /**
+   * Waits until the server knows the version with the task queues its workers poll (the main queue for workflows and
+   * activities, and the CI quota queue), then makes it current. Returns the queues, `name:type`.
+   */
+  async function makeCurrent(version: WorkerDeploymentVersion, taskQueue: string): Promise<string[]> {
     const service = client().workflowService;
-    await waitFor(
-      `version ${version.buildId} registered with its ${taskQueues} task queues`,
+    const expected = [`${taskQueue}:1`, `${taskQueue}:2`, `${ciQuotaTaskQueue(taskQueue)}:2`].sort();
+    const queues = await waitFor(
+      `version ${version.buildId} registered with its task queues`,
       async () => {
         const described = await service
           .describeWorkerDeploymentVersion({ namespace: namespace(), deploymentVersion: version })
           .catch(() => undefined);
-        const queues = described?.workerDeploymentVersionInfo?.taskQueueInfos ?? [];
-        return queues.length >= taskQueues ? true : undefined;
+        const infos = described?.workerDeploymentVersionInfo?.taskQueueInfos ?? [];
+        const names = infos.map((info) => `${info.name}:${info.type}`).sort();
+        return names.length >= expected.length ? names : undefined;
       },
       30_000,
     );
@@ -87,6 +93,7 @@ describe('Worker Versioning: runs stay on the build they started on', () => {
       buildId: version.buildId,
       identity: 'worker-versioning.test',
     });
+    return queues;
   }
 
   function transcription(key: string): TranscribeMediaInput {
@@ -104,8 +111,10 @@ describe('Worker Versioning: runs stay on the build they started on', () => {
     const workers: RunningWorker[] = [];
     try {
       workers.push(await startBuild(taskQueue, buildA));
-      // The workflow queue, its activities and the CI quota queue: a pinned run's submit goes to its own build too.
-      await makeCurrent(buildA, 3);
+      // Workflow (1) and activity (2) tasks of the main queue, and the CI quota queue's activities: the plugin's
+      // quota worker polls as the worker's version, so a pinned run's submit runs on its own build too.
+      const queues = await makeCurrent(buildA, taskQueue);
+      assert.deepEqual(queues, [`${taskQueue}:1`, `${taskQueue}:2`, `${ciQuotaTaskQueue(taskQueue)}:2`].sort());
 
       services.emulator.setFaults({ holdJobs: [heldKey.replace(/[.]/g, '\\.')] });
       const first = await client().workflow.start('transcribeMedia', {
@@ -119,7 +128,7 @@ describe('Worker Versioning: runs stay on the build they started on', () => {
       });
 
       workers.push(await startBuild(taskQueue, buildB));
-      await makeCurrent(buildB, 3);
+      await makeCurrent(buildB, taskQueue);
       const tasksOnABeforeB = buildsOf(await first.fetchHistory()).length;
 
       const second = await client().workflow.start('transcribeMedia', {
