@@ -1,7 +1,8 @@
 /**
  * Worker Versioning on a real Temporal dev server and the CI emulator: two plugin workers of one task queue, builds A
  * and B of one Worker Deployment. A transcription started while A is current keeps every workflow task (and its CI
- * submit, on the quota queue) on A after B becomes current; a transcription started afterwards runs on B.
+ * submit, on the quota queue) on A after B becomes current; a transcription started afterwards runs on B. A batch
+ * started on A stays on A with every run it continues as new into and every item it starts, even after B is current.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +20,7 @@ import { TencentCiAsrPlugin } from '../src';
 import { ciQuotaTaskQueue } from '../src/shared/constants';
 import type { TranscribeMediaInput } from '../src';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
+import type { TranscribeBatchInput } from '../src';
 import { transcriptionStatusQuery } from '../src/workflows';
 import type { TemporalTestServer } from './helpers/temporal';
 import { startTemporalForTests } from './helpers/temporal';
@@ -34,6 +36,18 @@ function buildsOf(history: History): (string | undefined)[] {
     .map((event) => event.workflowTaskCompletedEventAttributes)
     .filter((attributes) => attributes != null)
     .map((attributes) => attributes.deploymentVersion?.buildId ?? undefined);
+}
+
+/** The histories of every run of a workflow, first to last, following its continue-as-new chain. */
+async function historiesOfChain(client: Client, workflowId: string, firstRunId: string): Promise<History[]> {
+  const histories: History[] = [];
+  for (let runId: string | undefined = firstRunId; runId;) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    histories.push(history);
+    const last = history.events?.at(-1);
+    runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return histories;
 }
 
 describe('Worker Versioning: runs stay on the build they started on', () => {
@@ -102,10 +116,17 @@ describe('Worker Versioning: runs stay on the build they started on', () => {
     return { media: { object: key }, recognition, polling: { firstDelay: '200ms', maxInterval: '300ms' } };
   }
 
-  it('keeps a run started on build A on A after B becomes current, and starts new runs on B', async () => {
+  /** Build A and B of a deployment of this test's own (making a version current is per deployment). */
+  function twoBuilds(): [WorkerDeploymentVersion, WorkerDeploymentVersion] {
     const deploymentName = `ci-asr-${randomUUID().slice(0, 8)}`;
-    const buildA = { deploymentName, buildId: 'build-a' };
-    const buildB = { deploymentName, buildId: 'build-b' };
+    return [
+      { deploymentName, buildId: 'build-a' },
+      { deploymentName, buildId: 'build-b' },
+    ];
+  }
+
+  it('keeps a run started on build A on A after B becomes current, and starts new runs on B', async () => {
+    const [buildA, buildB] = twoBuilds();
     const taskQueue = `versioning-${randomUUID()}`;
     const heldKey = `versioning/${randomUUID()}/held.wav`;
     const workers: RunningWorker[] = [];
@@ -154,6 +175,58 @@ describe('Worker Versioning: runs stay on the build they started on', () => {
       assert.equal(versioning?.deploymentVersion?.buildId, 'build-a');
       // PINNED by the workflow's own declaration: these workers' default is AUTO_UPGRADE.
       assert.equal(String(versioning?.behavior), String(1), 'VERSIONING_BEHAVIOR_PINNED');
+    } finally {
+      services.emulator.setFaults({ holdJobs: [] });
+      for (const running of workers.reverse()) await running.stop();
+    }
+  });
+
+  it('keeps a batch on build A across continue-as-new, with every item it starts, after B becomes current', async () => {
+    const [buildA, buildB] = twoBuilds();
+    const taskQueue = `versioning-batch-${randomUUID()}`;
+    const folder = `versioning-batch/${randomUUID()}`;
+    const keys = [0, 1, 2].map((i) => `${folder}/clip-${i}.wav`);
+    for (const key of keys) services.emulator.putObject(services.bucket, key, silentWav(1));
+    const workers: RunningWorker[] = [];
+    try {
+      workers.push(await startBuild(taskQueue, buildA));
+      await makeCurrent(buildA, taskQueue);
+      // One item at a time and a new run per item: the first item's held job keeps the second run waiting.
+      services.emulator.setFaults({ holdJobs: [`${folder}/clip-0\\.wav`] });
+      const input: TranscribeBatchInput = {
+        source: { keys },
+        recognition,
+        maxInFlight: 1,
+        itemsPerRun: 1,
+        item: { polling: { firstDelay: '200ms', maxInterval: '300ms' } },
+      };
+      const batch = await client().workflow.start('transcribeBatch', {
+        taskQueue,
+        workflowId: `versioning-batch-${randomUUID()}`,
+        args: [input],
+      });
+      const firstItem = client().workflow.getHandle(`${batch.workflowId}/item-0`);
+      await waitFor('the first item submitted its job and the batch continued as new', async () => {
+        const status = await firstItem.query(transcriptionStatusQuery).catch(() => undefined);
+        const current = await batch.describe();
+        return status?.jobId && current.runId !== batch.firstExecutionRunId ? true : undefined;
+      });
+
+      workers.push(await startBuild(taskQueue, buildB));
+      await makeCurrent(buildB, taskQueue);
+      services.emulator.setFaults({ holdJobs: [] });
+      const result = (await batch.result()) as { succeeded: number };
+      assert.equal(result.succeeded, 3);
+
+      // Items 1 and 2, and the runs that started them, all began after B became current.
+      const runs = await historiesOfChain(client(), batch.workflowId, batch.firstExecutionRunId);
+      assert.ok(runs.length >= 3, `the batch continued as new at least twice (${runs.length} runs)`);
+      const batchBuilds = new Set(runs.flatMap((history) => buildsOf(history)));
+      assert.deepEqual(batchBuilds, new Set(['build-a']), 'every run of the batch ran on build A');
+      for (const i of [0, 1, 2]) {
+        const history = await client().workflow.getHandle(`${batch.workflowId}/item-${i}`).fetchHistory();
+        assert.deepEqual(new Set(buildsOf(history)), new Set(['build-a']), `item ${i} ran on build A`);
+      }
     } finally {
       services.emulator.setFaults({ holdJobs: [] });
       for (const running of workers.reverse()) await running.stop();
