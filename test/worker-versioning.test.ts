@@ -3,6 +3,7 @@
  * and B of one Worker Deployment. A transcription started while A is current keeps every workflow task (and its CI
  * submit, on the quota queue) on A after B becomes current; a transcription started afterwards runs on B. A batch
  * started on A stays on A with every run it continues as new into and every item it starts, even after B is current.
+ * The same workflows run on an unversioned worker too (they declare PINNED only on a versioned one).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -124,6 +125,35 @@ describe('Worker Versioning: runs stay on the build they started on', () => {
       { deploymentName, buildId: 'build-b' },
     ];
   }
+
+  it('runs the same workflows on an unversioned worker, which declare no behaviour there', async () => {
+    // The server refuses a workflow task that declares a behaviour from an unversioned worker: PINNED only when versioned.
+    const taskQueue = `unversioned-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: temporal.env.nativeConnection,
+      namespace: namespace(),
+      taskQueue,
+      workflowBundle: bundle,
+      plugins: [new TencentCiAsrPlugin(services.workerSettings)],
+    });
+    const running = runWorker(worker);
+    try {
+      const handle = await client().workflow.start('transcribeMedia', {
+        taskQueue,
+        workflowId: `unversioned-${randomUUID()}`,
+        args: [transcription(`versioning/${randomUUID()}/unversioned.wav`)],
+      });
+      await handle.result();
+      const completed = ((await handle.fetchHistory()).events ?? []).flatMap((event) =>
+        event.workflowTaskCompletedEventAttributes ? [event.workflowTaskCompletedEventAttributes] : [],
+      );
+      assert.ok(completed.length > 0);
+      assert.deepEqual(new Set(completed.map((task) => Number(task.versioningBehavior ?? 0))), new Set([0]));
+      assert.deepEqual(new Set(buildsOf(await handle.fetchHistory())), new Set([undefined]));
+    } finally {
+      await running.stop();
+    }
+  });
 
   it('keeps a run started on build A on A after B becomes current, and starts new runs on B', async () => {
     const [buildA, buildB] = twoBuilds();

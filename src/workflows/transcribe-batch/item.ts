@@ -6,6 +6,7 @@ import {
   setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
+import { pinnedWhenVersioned } from '../versioning';
 import type { TranscriptionResult } from '../../contract';
 import { batchItemDoneSignal } from '../messages';
 import type { TranscribeMediaInput } from '../transcribe-media/input';
@@ -46,8 +47,8 @@ export async function transcribeBatchItem(
   return result;
 }
 
-// An item is a transcription: pinned like transcribeMedia (it starts on its batch's build, a child inheriting it).
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, transcribeBatchItem);
+// An item is a transcription: pinned like transcribeMedia on a versioned worker (it starts on its batch's build).
+setWorkflowOptions(pinnedWhenVersioned, transcribeBatchItem);
 
 async function report(batch: TranscribeBatchItemInput['batch'], outcome: BatchItemOutcome): Promise<void> {
   try {

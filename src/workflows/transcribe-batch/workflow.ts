@@ -1,4 +1,5 @@
 import { patched, setHandler, setWorkflowOptions } from '@temporalio/workflow';
+import { pinnedWhenVersioned } from '../versioning';
 import { invalidInputFailure } from '../failures';
 import { batchProgressQuery } from '../messages';
 import { LegacyBatchRun } from './legacy-run';
@@ -43,6 +44,6 @@ export async function transcribeBatch(
   return await batch.execute();
 }
 
-// Worker Versioning: a batch, its continue-as-new runs and the items they start stay on the build it started on,
-// whose workers therefore run until the batch ends (docs/upgrading.md, "Batches"). No effect when unversioned.
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, transcribeBatch);
+// PINNED on a versioned worker: a batch, its continue-as-new runs and the items they start stay on the build it
+// started on, whose workers run until the batch ends (docs/upgrading.md, "Behaviour of each workflow").
+setWorkflowOptions(pinnedWhenVersioned, transcribeBatch);

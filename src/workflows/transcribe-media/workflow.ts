@@ -13,6 +13,7 @@ import {
   setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
+import { pinnedWhenVersioned } from '../versioning';
 import type {
   CancelJobOutcome,
   CleanupReport,
@@ -88,9 +89,9 @@ export async function transcribeMedia(
   return await run.execute();
 }
 
-// Worker Versioning: a run finishes (continuations included) on the build it started on, so a release may change
-// this code without a patch while runs wait on CI (docs/upgrading.md). No effect on an unversioned worker.
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, transcribeMedia);
+// PINNED on a versioned worker: a run finishes (continuations included) on the build it started on, so a release may
+// change this code without a patch while runs wait on CI (docs/upgrading.md). Nothing on an unversioned worker.
+setWorkflowOptions(pinnedWhenVersioned, transcribeMedia);
 
 /** One run's mutable state and steps; kept in a class so each step stays short. */
 class TranscriptionRun {
