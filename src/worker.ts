@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
   try {
     // The plugin is the whole embedding, as in a user's worker: namespace check, activities, observability and the CI
-    // quota worker (unless CI_SUBMITS_PER_SECOND=0 here), started and stopped with this worker.
+    // quota worker (unless CI_SUBMITS_PER_SECOND=0 here), started and stopped with this worker, and the deployment
+    // version (TEMPORAL_WORKER_DEPLOYMENT_NAME/BUILD_ID) both poll as when Worker Versioning is on.
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
       ciEndpoint: config.tencent.endpoint ?? 'tencent-cloud',
       callbacks: config.callbacks ? 'on' : 'off (polling only)',
       ciSubmitsPerSecond: config.ciSubmitsPerSecond > 0 ? config.ciSubmitsPerSecond : 'not polled here',
+      workerDeploymentVersion: config.workerDeploymentVersion ?? 'unversioned',
     });
     // Resolves after SIGINT/SIGTERM once in-flight tasks (of the quota worker too) have drained.
     await worker.run();

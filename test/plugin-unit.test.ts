@@ -147,6 +147,40 @@ describe('TencentCiAsrPlugin on a worker', () => {
   });
 });
 
+describe('TencentCiAsrPlugin and Worker Versioning', () => {
+  const version = { deploymentName: 'ci-asr', buildId: '0.2.0' };
+
+  it('leaves a worker unversioned without workerDeploymentVersion', async () => {
+    const options = await configure(new TencentCiAsrPlugin({ tencent }));
+    assert.equal(options.workerDeploymentOptions, undefined);
+  });
+
+  it('versions the worker, with AUTO_UPGRADE only for workflows that declare no behaviour (ours are PINNED)', async () => {
+    const options = await configure(new TencentCiAsrPlugin({ tencent, workerDeploymentVersion: version }));
+    assert.deepEqual(options.workerDeploymentOptions, {
+      version,
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    });
+  });
+
+  it("keeps the worker's own options for the same version, and refuses another version or versioning off", async () => {
+    const own = { version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' } as const;
+    const plugin = new TencentCiAsrPlugin({ tencent, workerDeploymentVersion: version });
+    assert.deepEqual((await configure(plugin, { workerDeploymentOptions: own })).workerDeploymentOptions, own);
+    const other = { ...own, version: { ...version, buildId: '0.1.0' } };
+    await assert.rejects(configure(plugin, { workerDeploymentOptions: other }), (err: unknown) => {
+      assert.ok(err instanceof PluginSetupError);
+      assert.match(err.message, /ci-asr\/0\.2\.0 disagrees with .*ci-asr\/0\.1\.0/);
+      return true;
+    });
+    await assert.rejects(
+      configure(plugin, { workerDeploymentOptions: { version, useWorkerVersioning: false } }),
+      /versioning off/,
+    );
+  });
+});
+
 describe('TencentCiAsrPlugin on a client', () => {
   it("puts its start checks innermost: after the user's and the composed interceptors", () => {
     const mine: WorkflowClientInterceptor = {};

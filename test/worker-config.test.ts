@@ -43,6 +43,28 @@ describe('worker configuration', () => {
     assert.equal(config.tencent.endpoint, 'http://127.0.0.1:9100');
   });
 
+  it('reads a Worker Deployment Version from both variables, unversioned without them, and refuses one alone', () => {
+    assert.equal(loadWorkerConfig(valid).workerDeploymentVersion, undefined);
+    const versioned = loadWorkerConfig({
+      ...valid,
+      TEMPORAL_WORKER_DEPLOYMENT_NAME: 'ci-asr',
+      TEMPORAL_WORKER_BUILD_ID: '0.2.0-abc123',
+    });
+    assert.deepEqual(versioned.workerDeploymentVersion, { deploymentName: 'ci-asr', buildId: '0.2.0-abc123' });
+    assert.throws(
+      () => loadWorkerConfig({ ...valid, TEMPORAL_WORKER_DEPLOYMENT_NAME: 'ci-asr' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message.includes('TEMPORAL_WORKER_BUILD_ID is required when TEMPORAL_WORKER_DEPLOYMENT_NAME is set'),
+    );
+    assert.throws(
+      () => loadWorkerConfig({ ...valid, TEMPORAL_WORKER_BUILD_ID: '0.2.0' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message.includes('TEMPORAL_WORKER_DEPLOYMENT_NAME is required when TEMPORAL_WORKER_BUILD_ID is set'),
+    );
+  });
+
   it('lists every problem in one error and never echoes secret values', () => {
     const secret = 'short-secret';
     let error: unknown;

@@ -1,3 +1,4 @@
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { DEFAULT_TASK_QUEUE } from '../shared/constants';
 import type { Env } from './reader';
 import { ConfigReader } from './reader';
@@ -31,6 +32,11 @@ export interface WorkerConfig {
   maxCachedWorkflows?: number;
   /** A workflow bundle prebuilt at image build time; the worker bundles its workflows at start when unset. */
   workflowBundlePath?: string;
+  /**
+   * The Worker Deployment Version this worker belongs to (Worker Versioning, docs/upgrading.md): set, the worker and
+   * its CI quota worker poll as that version and each run stays on the build it started on. Unversioned when unset.
+   */
+  workerDeploymentVersion?: WorkerDeploymentVersion;
 }
 
 /** Callback HMAC keys shorter than this are too easy to guess. */
@@ -44,6 +50,17 @@ function readCallbacks(read: ConfigReader): WorkerConfig['callbacks'] {
     read.problems.push(`CALLBACK_SECRET must be at least ${MIN_CALLBACK_SECRET_LENGTH} characters`);
   }
   return publicBaseUrl && secret ? { publicBaseUrl, secret } : undefined;
+}
+
+/** Both or neither: a deployment name without a build id (or the reverse) is a half-configured rollout. */
+function readDeploymentVersion(read: ConfigReader): WorkerDeploymentVersion | undefined {
+  const deploymentName = read.optional('TEMPORAL_WORKER_DEPLOYMENT_NAME');
+  const buildId = read.optional('TEMPORAL_WORKER_BUILD_ID');
+  if (deploymentName && buildId) return { deploymentName, buildId };
+  if (deploymentName)
+    read.problems.push('TEMPORAL_WORKER_BUILD_ID is required when TEMPORAL_WORKER_DEPLOYMENT_NAME is set');
+  if (buildId) read.problems.push('TEMPORAL_WORKER_DEPLOYMENT_NAME is required when TEMPORAL_WORKER_BUILD_ID is set');
+  return undefined;
 }
 
 /**
@@ -63,6 +80,7 @@ export function loadWorkerConfig(env: Env, argv?: readonly string[]): WorkerConf
     ciSubmitsPerSecond: read.integer('CI_SUBMITS_PER_SECOND', 10, 0, 10_000),
     maxCachedWorkflows: read.integer('WORKER_MAX_CACHED_WORKFLOWS', undefined, 0, 100_000),
     workflowBundlePath: read.optional('WORKFLOW_BUNDLE_PATH'),
+    workerDeploymentVersion: readDeploymentVersion(read),
   };
   read.throwIfProblems('worker');
   return config;
@@ -85,6 +103,8 @@ export const WORKER_HELP = [
     'CI_SUBMITS_PER_SECOND                  CI submits/s of all workers and runs; 0 = no quota poller here (default 10)',
     'WORKER_MAX_CACHED_WORKFLOWS            0-100000 (default: sized by the SDK)',
     'WORKFLOW_BUNDLE_PATH                   Prebuilt workflow bundle (default: bundle at start)',
+    'TEMPORAL_WORKER_DEPLOYMENT_NAME, TEMPORAL_WORKER_BUILD_ID  Worker Versioning: deployment and build of this',
+    '                                       worker, both or neither (default: unversioned; docs/upgrading.md)',
     'LOG_LEVEL                              TRACE, DEBUG, INFO, WARN or ERROR (default INFO)',
   ].map((line) => `  ${line}`),
   '',

@@ -1,4 +1,5 @@
 import type { ClientInterceptors, ClientOptions, ClientPlugin } from '@temporalio/client';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { SimplePlugin } from '@temporalio/plugin';
 import type {
   BundleOptions,
@@ -20,6 +21,7 @@ import { PluginSetupError } from './errors';
 import { assertNamespaceReady } from './namespace-check';
 import type { OperatorConnection } from './namespace-check';
 import { createQuotaWorker, DEFAULT_CI_SUBMITS_PER_SECOND, runWithQuotaWorker } from './quota-worker';
+import { withDeploymentVersion } from './versioning';
 
 /**
  * Options of {@link TencentCiAsrPlugin}: an activity source (for workers), the CI quota worker, the namespace and
@@ -55,6 +57,14 @@ export interface TencentCiAsrPluginOptions extends ActivitySource {
    * (`ci_asr_*`) and the workflow interceptors that report them are always added.
    */
   tracing?: Tracing;
+  /**
+   * Worker Versioning (docs/upgrading.md): the worker polls as this Worker Deployment Version
+   * (`workerDeploymentOptions: { version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' }`;
+   * this package's workflows are `PINNED` by their own declaration), so each run finishes on the build it started on.
+   * The CI quota worker always polls as the worker's version, however it was set. `loadWorkerConfig` reads it from
+   * `TEMPORAL_WORKER_DEPLOYMENT_NAME` and `TEMPORAL_WORKER_BUILD_ID`. Unversioned when unset.
+   */
+  workerDeploymentVersion?: WorkerDeploymentVersion;
 }
 
 /**
@@ -85,6 +95,7 @@ export class TencentCiAsrPlugin implements ClientPlugin, WorkerPlugin, BundlerPl
   private readonly submitsPerSecond: number;
   private readonly checkSearchAttributes: boolean;
   private readonly tracing: Tracing;
+  private readonly deploymentVersion: WorkerDeploymentVersion | undefined;
   /** Main task queues whose namespace `configureWorker` could not check (no connection given: the SDK makes one). */
   private readonly uncheckedQueues = new Set<string>();
 
@@ -110,16 +121,18 @@ export class TencentCiAsrPlugin implements ClientPlugin, WorkerPlugin, BundlerPl
     this.submitsPerSecond = submitsPerSecond;
     this.checkSearchAttributes = options.checkSearchAttributes ?? true;
     this.tracing = options.tracing ?? TRACING_OFF;
+    this.deploymentVersion = options.workerDeploymentVersion;
   }
 
   /**
-   * Checks the namespace, then adds the activities, the metrics and span interceptors (outermost) and the span sink
-   * the bundled workflow interceptors report to.
+   * Checks the namespace, then adds the activities, the metrics and span interceptors (outermost), the span sink the
+   * bundled workflow interceptors report to, and the deployment version when one is set.
    */
   async configureWorker(options: WorkerOptions): Promise<WorkerOptions> {
+    const versioned = withDeploymentVersion(options, this.deploymentVersion);
     if (options.connection) await this.checkNamespace(options.connection, options.namespace);
     else this.uncheckedQueues.add(options.taskQueue);
-    return withObservability(dedupeWorkflowModules(this.simple.configureWorker(options)), this.tracing);
+    return withObservability(dedupeWorkflowModules(this.simple.configureWorker(versioned)), this.tracing);
   }
 
   /** Replay needs the span sink too: the bundled workflow interceptors look it up. */
@@ -138,7 +151,10 @@ export class TencentCiAsrPlugin implements ClientPlugin, WorkerPlugin, BundlerPl
     return withStartChecks(this.simple.configureClient(options), this.checkSearchAttributes);
   }
 
-  /** Runs the worker with its CI quota worker (same connection and namespace), unless this plugin runs none. */
+  /**
+   * Runs the worker with its CI quota worker (same connection, namespace and deployment version), unless this plugin
+   * runs none.
+   */
   async runWorker(worker: Worker, next: (w: Worker) => Promise<void>): Promise<void> {
     const { taskQueue, namespace } = worker.options;
     const { connection } = worker;
@@ -151,6 +167,7 @@ export class TencentCiAsrPlugin implements ClientPlugin, WorkerPlugin, BundlerPl
       submitsPerSecond: this.submitsPerSecond,
       deps: this.built().deps,
       tracing: this.tracing,
+      workerDeploymentOptions: worker.options.workerDeploymentOptions,
     });
     await runWithQuotaWorker(worker, () => next(worker), quota);
   }

@@ -1,5 +1,5 @@
 import type { Logger } from '@temporalio/common';
-import type { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { quotaActivities } from '../activities/batch-activities';
 import { createActivities } from '../activities/create-activities';
@@ -30,6 +30,12 @@ export interface QuotaWorkerOptions {
    * workflow's, shows how long it waited for quota. Default off.
    */
   tracing?: Tracing;
+  /**
+   * The transcription worker's Worker Versioning options, as they are: a versioned worker's quota worker polls as the
+   * same version, so a run's submits and admissions run the activity code of the build the run is pinned to, and the
+   * version drains (and its workers stop) as one. Unversioned when unset.
+   */
+  workerDeploymentOptions?: WorkerOptions['workerDeploymentOptions'];
 }
 
 /** What the SDK's worker logs, at WARN, on `run()` of a worker without workflows: this one has none on purpose. */
@@ -74,6 +80,7 @@ export async function createQuotaWorker(options: QuotaWorkerOptions): Promise<Wo
     maxConcurrentActivityTaskExecutions: deps ? 100 : 20,
     // A submit in flight gets the transcription worker's time to finish on SIGTERM; admissions need none.
     shutdownGraceTime: deps ? '30s' : '5s',
+    ...(options.workerDeploymentOptions ? { workerDeploymentOptions: options.workerDeploymentOptions } : {}),
   });
   // The SDK logs this warning from the worker's own logger (not core's), which it takes from the Runtime with no
   // per-worker option: replacing that one field is the only way to keep every process start free of a false alarm.

@@ -1,4 +1,12 @@
-import { CancellationScope, ContinueAsNew, getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  ContinueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  setWorkflowOptions,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { pinnedWhenVersioned } from '../versioning';
 import type { TranscriptionResult } from '../../contract';
 import { batchItemDoneSignal } from '../messages';
 import type { TranscribeMediaInput } from '../transcribe-media/input';
@@ -38,6 +46,9 @@ export async function transcribeBatchItem(
   );
   return result;
 }
+
+// An item is a transcription: pinned like transcribeMedia on a versioned worker (it starts on its batch's build).
+setWorkflowOptions(pinnedWhenVersioned, transcribeBatchItem);
 
 async function report(batch: TranscribeBatchItemInput['batch'], outcome: BatchItemOutcome): Promise<void> {
   try {

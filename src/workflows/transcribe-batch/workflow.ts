@@ -1,4 +1,5 @@
-import { setHandler } from '@temporalio/workflow';
+import { setHandler, setWorkflowOptions } from '@temporalio/workflow';
+import { pinnedWhenVersioned } from '../versioning';
 import { invalidInputFailure } from '../failures';
 import { batchProgressQuery } from '../messages';
 import { SlidingBatchRun } from './sliding-run';
@@ -37,3 +38,7 @@ export async function transcribeBatch(
   setHandler(batchProgressQuery, () => batch.progress());
   return await batch.execute();
 }
+
+// PINNED on a versioned worker: a batch, its continue-as-new runs and the items they start stay on the build it
+// started on, whose workers run until the batch ends (docs/upgrading.md, "Behaviour of each workflow").
+setWorkflowOptions(pinnedWhenVersioned, transcribeBatch);

@@ -9,8 +9,10 @@ import {
   isCancellation,
   log,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
+import { pinnedWhenVersioned } from '../versioning';
 import type {
   CancelJobOutcome,
   CleanupReport,
@@ -80,6 +82,10 @@ export async function transcribeMedia(
   const run = new TranscriptionRun(input, resolution.value, status, inbox, continuation);
   return await run.execute();
 }
+
+// PINNED on a versioned worker: a run finishes (continuations included) on the build it started on, so a release may
+// change this code without a patch while runs wait on CI (docs/upgrading.md). Nothing on an unversioned worker.
+setWorkflowOptions(pinnedWhenVersioned, transcribeMedia);
 
 /** One run's mutable state and steps; kept in a class so each step stays short. */
 class TranscriptionRun {
