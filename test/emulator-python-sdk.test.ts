@@ -14,7 +14,9 @@ import { CREDS, REGION, startTestEmulator } from './fixtures/emulator-helpers';
 
 const SCRIPT = join(__dirname, 'fixtures', 'python-sdk-asr.py');
 const PY_BUCKET = 'pysdk-1250000000';
-const hasSdk = spawnSync('python3', ['-c', 'import qcloud_cos'], { stdio: 'ignore' }).status === 0;
+/** The Python with the SDK: `.ci/run` names it by absolute path (PATH may put another `python3` first). */
+const PYTHON = process.env.TEST_PYTHON || 'python3';
+const hasSdk = spawnSync(PYTHON, ['-c', 'import qcloud_cos'], { stdio: 'ignore' }).status === 0;
 const skip = hasSdk || process.env.CI ? false : 'cos-python-sdk-v5 is not installed (pip install cos-python-sdk-v5)';
 
 type Step = { ok?: unknown; error?: { status: number; code: string | null; message: string | null } };
@@ -27,7 +29,7 @@ describe("the emulator's strict answers through Tencent's Python SDK", { skip },
     emulator.putObject(PY_BUCKET, 'in/a.wav', silentWav(1));
     emulator.putObject(PY_BUCKET, 'in/README.md', '# README\nNot a recording.\n');
     const { stdout } = await promisify(execFile)(
-      'python3',
+      PYTHON,
       [SCRIPT, emulator.url, CREDS.secretId, CREDS.secretKey, PY_BUCKET, REGION],
       { encoding: 'utf8', timeout: 120_000 },
     );
