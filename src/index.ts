@@ -34,7 +34,7 @@ export type { FailureTypeName } from './shared/failure-types';
 // The workflows' input, result and status types (client code imports them with `import type`).
 export type { MediaSource, RecognitionSettings, TranscribeMediaInput } from './workflows/transcribe-media/input';
 export type { ObjectLocation, TranscriptionResult } from './contract';
-export type { TranscriptionPhase, TranscriptionStatus } from './workflows/messages';
+export type { KeptSuccess, TranscriptionPhase, TranscriptionStatus } from './workflows/messages';
 export type {
   BatchItemOutcome,
   BatchProgress,

@@ -6,6 +6,7 @@ import type { CiJobState } from '../ci/job-state';
 import { isTerminalCiJobState } from '../ci/job-state';
 import type { FailureTypeName } from '../shared/failure-types';
 import { FailureType } from '../shared/failure-types';
+import type { KeptSuccess } from './messages';
 import { actionForJobState } from './transcribe-media/decide';
 
 /** A non-retryable `ApplicationFailure` of a {@link FailureType}: retrying the workflow task could not change it. */
@@ -49,6 +50,26 @@ export function deadlineFailure(jobId: string, cancel: CancelJobOutcome | undefi
     jobId,
     cancelOutcome: cancel?.outcome ?? 'error',
   });
+}
+
+/**
+ * The run kept a success CI reported after it stopped waiting, but storing its result failed for good: the job is
+ * paid for and its transcript is where CI wrote it; only the manifest is missing. Details: `{ jobId, keptResult }`.
+ */
+export function unstoredSuccessFailure(kept: KeptSuccess): ApplicationFailure {
+  const message = `CI job ${kept.jobId} succeeded but its result could not be stored (${kept.storeError ?? 'unknown'}); its transcript is at ${kept.transcript.uri}`;
+  return workflowFailure(FailureType.TranscriptionResultUnavailable, message, { jobId: kept.jobId, keptResult: kept });
+}
+
+/** One line for the status and the memo's cancellation note: a job that had already succeeded, and where it is. */
+export function keptNote(kept: KeptSuccess): string {
+  if (kept.manifest) return `CI job ${kept.jobId} had already succeeded; its result is stored (${kept.manifest.uri})`;
+  return `CI job ${kept.jobId} had already succeeded; its transcript is at ${kept.transcript.uri} but its manifest could not be written (${kept.storeError ?? 'unknown'})`;
+}
+
+/** `report` without job `jobId`, which the run kept (a success is not left running, nor billed for nothing). */
+export function withoutJob(report: CleanupReport, jobId: string): CleanupReport {
+  return { ...report, uncancelled: report.uncancelled.filter((job) => job.jobId !== jobId) };
 }
 
 /** What a cleanup did to job `jobId`, in the terms of {@link CancelJobOutcome} (undefined: the lookup failed). */

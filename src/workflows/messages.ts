@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CleanupReport, DuplicateJob } from '../contract';
+import type { CleanupReport, DuplicateJob, ObjectLocation } from '../contract';
 import type { CiJobState } from '../ci/job-state';
 import type { BatchItemOutcome, BatchProgress } from './transcribe-batch/types';
 
@@ -42,6 +42,20 @@ export interface CallbackAck {
  */
 export const ciCallbackUpdate = defineUpdate<CallbackAck, [CiCallbackSignal]>('ciJobCallbackUpdate');
 
+/**
+ * A job CI reported `Success` for after the run stopped waiting (a workflow cancel, the deadline): what the run kept
+ * of it. In the memo (`keptResult`), the status query and, when storing failed for good, the run's failure details.
+ */
+export interface KeptSuccess {
+  jobId: string;
+  /** The transcript CI wrote: the job's output object. */
+  transcript: ObjectLocation;
+  /** The manifest, once stored; absent when storing failed for good (then `storeError` says why). */
+  manifest?: ObjectLocation;
+  /** Why the result could not be stored; the transcript is still at `transcript`, and CI bills the job. */
+  storeError?: string;
+}
+
 /** Phases of a `transcribeMedia` run, in order. */
 export type TranscriptionPhase =
   'submitting' | 'waiting' | 'completed' | 'failed' | 'cancelling' | 'cancelled' | 'timed-out';
@@ -69,6 +83,8 @@ export interface TranscriptionStatus {
   uncancelledJobs?: CleanupReport['uncancelled'];
   /** Set when the cleanup could not look for the step's jobs: CI may hold one nobody saw. */
   cleanupError?: string;
+  /** A success found after the run stopped waiting (cancel, deadline), and where its result is. */
+  keptResult?: KeptSuccess;
 }
 
 /** Query returning the run's {@link TranscriptionStatus}. */

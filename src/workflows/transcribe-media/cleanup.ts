@@ -2,7 +2,9 @@
 // are recorded (status query, memo, log). What to clean and how to report it is decided in `../failures.ts`.
 import { CancellationScope, log, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { CancelJobOutcome, CleanupReport, JobSnapshot, SubmittedJob } from '../../contract';
-import { cleanupNotDone, cleanupSummary } from '../failures';
+import { cleanupNotDone, cleanupSummary, keptNote } from '../failures';
+import type { EndSteps } from './keep-success';
+import { recordKept } from './keep-success';
 import type { ResolvedTranscribeMediaInput } from './input';
 import type { activitiesFor } from './proxies';
 import type { RunStatus } from './status';
@@ -46,33 +48,33 @@ export async function cleanUpStep(
 }
 
 /**
- * After the workflow itself was cancelled: asks CI to cancel the job (through `tryCancel`, non-cancellable), then
- * sweeps the step's tag (`sweep`: {@link cleanUpStep}, which records what CI would not cancel), since a retried
- * submit may have left a late duplicate the run never saw. Records honestly in the status and the memo whether CI
- * allowed it. A run that stored its result has nothing to do.
+ * After the workflow itself was cancelled: asks CI to cancel the job (non-cancellable), then sweeps the step's tag,
+ * since a retried submit may have left a late duplicate the run never saw. CI refuses to cancel a finished job: when
+ * it says the job succeeded (or the cancel request failed, so nobody knows), the result is stored, since it is paid
+ * for; the run still ends cancelled, and the memo (`keptResult`) and the status say where the result is. Records
+ * honestly in the status and the memo whether CI allowed the cancel. A run that stored its result has nothing to do.
  */
-export async function cancelAfterWorkflowCancel(
-  job: SubmittedJob,
-  status: RunStatus,
-  tryCancel: () => Promise<CancelJobOutcome | undefined>,
-  sweep: () => Promise<CleanupReport>,
-): Promise<void> {
+export async function cancelAfterWorkflowCancel(job: SubmittedJob, status: RunStatus, steps: EndSteps): Promise<void> {
   if (status.phase === 'completed') return;
   status.cancelling();
-  const cancel = await CancellationScope.nonCancellable(tryCancel);
-  const left = cleanupSummary(await sweep());
+  const cancel = await CancellationScope.nonCancellable(steps.tryCancel);
+  const succeeded = cancel?.state === 'Success';
+  const keeping = succeeded || cancel === undefined ? await steps.keep(succeeded) : undefined;
+  if (keeping) recordKept(keeping.kept, status);
+  const left = cleanupSummary(await steps.cleanUp(keeping ? job.jobId : undefined));
+  const outcome = keeping
+    ? keptNote(keeping.kept)
+    : cancel?.outcome === 'cancelled'
+      ? 'CI job cancelled'
+      : 'CI could not cancel the job (CI only cancels jobs that have not started); it may still run and be billed';
   const report = {
     jobId: job.jobId,
     ciCancelOutcome: cancel?.outcome ?? 'error',
     ciJobState: cancel?.state ?? status.jobState,
-    note:
-      (cancel?.outcome === 'cancelled'
-        ? 'CI job cancelled'
-        : 'CI could not cancel the job (CI only cancels jobs that have not started); it may still run and be billed') +
-      (left ? `; ${left}` : ''),
+    note: outcome + (left ? `; ${left}` : ''),
   };
   status.cancelled(report.note);
-  upsertMemo({ cancellation: report });
+  upsertMemo({ cancellation: report, ...(keeping ? { keptResult: keeping.kept } : {}) });
   log.info('transcribeMedia cancelled', report);
 }
 

@@ -25,6 +25,12 @@ function asActivityFailure(err: unknown, activityType: string): unknown {
 const CLEANUP_BUDGET = '2 minutes';
 
 /**
+ * Time storing a success found after the run stopped waiting (cancel, deadline) may take, retries included. Its own:
+ * the run's deadline is spent by then, and a paid result is worth a longer wait than a cleanup.
+ */
+const KEEP_BUDGET = '5 minutes';
+
+/**
  * Activity stubs with a run's attempt timeout; retry policies are fixed by what each activity does. Submit retries
  * stop at the run's deadline (`submitBudgetMs`), so a CI outage cannot keep a run submitting past it. The submit's
  * task queue is decided from the run's own info (see {@link submitTaskQueue}); a wake-up's check runs in the workflow
@@ -71,8 +77,15 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) 
     scheduleToCloseTimeout: CLEANUP_BUDGET,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
   });
+  // Storing a success found after the run stopped waiting (see `keepSuccess`): the same check, on a budget of its own.
+  const { checkTranscriptionJob: keepResult } = proxyActivities<Activities>({
+    startToCloseTimeout,
+    scheduleToCloseTimeout: KEEP_BUDGET,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
+  });
   return {
     submitTranscriptionJob,
+    keepResult,
     checkTranscriptionJob: checkInTask,
     checkAtDeadline,
     cancelTranscriptionJob,

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { CleanupReport, DuplicateJob, JobSnapshot } from '../../contract';
 import { FailureType } from '../../shared/failure-types';
-import type { TranscriptionPhase, TranscriptionStatus } from '../messages';
+import type { KeptSuccess, TranscriptionPhase, TranscriptionStatus } from '../messages';
 
 /** Phases a run never leaves: what the status query says once the run has ended. */
 const FINAL_PHASES: ReadonlySet<TranscriptionPhase> = new Set(['completed', 'failed', 'cancelled', 'timed-out']);
@@ -109,6 +109,17 @@ export class RunStatus {
   cleanedUp(report: CleanupReport): void {
     if (report.uncancelled.length > 0) this.status.uncancelledJobs = [...report.uncancelled];
     if (report.lookupError !== undefined) this.status.cleanupError = report.lookupError;
+  }
+
+  /**
+   * A success found after the run stopped waiting (cancel, deadline), and what was kept of it. The job is paid for and
+   * accounted for, so it leaves `uncancelledJobs`.
+   */
+  keptSuccess(kept: KeptSuccess): void {
+    this.status.keptResult = { ...kept };
+    const left = this.status.uncancelledJobs?.filter((job) => job.jobId !== kept.jobId);
+    if (left && left.length > 0) this.status.uncancelledJobs = left;
+    else delete this.status.uncancelledJobs;
   }
 
   /** The result is stored; `by` is what told the run the job had finished. */

@@ -13,18 +13,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { pinnedWhenVersioned } from '../versioning';
-import type {
-  CancelJobOutcome,
-  CleanupReport,
-  JobCheck,
-  JobSnapshot,
-  SubmittedJob,
-  TranscriptionResult,
-} from '../../contract';
+import type { CancelJobOutcome, CleanupReport, JobCheck, JobSnapshot, SubmittedJob } from '../../contract';
+import type { TranscriptionResult } from '../../contract';
 import {
-  cancelOutcomeIn,
   cleanupPlan,
-  deadlineFailure,
   isPermanentActivityFailure,
   finishedJobFailure,
   invalidInputFailure,
@@ -41,6 +33,9 @@ import { PollTimer } from './poll-timer';
 import type { ResolvedTranscribeMediaInput, TranscribeMediaInput } from './input';
 import { resolveTranscribeMediaInput } from './input';
 import { cancelAfterWorkflowCancel, cancelById, cleanUpStep, recordDuplicates } from './cleanup';
+import type { EndSteps } from './keep-success';
+import { keepSuccess } from './keep-success';
+import { endAtDeadline } from './deadline';
 import { activitiesFor } from './proxies';
 import { JobAttributes } from './job-attributes';
 import { RunStatus } from './status';
@@ -125,9 +120,8 @@ class TranscriptionRun {
       // Continuing as new is how a long wait goes on, not an end of the run.
       if (err instanceof ContinueAsNew) throw err;
       if (isCancellation(err)) {
-        const { job } = this;
-        const sweep = () => this.cleanUp(undefined);
-        if (job) await cancelAfterWorkflowCancel(job, this.status, () => this.tryCancel(job), sweep);
+        // The run ends cancelled even when it kept a success: the caller asked for it (the memo says where it is).
+        if (this.job) await cancelAfterWorkflowCancel(this.job, this.status, this.endSteps(this.job));
         throw err;
       }
       const failure = await this.cleanUpAfter(err);
@@ -237,20 +231,21 @@ class TranscriptionRun {
 
   /**
    * The deadline passed. One last look first: a job that succeeded meanwhile is paid for, so its result is stored and
-   * returned. Only a job still on its way is cancelled (if CI allows) by the cleanup, and reported.
+   * returned. Only a job still on its way is cancelled (if CI allows) by the cleanup, and reported (see
+   * {@link endAtDeadline}, which also keeps a success the look missed or could not store).
    */
   private async atDeadline(job: SubmittedJob, previous: JobCheck): Promise<TranscriptionResult> {
     this.status.polled();
-    const check = await this.check(job, previous, 'poll', true);
+    let refused: unknown;
+    // Refused for good (a manifest write denied, the job unknown): the cleanup's cancel says whether CI succeeded.
+    const check = await this.check(job, previous, 'poll', true).catch((err: unknown) => {
+      if (isCancellation(err)) throw err;
+      return ((refused = err), previous);
+    });
     if (check.result) return this.completed(check.result, 'poll');
     const failure = finishedJobFailure(job.jobId, check.snapshot);
     if (failure) throw failure;
-    this.status.deadlinePassed();
-    const report = await this.cleanUp(undefined);
-    // The run knows its job: cancel it by id when the listing could not vouch for it (refused, or not listed).
-    const listed = cancelOutcomeIn(report, job.jobId);
-    const cancel = listed && listed.outcome !== 'not-found' ? listed : ((await this.tryCancel(job)) ?? listed);
-    throw withCleanup(deadlineFailure(job.jobId, cancel), report, job.jobId);
+    return await endAtDeadline(job, refused, this.status, this.endSteps(job));
   }
 
   /**
@@ -267,6 +262,19 @@ class TranscriptionRun {
     const { input, workflowStartedAt } = this;
     const target = { step: SUBMIT_STEP, input, tag: this.job?.tag, workflowStartedAt, keepJobId };
     return (this.cleanup = await cleanUpStep(this.activities, target, this.status));
+  }
+
+  /** The steps a run's end after waiting takes (a workflow cancel, the deadline), bound to `job`. */
+  private endSteps(job: SubmittedJob): EndSteps {
+    const { media, manifestKey } = this.input;
+    const input = { job, media, manifestKey, completedBy: 'poll' as const, workflowStartedAt: this.workflowStartedAt };
+    return {
+      cleanUp: (keepJobId) => this.cleanUp(keepJobId),
+      tryCancel: () => this.tryCancel(job),
+      keep: (knownSuccess, atDeadline) =>
+        keepSuccess(this.activities.keepResult, { ...input, atDeadline }, knownSuccess, (s) => this.noteState(s)),
+      completed: (result) => this.completed(result, 'poll'),
+    };
   }
 
   private tryCancel(job: SubmittedJob): Promise<CancelJobOutcome | undefined> {
