@@ -220,7 +220,7 @@ describe('transcribeMedia keeps a paid success on cancel and at the deadline; th
         (await pending(reset, 'cleanUpStepJobs')) ? true : undefined,
       );
       // A job the reset run's submit created without answering: tagged as that run tags (its own run id).
-      const tag = jobTagFor({ namespace, workflowId: handle.workflowId, runId: runId! }, 'transcribe');
+      const tag = jobTagFor({ namespace, workflowId: handle.workflowId, runId }, 'transcribe');
       stack.emulator.setFaults({ routes: { 'GET /asr_jobs': { serverErrorShare: 1 } } });
       const output = { Region: stack.region, Bucket: TEST_BUCKET, Object: `out/${randomUUID()}.txt` };
       const { JobId: orphan } = await stack.clients.ci.submit({

@@ -1,6 +1,6 @@
 // Workflow-side glue of the cleanup after a failing run: the activity call, non-cancellable, and where its findings
 // are recorded (status query, memo, log). What to clean and how to report it is decided in `../failures.ts`.
-import { CancellationScope, log, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, log, upsertMemo } from '@temporalio/workflow';
 import type { CancelJobOutcome, CleanupReport, JobSnapshot, SubmittedJob } from '../../contract';
 import { cleanupNotDone, cleanupSummary, keptNote } from '../failures';
 import type { EndSteps } from './keep-success';
@@ -13,8 +13,13 @@ import type { RunStatus } from './status';
 export interface CleanupTarget {
   step: string;
   input: Pick<ResolvedTranscribeMediaInput, 'bucket' | 'region' | 'queueId'>;
-  /** The step's tag when the submit answered; else the activity derives it from the chain's first run (which submitted). */
+  /** The step's tag when the submit answered; else the activity derives it from {@link submitterRunId}. */
   tag?: string;
+  /**
+   * The run that sent the submit, whose id the submit hashed into the tag: this run when the submit never answered
+   * (a continued run always carries its job). Not the chain's first run: after a reset or a workflow retry it differs.
+   */
+  submitterRunId: string;
   workflowStartedAt: string;
   /** A job the run saw finish: not cancelled, not reported. */
   keepJobId?: string;
@@ -35,8 +40,7 @@ export async function cleanUpStep(
     activities.cleanUpStepJobs({
       step: target.step,
       request: { bucket, region, queueId },
-      // A continued run's own id is not the submitting run's: the chain's first run id keeps the tag stable.
-      ...(target.tag ? { tag: target.tag } : { runId: workflowInfo().firstExecutionRunId }),
+      ...(target.tag ? { tag: target.tag } : { runId: target.submitterRunId }),
       sinceMs: Date.parse(target.workflowStartedAt),
       ...(target.keepJobId ? { keepJobId: target.keepJobId } : {}),
     }),

@@ -260,7 +260,9 @@ class TranscriptionRun {
 
   private async cleanUp(keepJobId: string | undefined): Promise<CleanupReport> {
     const { input, workflowStartedAt } = this;
-    const target = { step: SUBMIT_STEP, input, tag: this.job?.tag, workflowStartedAt, keepJobId };
+    // Without a job the submit never answered, so it was sent by this run (a continued run always carries its job).
+    const submitterRunId = this.job ? workflowInfo().firstExecutionRunId : workflowInfo().runId;
+    const target = { step: SUBMIT_STEP, input, tag: this.job?.tag, submitterRunId, workflowStartedAt, keepJobId };
     return (this.cleanup = await cleanUpStep(this.activities, target, this.status));
   }
 
