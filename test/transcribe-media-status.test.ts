@@ -9,11 +9,15 @@ import {
   invalidInputFailure,
   lateStartFailure,
   submitDeadlineFailure,
+  unstoredSuccessFailure,
+  withoutJob,
   workflowFailure,
 } from '../src/workflows/failures';
 import { RunStatus } from '../src/workflows/transcribe-media/status';
 
 const job = { jobId: 'sjob1', state: 'Submitted' } as const;
+
+const transcript = { bucket: 'b-1', region: 'ap-x', key: 'asr/a.txt', uri: 'cos://b-1/asr/a.txt' };
 
 describe('FailureType', () => {
   it('names every failure type by its own value', () => {
@@ -46,6 +50,22 @@ describe('workflow failures', () => {
     assert.match(refused.message, /cancel: not-cancellable/);
     assert.deepEqual(refused.details, [{ jobId: 'j', cancelOutcome: 'not-cancellable' }]);
     assert.deepEqual(deadlineFailure('j', undefined).details, [{ jobId: 'j', cancelOutcome: 'error' }]);
+  });
+
+  it('a kept success whose store failed names the job and the transcript, and no cleanup calls it uncancelled', () => {
+    const kept = { jobId: 'sjob1', transcript, storeError: 'AccessDenied' };
+    const failure = unstoredSuccessFailure(kept);
+    assert.equal(failure.type, FailureType.TranscriptionResultUnavailable);
+    assert.match(failure.message, /sjob1 succeeded .*AccessDenied.*cos:\/\/b-1\/asr\/a\.txt/);
+    assert.deepEqual(failure.details, [{ jobId: 'sjob1', keptResult: kept }]);
+    const report = {
+      cancelled: ['sjob0'],
+      uncancelled: [
+        { jobId: 'sjob1', state: 'Success' as const, reason: 'not-cancellable' },
+        { jobId: 'sjob2', state: 'Running' as const, reason: 'not-cancellable' },
+      ],
+    };
+    assert.deepEqual(withoutJob(report, 'sjob1').uncancelled, [report.uncancelled[1]]);
   });
 
   it('maps each final job state to its failure and keeps waiting otherwise', () => {
@@ -113,6 +133,16 @@ describe('RunStatus', () => {
       jobState: 'Submitted',
       lastError: 'CI job cancelled',
     });
+  });
+
+  it('records a kept success and takes its job out of uncancelledJobs', () => {
+    const status = new RunStatus();
+    status.submitted(job.jobId);
+    status.cleanedUp({ cancelled: [], uncancelled: [{ jobId: 'sjob1', state: 'Success', reason: 'not-cancellable' }] });
+    const kept = { jobId: 'sjob1', transcript, manifest: { ...transcript, key: 'm.json', uri: 'cos://b-1/m.json' } };
+    status.keptSuccess(kept);
+    assert.deepEqual(status.snapshot().keptResult, kept);
+    assert.equal(status.snapshot().uncancelledJobs, undefined);
   });
 
   it('reports a job state as news only for a known job whose state changed', () => {

@@ -47,6 +47,7 @@ export const ciCallbackUpdate = defineUpdate<CallbackAck, [CiCallbackSignal]>('c
  * of it. In the memo (`keptResult`), the status query and, when storing failed for good, the run's failure details.
  */
 export interface KeptSuccess {
+  /** The CI job that succeeded. */
   jobId: string;
   /** The transcript CI wrote: the job's output object. */
   transcript: ObjectLocation;
