@@ -192,6 +192,27 @@ describe('transcribeMedia keeps a paid success on cancel and at the deadline; th
     }
   });
 
+  it('a check whose manifest write is refused for good: the failure records the success, not an uncancelled job', async () => {
+    const stack = await stackWith({ emulator: { timings: { queuedMs: 0, runningMs: 100 } } });
+    stack.emulator.setFaults({ routes: { 'PUT object': { deniedShare: 1 } } });
+    try {
+      const { handle } = await start(stack, { polling: { firstDelay: '1s' } });
+      const failure = await rejection(handle);
+      assert.ok(failure instanceof ApplicationFailure, String(failure));
+      const jobId = (await handle.query(transcriptionStatusQuery)).jobId ?? assert.fail('a job id');
+      assert.equal(failure.type, 'TranscriptionResultUnavailable');
+      assert.doesNotMatch(failure.message, /would not cancel|may bill|uncancel/);
+      const details = failure.details?.[0] as { keptResult?: Kept; uncancelledJobs?: unknown[] };
+      assert.equal(details.keptResult?.jobId, jobId);
+      assert.deepEqual(details.uncancelledJobs ?? [], []);
+      const status = await handle.query(transcriptionStatusQuery);
+      assert.equal(status.phase, 'failed');
+      assert.equal(status.keptResult?.transcript.uri, details.keptResult?.transcript.uri);
+    } finally {
+      stack.emulator.setFaults({ routes: {} });
+    }
+  });
+
   it('after a reset, the cleanup of a submit that never answered looks for the submitting run’s tag', async () => {
     const stack = await stackWith({ emulator: { timings: { queuedMs: 600_000, runningMs: 100 } } });
     // Every submit is refused (so no submit answers) and every listing fails until the test lets the cleanup look.
