@@ -35,7 +35,8 @@ import { resolveTranscribeMediaInput } from './input';
 import { cancelAfterWorkflowCancel, cancelById, cleanUpStep, recordDuplicates } from './cleanup';
 import type { EndSteps } from './keep-success';
 import { keepSuccess } from './keep-success';
-import { endAtDeadline } from './deadline';
+import type { Look } from './deadline';
+import { endWithoutResult } from './deadline';
 import { activitiesFor } from './proxies';
 import { JobAttributes } from './job-attributes';
 import { RunStatus } from './status';
@@ -159,7 +160,7 @@ class TranscriptionRun {
 
   /** Waits for a callback or the next poll until CI reports a final state (a success is stored by its check). */
   private async waitForResult(job: SubmittedJob): Promise<TranscriptionResult> {
-    let check: JobCheck = { snapshot: { jobId: job.jobId, state: job.state } };
+    let check: Look = { snapshot: { jobId: job.jobId, state: job.state } };
     // CI calls back only when a job ends. A callback whose check finds the job still going is stale or replayed (the
     // URL is a bearer token), so the next wake-up is the poll timer: a flood costs at most one check per poll interval.
     for (;;) {
@@ -182,6 +183,7 @@ class TranscriptionRun {
       check = await this.check(job, check, completedBy);
       // A run that ends here leaves its timer pending (see PollTimer); any other way on cancels it first.
       if (check.result) return this.completed(check.result, completedBy);
+      if (check.refused) return await endWithoutResult(job, check, this.status, this.endSteps(job));
       timer.cancel();
       const failure = finishedJobFailure(job.jobId, check.snapshot);
       if (failure) throw failure;
@@ -191,16 +193,18 @@ class TranscriptionRun {
   }
 
   /**
-   * Asks CI for the job once (storing its result if it succeeded); a failed check is waited out, not fatal. Once a
-   * success is seen the result is stored whatever happens to the run: the check is non-cancellable, so a workflow
-   * cancel arriving meanwhile cannot report a job "that may still be billed" while its manifest gets written.
+   * Asks CI for the job once (storing its result if it succeeded); a failed check is waited out, not fatal, and one
+   * refused for good (a manifest write denied, the job unknown) is handed back as `refused`, for
+   * {@link endWithoutResult} to clean up and keep a success. Once a success is seen the result is stored whatever
+   * happens to the run: the check is non-cancellable, so a workflow cancel arriving meanwhile cannot report a job
+   * "that may still be billed" while its manifest gets written.
    */
   private async check(
     job: SubmittedJob,
     previous: JobCheck,
     completedBy: 'callback' | 'poll',
     atDeadline = false,
-  ): Promise<JobCheck> {
+  ): Promise<Look> {
     const ask = () =>
       (atDeadline ? this.activities.checkAtDeadline : this.activities.checkTranscriptionJob)({
         job,
@@ -215,7 +219,8 @@ class TranscriptionRun {
       this.noteState(check.snapshot.state);
       return check;
     } catch (err) {
-      if (isCancellation(err) || isPermanentActivityFailure(err)) throw err;
+      if (isCancellation(err)) throw err;
+      if (isPermanentActivityFailure(err)) return { ...previous, refused: err, atDeadline };
       const error = (err as Error).message;
       this.status.noteError(error);
       log.warn('Checking the CI job failed; will try again', { jobId: job.jobId, error });
@@ -232,20 +237,15 @@ class TranscriptionRun {
   /**
    * The deadline passed. One last look first: a job that succeeded meanwhile is paid for, so its result is stored and
    * returned. Only a job still on its way is cancelled (if CI allows) by the cleanup, and reported (see
-   * {@link endAtDeadline}, which also keeps a success the look missed or could not store).
+   * {@link endWithoutResult}, which also keeps a success the look missed or could not store).
    */
   private async atDeadline(job: SubmittedJob, previous: JobCheck): Promise<TranscriptionResult> {
     this.status.polled();
-    let refused: unknown;
-    // Refused for good (a manifest write denied, the job unknown): the cleanup's cancel says whether CI succeeded.
-    const check = await this.check(job, previous, 'poll', true).catch((err: unknown) => {
-      if (isCancellation(err)) throw err;
-      return ((refused = err), previous);
-    });
+    const check = await this.check(job, previous, 'poll', true);
     if (check.result) return this.completed(check.result, 'poll');
     const failure = finishedJobFailure(job.jobId, check.snapshot);
     if (failure) throw failure;
-    return await endAtDeadline(job, refused, this.status, this.endSteps(job));
+    return await endWithoutResult(job, { ...check, atDeadline: true }, this.status, this.endSteps(job));
   }
 
   /**
