@@ -258,7 +258,7 @@ describe('transcribeBatch never hangs or lies', () => {
       assert.equal(items.length, 2);
       for (const id of items) {
         await waitFor(`${id} to close`, async () => ((await statusOf(id)) === 'RUNNING' ? undefined : true));
-        assert.equal(await statusOf(id), 'CANCELED');
+        assert.equal(await statusOf(id), 'CANCELLED');
       }
       const states = (await jobs()).filter((j) => j.queueId === queueId).map((j) => j.state);
       assert.ok(!states.includes('Pause'), states.join());
