@@ -166,6 +166,7 @@ export class SlidingBatchRun {
         this.startItem(this.state.pendingKeys.shift()!);
       }
       if (this.occupied() === 0 && this.state.pendingKeys.length === 0 && this.state.listingComplete) {
+        this.ending = true;
         return batchOutcome(this.state, await this.manifest.write(), undefined);
       }
       const moreToStart = this.state.pendingKeys.length > 0 || !this.state.listingComplete;
