@@ -11,6 +11,7 @@ import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
 import type { BatchItemOutcome, TranscribeBatchInput } from '../src';
 import { batchProgressQuery, transcribeBatch } from '../src/workflows';
+import { batchItemWorkflowId } from '../src/workflows/transcribe-batch/naming';
 import { TEST_BUCKET, TEST_REGION, useTestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
@@ -83,7 +84,9 @@ describe('transcribeBatch window', () => {
     const slowJob = (await jobs()).find((j) => JSON.stringify(j.input).includes(`${folder}/clip-0.wav`));
     assert.equal(slowJob?.state, 'Running');
     // The slow item was started by the first run, and the batch is several runs further on.
-    const slowItem = await suite.stack.client.workflow.getHandle(`${handle.workflowId}/item-0`).describe();
+    const slowItem = await suite.stack.client.workflow
+      .getHandle(batchItemWorkflowId(handle.workflowId, handle.firstExecutionRunId, 0))
+      .describe();
     assert.equal(slowItem.status.name, 'RUNNING');
     assert.equal(slowItem.parentExecution?.runId, handle.firstExecutionRunId);
     const current = await handle.describe();
@@ -116,7 +119,9 @@ describe('transcribeBatch window', () => {
       (await jobs()).filter((j) => j.queueId === queueId && j.state === 'Pause').length === 3 ? true : undefined,
     );
     // One item ends badly (here: someone cancels it); the batch must stop the other two at once.
-    await suite.stack.client.workflow.getHandle(`${handle.workflowId}/item-0`).cancel();
+    await suite.stack.client.workflow
+      .getHandle(batchItemWorkflowId(handle.workflowId, handle.firstExecutionRunId, 0))
+      .cancel();
     const err = await handle.result().then(
       () => assert.fail('expected the batch to fail'),
       (e: unknown) => e,

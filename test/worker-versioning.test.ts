@@ -23,6 +23,7 @@ import type { TranscribeMediaInput } from '../src';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
 import type { TranscribeBatchInput } from '../src';
 import { transcriptionStatusQuery } from '../src/workflows';
+import { batchItemWorkflowId } from '../src/workflows/transcribe-batch/naming';
 import type { TemporalTestServer } from './helpers/temporal';
 import { startTemporalForTests } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
@@ -235,7 +236,9 @@ describe('Worker Versioning: runs stay on the build they started on', () => {
         workflowId: `versioning-batch-${randomUUID()}`,
         args: [input],
       });
-      const firstItem = client().workflow.getHandle(`${batch.workflowId}/item-0`);
+      const firstItem = client().workflow.getHandle(
+        batchItemWorkflowId(batch.workflowId, batch.firstExecutionRunId, 0),
+      );
       await waitFor('the first item submitted its job and the batch continued as new', async () => {
         const status = await firstItem.query(transcriptionStatusQuery).catch(() => undefined);
         const current = await batch.describe();
@@ -254,7 +257,9 @@ describe('Worker Versioning: runs stay on the build they started on', () => {
       const batchBuilds = new Set(runs.flatMap((history) => buildsOf(history)));
       assert.deepEqual(batchBuilds, new Set(['build-a']), 'every run of the batch ran on build A');
       for (const i of [0, 1, 2]) {
-        const history = await client().workflow.getHandle(`${batch.workflowId}/item-${i}`).fetchHistory();
+        const history = await client()
+          .workflow.getHandle(batchItemWorkflowId(batch.workflowId, batch.firstExecutionRunId, i))
+          .fetchHistory();
         assert.deepEqual(new Set(buildsOf(history)), new Set(['build-a']), `item ${i} ran on build A`);
       }
     } finally {

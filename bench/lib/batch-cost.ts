@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { processCpuMs, selfCpuMs } from './process-cpu';
+import { batchItemWorkflowId } from '../../src/workflows/transcribe-batch/naming';
 
 /** What one batch item costs, from the histories of a sample of items and the batch's own runs. */
 export interface ItemHistoryCost {
@@ -30,11 +31,11 @@ function count(events: readonly HistoryEvent[], has: (e: HistoryEvent) => unknow
 
 /**
  * Reads the histories of `sample` evenly spread items of the batch (items are
- * `<batch>/item-<n>`), and of the batch's largest run, and returns the mean cost per item.
+ * `<batch>/<first run id>/item-<n>`), and of the batch's largest run, and returns the mean cost per item.
  */
 export async function itemHistoryCost(
   client: Client,
-  batch: { workflowId: string; largestRunId: string; eventsTotal: number },
+  batch: { workflowId: string; firstRunId: string; largestRunId: string; eventsTotal: number },
   items: number,
   sample = 20,
 ): Promise<ItemHistoryCost> {
@@ -43,7 +44,9 @@ export async function itemHistoryCost(
   );
   const totals = { events: 0, tasks: 0, activities: 0, timers: 0, upserts: 0 };
   for (const index of picks) {
-    const events = (await client.workflow.getHandle(`${batch.workflowId}/item-${index}`).fetchHistory()).events ?? [];
+    const events =
+      (await client.workflow.getHandle(batchItemWorkflowId(batch.workflowId, batch.firstRunId, index)).fetchHistory())
+        .events ?? [];
     totals.events += events.length;
     totals.tasks += count(events, (e) => e.workflowTaskCompletedEventAttributes);
     totals.activities += count(events, (e) => e.activityTaskScheduledEventAttributes);

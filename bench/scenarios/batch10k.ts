@@ -142,7 +142,12 @@ async function runOneBatch(
     const eventsTotal = runs.reduce((sum, run) => sum + run.events, 0);
     const history = await itemHistoryCost(
       stack.client,
-      { workflowId: handle.workflowId, largestRunId: largest.runId, eventsTotal },
+      {
+        workflowId: handle.workflowId,
+        firstRunId: handle.firstExecutionRunId,
+        largestRunId: largest.runId,
+        eventsTotal,
+      },
       items,
     );
     const perItem = (value: number) => Math.round((value / items) * 100) / 100;

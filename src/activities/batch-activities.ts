@@ -1,11 +1,16 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { cosUri } from '../cos/ref';
 import type {
   BatchItemOutcome,
   BatchManifestTarget,
   BatchSummary,
+  DescribeBatchItemsInput,
   ListMediaPageInput,
   MediaPage,
   ObjectLocation,
+  TranscriptionResult,
 } from '../contract';
 import type { ActivityDeps } from './deps';
 import { sortingFailures } from './failures';
@@ -22,6 +27,41 @@ export const quotaActivities = {
     return Promise.resolve();
   },
 };
+
+/** The type and message of a failure: the first typed `ApplicationFailure` in its cause chain, else the innermost. */
+function describeFailure(err: unknown): { type?: string; message: string } {
+  let innermost: unknown = err;
+  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type) return { type: cause.type, message: cause.message };
+    innermost = cause;
+  }
+  return { message: innermost instanceof Error ? innermost.message : String(innermost) };
+}
+
+/** How a closed item ended, read from Temporal (its latest run); undefined while it runs. */
+async function closedItemOutcome(
+  client: Client,
+  item: DescribeBatchItemsInput['items'][number],
+): Promise<BatchItemOutcome | undefined> {
+  const handle = client.workflow.getHandle(item.workflowId);
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    return { ...item, status: 'failed', error: { message: 'the item workflow no longer exists (retention)' } };
+  }
+  if (status === 'RUNNING' || status === 'CONTINUED_AS_NEW') return undefined;
+  try {
+    const result = (await handle.result()) as TranscriptionResult;
+    const { jobId, resultObject, manifestObject } = result;
+    return { ...item, status: 'succeeded', jobId, resultUri: resultObject.uri, manifestUri: manifestObject.uri };
+  } catch (err) {
+    const { type, message } = describeFailure(err);
+    // "terminated: reason", "timed_out: …": the item ended without its own report, so say how.
+    return { ...item, status: 'failed', error: { type, message: `item ${status.toLowerCase()}: ${message}` } };
+  }
+}
 
 /**
  * Activities of `transcribeBatch`: listing media page by page and writing the per-item manifest in parts, so
@@ -74,6 +114,20 @@ export function createBatchActivities(deps: ActivityDeps) {
     },
 
     ...quotaActivities,
+
+    /**
+     * The outcomes of the given items that have closed, read from Temporal with the worker's client: a batch asks for
+     * the items it has no report from (one terminated or timed out never sends one). Items still running are left out.
+     */
+    async describeBatchItems(input: DescribeBatchItemsInput): Promise<BatchItemOutcome[]> {
+      const client = Context.current().client;
+      const outcomes: BatchItemOutcome[] = [];
+      for (const item of input.items) {
+        const outcome = await closedItemOutcome(client, item);
+        if (outcome) outcomes.push(outcome);
+      }
+      return outcomes;
+    },
 
     /** Merges the parts into the final manifest `{ summary, items }` and returns its location. */
     async finalizeBatchManifest(

@@ -1,4 +1,11 @@
-import type { BatchItemOutcome, BatchManifestTarget, BatchSummary, ListMediaPageInput, MediaPage } from './batch';
+import type {
+  BatchItemOutcome,
+  BatchManifestTarget,
+  BatchSummary,
+  DescribeBatchItemsInput,
+  ListMediaPageInput,
+  MediaPage,
+} from './batch';
 import type {
   CancelJobOutcome,
   CleanUpJobsInput,
@@ -51,6 +58,8 @@ export interface Activities {
   readQueueConcurrency(input: { bucket?: string; region?: string; queueId?: string }): Promise<number | undefined>;
   /** Returns once the shared CI submit rate lets one more job be submitted (run on the CI quota task queue). */
   admitCiSubmit(): Promise<void>;
+  /** The outcomes of the given batch items that have closed (the items still running are left out). */
+  describeBatchItems(input: DescribeBatchItemsInput): Promise<BatchItemOutcome[]>;
   /** Merges the parts into the final manifest and returns its location. */
   finalizeBatchManifest(
     input: BatchManifestTarget & { partKeys: string[]; summary: BatchSummary },

@@ -44,3 +44,8 @@ export interface BatchItemOutcome {
   /** Failure type and message on failure. */
   error?: { type?: string; message: string };
 }
+
+/** Input of the `describeBatchItems` activity: items a batch started and has no report from. */
+export interface DescribeBatchItemsInput {
+  items: { key: string; workflowId: string }[];
+}

@@ -51,6 +51,11 @@ export interface FaultConfig {
    * past its running time until its pattern is removed (one slow recording among quick ones).
    */
   holdJobs: string[];
+  /**
+   * Regular expressions (source text) matched against object keys: a `PUT` of a matching key is answered
+   * `500 InternalError` until its pattern is removed (one COS object that cannot be written for a while).
+   */
+  failObjectWrites: string[];
   /** Queue ids whose waiting jobs are held in state `Pause` (a paused CI queue) until the id is removed. */
   pausedQueues: string[];
   /** New jobs start `Running` as they are submitted (queue time skipped), so CI refuses to cancel them. */
@@ -73,6 +78,7 @@ export function noFaults(): FaultConfig {
     callbackReorderWindow: 0,
     failJobs: [],
     holdJobs: [],
+    failObjectWrites: [],
     pausedQueues: [],
     startJobsAtOnce: false,
     expireTokensIssuedBefore: 0,
@@ -121,10 +127,10 @@ function patternProblem(pattern: unknown, where: string): string[] {
   }
 }
 
-function checkHoldJobs(patterns: unknown): string[] {
+function checkPatterns(name: string, patterns: unknown): string[] {
   if (patterns === undefined) return [];
-  if (!Array.isArray(patterns)) return ['holdJobs must be an array of regular expressions'];
-  return patterns.flatMap((pattern, i) => patternProblem(pattern, `holdJobs[${i}]`));
+  if (!Array.isArray(patterns)) return [`${name} must be an array of regular expressions`];
+  return patterns.flatMap((pattern, i) => patternProblem(pattern, `${name}[${i}]`));
 }
 
 function checkFailJobs(rules: unknown): string[] {
@@ -149,7 +155,8 @@ export function mergeFaults(current: FaultConfig, patch: Partial<FaultConfig>): 
     ...COUNTS.filter((k) => !isCount(patch[k])).map((k) => `${k} must be a whole number >= 0`),
     ...checkRoutes(patch.routes),
     ...checkFailJobs(patch.failJobs),
-    ...checkHoldJobs(patch.holdJobs),
+    ...checkPatterns('holdJobs', patch.holdJobs),
+    ...checkPatterns('failObjectWrites', patch.failObjectWrites),
     ...(patch.pausedQueues === undefined ||
     (Array.isArray(patch.pausedQueues) && patch.pausedQueues.every((q) => typeof q === 'string'))
       ? []
@@ -184,6 +191,11 @@ export function fires(share: number, random: () => number = Math.random): boolea
 /** The first forced-failure rule matching an input key or URL. */
 export function forcedFailureFor(config: FaultConfig, input: string): ForcedFailure | undefined {
   return config.failJobs.find((rule) => rule.inputPattern === undefined || new RegExp(rule.inputPattern).test(input));
+}
+
+/** Whether a `failObjectWrites` pattern refuses a `PUT` of this object key. */
+export function writeFails(config: FaultConfig, key: string): boolean {
+  return config.failObjectWrites.some((pattern) => new RegExp(pattern).test(key));
 }
 
 /** Whether a `holdJobs` pattern keeps the job with this input key or URL running. */

@@ -7,7 +7,7 @@ import { verifyCosRequest } from './cos-signature';
 import { handleCos } from './cos-routes';
 import { bump } from './counters';
 import { ApiError } from './errors';
-import { fires, routeFaults } from './faults';
+import { fires, routeFaults, writeFails } from './faults';
 import type { ApiResponse } from './http-util';
 import { errorResponse, newRequestId, readBody, sendResponse } from './http-util';
 import type { ObjectStore } from './object-store';
@@ -89,6 +89,10 @@ async function handleService(ctx: ServerContext, req: IncomingMessage, target: R
   const body = await readBody(req);
   ctx.counters().bodiesRead++;
   await injectRouteFaults(ctx, route);
+  if (target.service === 'cos' && method === 'PUT' && writeFails(ctx.faults(), target.pathname.slice(1))) {
+    bump(ctx.counters().faultsInjected, 'PUT object:writeFails');
+    throw new ApiError(500, 'InternalError', 'We encountered an internal error. Please try again. (emulated fault)');
+  }
   if (target.service === 'cos') return handleCos(ctx.objects, method, target, req.headers, body);
   if (!ciRoute) throw new ApiError(405, 'MethodNotAllowed', `${method} ${target.pathname} is not a CI ASR route.`);
   return handleCi(ctx, ciRoute, target, body);

@@ -48,3 +48,12 @@ export function outputKeyFor(template: string, mediaKey: string, ext: string): s
   const values: Record<string, string> = { key: mediaKey, dir, stem, ext };
   return template.replace(PLACEHOLDER, (_, placeholder: string) => values[placeholder] ?? '');
 }
+
+/**
+ * The workflow id of a batch's item `index`: under the batch's workflow id and the first run id of its chain. Runs of
+ * one chain (continue-as-new, reset, retry) share the first run id, so none of them starts an item twice; a batch
+ * started again under the same workflow id (a nightly id reused) is a new chain, whose items run again.
+ */
+export function batchItemWorkflowId(batchWorkflowId: string, firstRunId: string, index: number): string {
+  return `${batchWorkflowId}/${firstRunId}/item-${index}`;
+}

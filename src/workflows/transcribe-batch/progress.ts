@@ -1,3 +1,5 @@
+import type { BatchContinuation, BatchProgress } from './types';
+
 /** Completions kept for the rate: enough to smooth out bursts, few enough to follow a change of pace. */
 export const RATE_WINDOW = 50;
 
@@ -45,4 +47,38 @@ export function quotaWait(facts: QuotaFacts): 'ci-concurrency' | 'submit-rate' |
   if (facts.oldestAdmissionWaitMs > ADMISSION_WAIT_MS) return 'submit-rate';
   if (facts.canStartMore && facts.capIsQuota && facts.running >= facts.cap) return 'ci-concurrency';
   return undefined;
+}
+
+/** What a run knows beyond its state, for its progress answer. */
+export interface RunView {
+  running: number;
+  cap: number;
+  canStartMore: boolean;
+  capIsQuota: boolean;
+  /** Workflow times (epoch ms) the admissions not granted yet were asked for. */
+  admissionsAskedAt: readonly number[];
+}
+
+/** The `batchProgress` answer of a run. */
+export function batchProgress(state: BatchContinuation, run: RunView): BatchProgress {
+  const { total, succeeded, failed, listingComplete } = state;
+  const perMinute = itemsPerMinute(state.recentCompletions ?? []);
+  return {
+    total,
+    succeeded,
+    failed,
+    running: run.running,
+    listingComplete,
+    itemsPerMinute: perMinute === undefined ? undefined : Math.round(perMinute * 10) / 10,
+    etaSeconds: listingComplete ? etaSeconds(total - succeeded - failed, perMinute) : undefined,
+    concurrencyCap: run.cap,
+    waitingForQuota: quotaWait({
+      canStartMore: run.canStartMore,
+      running: run.running,
+      cap: run.cap,
+      capIsQuota: run.capIsQuota,
+      // In a query, Date.now() is the time of the latest workflow task: good enough for "longer than 2 s".
+      oldestAdmissionWaitMs: Math.max(0, ...run.admissionsAskedAt.map((at) => Date.now() - at)),
+    }),
+  };
 }

@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../contract';
 import type { ObjectLocation } from '../../contract';
 import { FailureType } from '../../shared/failure-types';
@@ -75,16 +75,24 @@ export class ManifestParts {
     this.manifestKey = input.manifestKey ?? `asr/batches/${workflowInfo().workflowId}.manifest.json`;
   }
 
-  /** Writes the outcomes recorded so far as the next part (nothing when there are none). */
+  /**
+   * Writes the outcomes recorded so far as the next part (nothing when there are none). The write is not cancellable
+   * and the outcomes leave the list only once written: neither a cancel nor a failed write loses one.
+   */
   async flush(): Promise<void> {
-    if (this.outcomes.length === 0) return;
-    const partKey = await writeBatchManifestPart({
-      bucket: this.input.bucket,
-      region: this.input.region,
-      manifestKey: this.manifestKey,
-      partIndex: this.state.partKeys.length,
-      items: this.outcomes.splice(0, this.outcomes.length),
-    });
+    const items = [...this.outcomes];
+    if (items.length === 0) return;
+    const partKey = await CancellationScope.nonCancellable(() =>
+      writeBatchManifestPart({
+        bucket: this.input.bucket,
+        region: this.input.region,
+        manifestKey: this.manifestKey,
+        partIndex: this.state.partKeys.length,
+        items,
+      }),
+    );
+    // Reports recorded during the write stay for the next part.
+    this.outcomes.splice(0, items.length);
     this.state.partKeys.push(partKey);
   }
 
