@@ -18,14 +18,17 @@ import { ensureNamespace } from '../devstack/namespaces';
 import type { RunningWorker } from '../devstack/running-worker';
 import { runWorker } from '../devstack/running-worker';
 import { silentWav } from '../src/emulator';
+import type { DoctorJson } from '../src/cli/doctor/report';
+import { readDoctorSettings } from '../src/cli/doctor/settings';
 import { ensureNexusEndpoint } from '../src/nexus/endpoint';
 import { FailureType } from '../src/shared/failure-types';
 import { createQuotaWorker } from '../src/plugin/quota-worker';
 import { createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { transcriptionStatusQuery } from '../src/workflows';
 import type { batchThroughNexus, failureThroughNexus, transcribeThroughNexus } from './fixtures/nexus-callers';
+import { runCliRecorded } from './helpers/cli';
 import type { TestStack } from './helpers/stack';
-import { TEST_BUCKET, useStackFactory } from './helpers/stack';
+import { stackEnv, TEST_BUCKET, useStackFactory } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
 const recognition = { speechRecognition: { EngineModelType: '16k_zh', ChannelNum: 1 } } as const;
@@ -284,4 +287,43 @@ describe('the transcription Nexus service, called from another namespace', () =>
       assert.equal(result.manifestObject.key, `asr/${key}.txt.manifest.json`);
     },
   );
+
+  it('doctor checks the endpoint when one is configured: missing, routed elsewhere, then right', async () => {
+    const name = `asr-doctor-${randomUUID().slice(0, 8)}`;
+    const doctor = async (taskQueue = stack.taskQueue) => {
+      const env = { ...stackEnv(stack, suite.temporal), TENCENT_CI_ASR_NEXUS_ENDPOINT: name };
+      const { out } = await runCliRecorded(['doctor', '--json'], {
+        taskQueue,
+        temporal: () => Promise.resolve(suite.temporal.env.client),
+        tencent: () => stack.clients,
+        doctorSettings: () => readDoctorSettings(env),
+      });
+      return (JSON.parse(out) as DoctorJson).checks.find((c) => c.id === 'nexus-endpoint')!;
+    };
+    const missing = await doctor();
+    assert.equal(missing.status, 'fail');
+    assert.match(missing.detail, new RegExp(`no Nexus endpoint named ${name}`));
+    assert.equal(
+      missing.fix?.split('\n')[0],
+      `temporal operator nexus endpoint create --name ${name} --target-namespace default --target-task-queue ${stack.taskQueue}`,
+    );
+    await ensureNexusEndpoint(connection, { name, namespace: 'default', taskQueue: 'elsewhere' });
+    const elsewhere = await doctor();
+    assert.equal(elsewhere.status, 'fail');
+    assert.match(elsewhere.detail, new RegExp(`routes to default/elsewhere, not to default/${stack.taskQueue}`));
+    await ensureNexusEndpoint(connection, { name, namespace: 'default', taskQueue: stack.taskQueue });
+    const right = await doctor();
+    assert.deepEqual(
+      [right.status, right.detail],
+      ['pass', `Nexus endpoint ${name} routes to default/${stack.taskQueue}`],
+    );
+    const unconfigured = await runCliRecorded(['doctor', '--json'], {
+      taskQueue: stack.taskQueue,
+      temporal: () => Promise.resolve(suite.temporal.env.client),
+      tencent: () => stack.clients,
+      doctorSettings: () => readDoctorSettings(stackEnv(stack, suite.temporal)),
+    });
+    const ids = (JSON.parse(unconfigured.out) as DoctorJson).checks.map((c) => c.id);
+    assert.ok(!ids.includes('nexus-endpoint'), 'not checked when no endpoint is configured');
+  });
 });
