@@ -25,7 +25,12 @@ import { FailureType } from '../src/shared/failure-types';
 import { createQuotaWorker } from '../src/plugin/quota-worker';
 import { createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
 import { transcriptionStatusQuery } from '../src/workflows';
-import type { batchThroughNexus, failureThroughNexus, transcribeThroughNexus } from './fixtures/nexus-callers';
+import type {
+  batchThroughNexus,
+  failureThroughNexus,
+  SeenFailure,
+  transcribeThroughNexus,
+} from './fixtures/nexus-callers';
 import { runCliRecorded } from './helpers/cli';
 import type { TestStack } from './helpers/stack';
 import { stackEnv, TEST_BUCKET, useStackFactory } from './helpers/stack';
@@ -200,6 +205,22 @@ describe('the transcription Nexus service, called from another namespace', () =>
     } finally {
       stack.emulator.setFaults({ failJobs: [] });
     }
+  });
+
+  it('an input the workflow would refuse fails the operation at once, listing the problem, and starts no run', async () => {
+    const caller = await call<typeof failureThroughNexus>('failureThroughNexus', {
+      media: {} as never,
+      recognition,
+    });
+    const chain = await caller.result();
+    assert.equal(chain[0]?.name, NexusOperationFailure.name, JSON.stringify(chain));
+    assert.match(JSON.stringify(chain), /media needs an object key or a url/);
+    assert.ok(
+      chain.some((f: SeenFailure) => f.type === 'BAD_REQUEST'),
+      JSON.stringify(chain),
+    );
+    const { events } = await caller.fetchHistory();
+    assert.ok(!events?.some((e) => e.nexusOperationStartedEventAttributes), 'no operation (and so no run) started');
   });
 
   it('a retried start request (its response lost) starts one run: the workflow id is the request id', async () => {
