@@ -41,11 +41,12 @@ export async function offerNexus(
   return { endpoint, callersNamespace, ...target };
 }
 
-/** The lines the dev stack and the demo print about it. */
-export function describeNexus(nexus: LocalNexus): string[] {
+/** The lines the dev stack and the demo print about it, labels padded to `labelWidth` like theirs. */
+export function describeNexus(nexus: LocalNexus, labelWidth = 14): string[] {
+  const label = (name: string) => `  ${name.padEnd(labelWidth)}`;
   return [
-    `  Nexus         endpoint ${nexus.endpoint} → ${nexus.namespace}/${nexus.taskQueue} ` +
+    `${label('Nexus')}endpoint ${nexus.endpoint} → ${nexus.namespace}/${nexus.taskQueue} ` +
       `(service ${TRANSCRIPTION_SERVICE}: transcribe, transcribeBatch)`,
-    `  Callers       namespace ${nexus.callersNamespace}  (your caller workflows; docs/nexus.md)`,
+    `${label('Callers')}namespace ${nexus.callersNamespace}  (your caller workflows; docs/nexus.md)`,
   ];
 }

@@ -63,7 +63,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
     if (stack.temporal.uiUrl) print(`  Temporal UI  ${stack.temporal.uiUrl}`);
     print(`  CI emulator  ${stack.services.emulator.url} (bucket ${stack.services.bucket}, ${stack.services.region})`);
     print(`  Receiver     ${stack.services.receiver?.url ?? 'off'}`);
-    for (const line of stack.nexus ? describeNexus(stack.nexus) : []) print(line);
+    for (const line of stack.nexus ? describeNexus(stack.nexus, 13) : []) print(line);
     const outcome = await tour(stack, print);
     print('');
     print('Done. Everything above ran through the real cos-nodejs-sdk-v5 against the emulator.');
