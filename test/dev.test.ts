@@ -130,7 +130,10 @@ describe('npm run dev, driven by the CLI from another process', () => {
         'm',
       ),
     );
-    assert.match(doctor.out, /^ok {4}Nexus endpoint +Nexus endpoint tencent-ci-asr routes to default\/tencent-ci-asr$/m);
+    assert.match(
+      doctor.out,
+      /^ok {4}Nexus endpoint +Nexus endpoint tencent-ci-asr routes to default\/tencent-ci-asr$/m,
+    );
     assert.match(doctor.out, /9 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
 
     writeFileSync(join(folder, 'my.wav'), sampleWav(3));
