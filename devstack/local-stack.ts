@@ -4,6 +4,8 @@ import { NativeConnection } from '@temporalio/worker';
 import type { TranscriptionWorkerOptions } from '../src/worker-setup/transcription-worker';
 import { createQuotaWorker } from '../src/plugin/quota-worker';
 import { bundleTranscriptionWorkflows, createTranscriptionWorker } from '../src/worker-setup/transcription-worker';
+import type { LocalNexus, LocalNexusOptions } from './local-nexus';
+import { offerNexus } from './local-nexus';
 import type { LocalServices, LocalServicesOptions } from './local-services';
 import { startLocalServices } from './local-services';
 import type { RunningWorker } from './running-worker';
@@ -43,6 +45,11 @@ export interface LocalStackOptions {
   workerOptions?: TranscriptionWorkerOptions['workerOptions'];
   /** Environment searched for the `temporal` CLI (`TEMPORAL_CLI_PATH`, `PATH`); default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Offer the `transcription` Nexus service: the workers serve it, and a callers' namespace and an endpoint targeting
+   * the stack's namespace and task queue are created (see `offerNexus`). Default off.
+   */
+  nexus?: boolean | LocalNexusOptions;
 }
 
 /** Everything a local run needs: Temporal, the CI emulator, the callback receiver, a client and workers. */
@@ -55,6 +62,8 @@ export interface LocalStack {
   taskQueue: string;
   /** The workers started with the stack. */
   workers: RunningWorker[];
+  /** The Nexus endpoint and callers' namespace, when the stack offers the service. */
+  nexus?: LocalNexus;
   /** Environment variables that run `src/worker.ts` as a child process against this stack. */
   workerEnv: Record<string, string>;
   /** Starts one more in-process worker on the task queue (stopped with the stack). */
@@ -154,6 +163,11 @@ function workerEnvFor(temporal: LocalStack['temporal'], services: LocalServices,
   return env;
 }
 
+/** Variables of a stack that offers Nexus: its worker serves the service, doctor checks the endpoint. */
+function nexusEnv(nexus: LocalNexus): Record<string, string> {
+  return { TENCENT_CI_ASR_NEXUS: '1', TENCENT_CI_ASR_NEXUS_ENDPOINT: nexus.endpoint };
+}
+
 /**
  * Starts a complete local stack: a Temporal server (see {@link LocalTemporalOptions}), the CI emulator and callback
  * receiver, a client, and `workers` in-process workers. On any failure it stops what it had started and rethrows.
@@ -183,6 +197,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           deps: { ...services.deps, sharedSubmitQueue: true },
           workflowBundle: bundle,
           workerOptions: options.workerOptions,
+          nexus: options.nexus !== undefined && options.nexus !== false,
         }),
         await createQuotaWorker({ connection, namespace: temporal.namespace, taskQueue, deps: services.deps }),
       );
@@ -191,6 +206,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return local;
     };
     for (let i = 0; i < (options.workers ?? 1); i++) await startWorker();
+    const nexus = options.nexus
+      ? await offerNexus(
+          clientConnection,
+          { namespace: temporal.namespace, taskQueue },
+          options.nexus === true ? {} : options.nexus,
+        )
+      : undefined;
     return {
       temporal,
       client,
@@ -198,7 +220,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       services,
       taskQueue,
       workers,
-      workerEnv: workerEnvFor(temporal, services, taskQueue),
+      ...(nexus ? { nexus } : {}),
+      workerEnv: { ...workerEnvFor(temporal, services, taskQueue), ...(nexus ? nexusEnv(nexus) : {}) },
       startWorker,
       stop: () => runCleanups(cleanups),
     };

@@ -24,6 +24,7 @@ export const API_ENTRIES: Record<string, string> = {
   ci: 'ci/index',
   emulator: 'emulator/index',
   receiver: 'receiver/index',
+  nexus: 'nexus/index',
 };
 
 /** Emits the entries' declarations (and what they reach) into the cache; throws tsc's output on a type error. */

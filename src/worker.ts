@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       callbacks: config.callbacks ? 'on' : 'off (polling only)',
       ciSubmitsPerSecond: config.ciSubmitsPerSecond > 0 ? config.ciSubmitsPerSecond : 'not polled here',
       workerDeploymentVersion: config.workerDeploymentVersion ?? 'unversioned',
+      nexusService: config.nexus ? 'transcription' : 'off',
     });
     // Resolves after SIGINT/SIGTERM once in-flight tasks (of the quota worker too) have drained.
     await worker.run();

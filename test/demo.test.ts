@@ -38,7 +38,8 @@ describe('npm run demo', () => {
   });
 
   it('--keep prints the keys, task queue and settings file the CLI needs, and the printed line drives the stack', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', DEMO_MAIN, '--no-ui', '--keep'], {
+    // --nexus too: the endpoint it prints is in the settings file, so doctor checks it as well.
+    const child = spawn(process.execPath, ['--import', 'tsx', DEMO_MAIN, '--no-ui', '--keep', '--nexus'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, TEMPORAL_ADDRESS: '' },
     });
@@ -55,6 +56,8 @@ describe('npm run demo', () => {
       );
       assert.match(output, /^ {2}Task queue {4}asr-local-[0-9a-f-]{36}$/m);
       assert.match(output, /^ {2}Emulator keys TENCENT_SECRET_ID=AKID\w+ TENCENT_SECRET_KEY=\w+$/m);
+      assert.match(output, /^ {2}Nexus +endpoint tencent-ci-asr → default\/asr-local-[0-9a-f-]{36} /m);
+      assert.match(output, /^ {2}Callers +namespace asr-callers /m);
       file = /^ {2}Settings file (\S+) /m.exec(output)?.[1];
       assert.ok(file && existsSync(file), output);
       const line = /^ {2}(TRANSCRIBE_ASR_ENV_FILE=\S+ npm run cli -- doctor)$/m.exec(output)?.[1];
@@ -68,7 +71,11 @@ describe('npm run demo', () => {
         join(__dirname, '..'),
       );
       assert.equal(doctor.status, 0, doctor.output);
-      assert.match(doctor.output, /8 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\./);
+      assert.match(
+        doctor.output,
+        /^ok {4}Nexus endpoint +Nexus endpoint tencent-ci-asr routes to default\/asr-local-/m,
+      );
+      assert.match(doctor.output, /9 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\./);
     } finally {
       child.kill('SIGINT');
     }

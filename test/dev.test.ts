@@ -116,6 +116,8 @@ describe('npm run dev, driven by the CLI from another process', () => {
       new RegExp(`^  CI emulator +http://127\\.0\\.0\\.1:${emulator} +bucket demo-1250000000 \\(ap-guangzhou\\)$`, 'm'),
     );
     assert.match(printed, /^ {2}Emulator keys TENCENT_SECRET_ID=AKID\w+ TENCENT_SECRET_KEY=\S+$/m);
+    assert.match(printed, /^ {2}Nexus +endpoint tencent-ci-asr → default\/tencent-ci-asr \(service transcription: /m);
+    assert.match(printed, /^ {2}Callers +namespace asr-callers /m);
     const envFile = join(folder, '.dev', 'cli.env');
     assert.match(readFileSync(envFile, 'utf8'), new RegExp(`^TEMPORAL_ADDRESS=127\\.0\\.0\\.1:${temporal}$`, 'm'));
 
@@ -128,7 +130,11 @@ describe('npm run dev, driven by the CLI from another process', () => {
         'm',
       ),
     );
-    assert.match(doctor.out, /8 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
+    assert.match(
+      doctor.out,
+      /^ok {4}Nexus endpoint +Nexus endpoint tencent-ci-asr routes to default\/tencent-ci-asr$/m,
+    );
+    assert.match(doctor.out, /9 ok, 0 warning\(s\), 0 failed, 0 skipped\. Ready for a first job\.\n$/);
 
     writeFileSync(join(folder, 'my.wav'), sampleWav(3));
     const upload = await cliSplit(['upload', './my.wav']);

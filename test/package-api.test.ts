@@ -36,6 +36,7 @@ describe('package.json entry points', () => {
       './ci',
       './client',
       './emulator',
+      './nexus',
       './package.json',
       './receiver',
       './workflows',

@@ -21,7 +21,7 @@ const BUCKET = 'media-1250000000';
 const REGION = 'ap-guangzhou';
 
 /** Subpaths users may import (appended to the package name). */
-const ENTRY_POINTS = ['', '/workflows', '/client', '/ci', '/emulator', '/receiver'];
+const ENTRY_POINTS = ['', '/workflows', '/client', '/ci', '/emulator', '/receiver', '/nexus'];
 
 describe('the packed package, installed in a scratch project outside the repository', () => {
   let scratch: ScratchProject;
@@ -122,7 +122,7 @@ describe('the packed package, installed in a scratch project outside the reposit
     );
   });
 
-  it('loads neither the Temporal worker nor the COS SDK nor the OTLP exporter for ./client (the main entry does)', async () => {
+  it('loads neither the Temporal worker nor the COS SDK nor the OTLP exporter for ./client and ./nexus (the main entry does)', async () => {
     const heavy = ['@temporalio/worker', 'cos-nodejs-sdk-v5', '@opentelemetry/exporter-trace-otlp-http'];
     const loadedBy = async (entry: string): Promise<string[]> => {
       // A fresh process: what requiring the entry pulled into require.cache, and nothing else.
@@ -134,6 +134,7 @@ describe('the packed package, installed in a scratch project outside the reposit
       return JSON.parse(out) as string[];
     };
     assert.deepEqual(await loadedBy(`${scratch.name}/client`), []);
+    assert.deepEqual(await loadedBy(`${scratch.name}/nexus`), []);
     assert.deepEqual(await loadedBy(scratch.name), heavy, 'the check sees what the main entry loads');
   });
 

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as nexus from 'nexus-rpc';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
@@ -144,6 +145,18 @@ describe('TencentCiAsrPlugin on a worker', () => {
       { workflowsPath: '/app/workflows.js' },
     );
     assert.deepEqual(twice.interceptors?.workflowModules, [...WORKFLOW_INTERCEPTOR_MODULES]);
+  });
+});
+
+describe('TencentCiAsrPlugin and the transcription Nexus service', () => {
+  it("serves it only with nexus: true, next to the worker's own services", async () => {
+    assert.equal((await configure(new TencentCiAsrPlugin({ deps: unusedDeps }))).nexusServices, undefined);
+    const mine = nexus.serviceHandler(nexus.service('mine', {}), {});
+    const options = await configure(new TencentCiAsrPlugin({ deps: unusedDeps, nexus: true }), {
+      nexusServices: [mine],
+    });
+    const names = (options.nexusServices ?? []).map((handler) => handler.definition.name);
+    assert.deepEqual(names, ['mine', 'transcription']);
   });
 });
 

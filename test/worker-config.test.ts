@@ -43,6 +43,16 @@ describe('worker configuration', () => {
     assert.equal(config.tencent.endpoint, 'http://127.0.0.1:9100');
   });
 
+  it('serves the Nexus service only with TENCENT_CI_ASR_NEXUS=1, and refuses another value', () => {
+    assert.equal(loadWorkerConfig(valid).nexus, false);
+    assert.equal(loadWorkerConfig({ ...valid, TENCENT_CI_ASR_NEXUS: '1' }).nexus, true);
+    assert.equal(loadWorkerConfig({ ...valid, TENCENT_CI_ASR_NEXUS: '0' }).nexus, false);
+    assert.throws(
+      () => loadWorkerConfig({ ...valid, TENCENT_CI_ASR_NEXUS: 'yes' }),
+      (err: unknown) => err instanceof ConfigError && err.message.includes('TENCENT_CI_ASR_NEXUS must be one of 0, 1'),
+    );
+  });
+
   it('reads a Worker Deployment Version from both variables, unversioned without them, and refuses one alone', () => {
     assert.equal(loadWorkerConfig(valid).workerDeploymentVersion, undefined);
     const versioned = loadWorkerConfig({

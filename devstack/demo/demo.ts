@@ -13,6 +13,7 @@ import type { TranscriptionStatus } from '../../src/workflows/messages';
 import { sourceCommand, writeStackSettings } from '../dev/dev-stack';
 import { findFreePort } from '../free-port';
 import type { LocalStack } from '../local-stack';
+import { describeNexus } from '../local-nexus';
 import { startLocalStack } from '../local-stack';
 import { sampleWav } from '../sample-media';
 
@@ -20,6 +21,8 @@ import { sampleWav } from '../sample-media';
 export interface DemoOptions {
   /** Serve the Temporal Web UI while the demo runs; default true. */
   ui?: boolean;
+  /** Offer the `transcription` Nexus service: a callers' namespace and the `tencent-ci-asr` endpoint (`--nexus`). */
+  nexus?: boolean;
   /** Keep everything running after the demo until `keepAlive` resolves (e.g. Ctrl-C). */
   keepAlive?: () => Promise<void>;
   /** Where lines go; default stdout. */
@@ -53,12 +56,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
   const stack = await startLocalStack({
     temporal: { uiPort },
     services: { emulator: { timings: { queuedMs: 300, runningMs: 1_200 } } },
+    nexus: options.nexus === true,
   });
   try {
     print(`  Temporal     ${stack.temporal.address} (namespace ${stack.temporal.namespace})`);
     if (stack.temporal.uiUrl) print(`  Temporal UI  ${stack.temporal.uiUrl}`);
     print(`  CI emulator  ${stack.services.emulator.url} (bucket ${stack.services.bucket}, ${stack.services.region})`);
     print(`  Receiver     ${stack.services.receiver?.url ?? 'off'}`);
+    for (const line of stack.nexus ? describeNexus(stack.nexus, 13) : []) print(line);
     const outcome = await tour(stack, print);
     print('');
     print('Done. Everything above ran through the real cos-nodejs-sdk-v5 against the emulator.');

@@ -7,6 +7,7 @@ import { PortInUseError } from '../../src/shared/listen';
 import { DEFAULT_TASK_QUEUE } from '../../src/shared/constants';
 import type { LocalSecrets } from '../local-services';
 import { LOCAL_BUCKET, LOCAL_REGION } from '../local-services';
+import { describeNexus } from '../local-nexus';
 import type { LocalStack } from '../local-stack';
 import { startLocalStack } from '../local-stack';
 
@@ -99,7 +100,9 @@ export function sourceCommand(envFile: string): string {
 /**
  * Starts the local stack of `npm run dev` on fixed ports: a Temporal dev server with the search attributes and its
  * database in `dir` (so workflows survive a restart), the emulator with its state file in `dir`, the receiver, and a
- * worker on the default task queue; then writes the CLI's settings to `dir/cli.env`, which the CLI reads by itself.
+ * worker on the default task queue that also serves the `transcription` Nexus service, with a callers' namespace and
+ * the Nexus endpoint `tencent-ci-asr` targeting the worker; then writes the CLI's settings to `dir/cli.env`, which the
+ * CLI reads by itself.
  */
 export async function startDevStack(partial: Partial<DevStackOptions> = {}): Promise<DevStack> {
   const options = { ...DEV_DEFAULTS, ...partial };
@@ -125,6 +128,8 @@ export async function startDevStack(partial: Partial<DevStackOptions> = {}): Pro
       emulator: { port: options.emulatorPort, stateFile: join(dir, 'emulator-state.json') },
     },
     taskQueue: DEFAULT_TASK_QUEUE,
+    // Other namespaces call the transcription as a Nexus service through the `tencent-ci-asr` endpoint.
+    nexus: true,
   });
   const envFile = join(dir, 'cli.env');
   const settings = writeStackSettings(stack, envFile);
@@ -143,6 +148,7 @@ export function describeDevStack(dev: DevStack): string {
     `  CI emulator   ${s.CI_ENDPOINT}  bucket ${s.CI_BUCKET} (${s.CI_REGION})`,
     `  Emulator keys TENCENT_SECRET_ID=${s.TENCENT_SECRET_ID} TENCENT_SECRET_KEY=${s.TENCENT_SECRET_KEY}`,
     `  Receiver      ${receiver}  (callbacks: CALLBACK_PUBLIC_BASE_URL, CALLBACK_SECRET in the settings file)`,
+    ...(dev.stack.nexus ? describeNexus(dev.stack.nexus) : []),
     `  Settings file ${dev.envFile}  (the CLI reads it in this folder; elsewhere: ${ENV_FILE_VARIABLE}=<file>)`,
     '',
     'Your own worker (with TencentCiAsrPlugin) or client app, from its shell:',

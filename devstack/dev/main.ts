@@ -14,6 +14,8 @@ const DEV_HELP = [
   'Starts a Temporal dev server (with the search attributes), the CI emulator, the callback receiver and a worker on',
   'fixed ports; prints their settings and writes them to .dev/cli.env, which transcribe-asr reads by itself; runs',
   'until Ctrl-C. Workflows (.dev/temporal.db) and emulated objects and jobs (.dev/emulator-state.json) survive a restart.',
+  'The worker also serves the transcription Nexus service: a second namespace, asr-callers, and the Nexus endpoint',
+  'tencent-ci-asr (targeting the worker) are created for caller workflows (docs/nexus.md).',
   '',
   'Options:',
   `  --temporal-port <n>  Temporal frontend (default ${DEV_DEFAULTS.temporalPort})`,

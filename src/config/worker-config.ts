@@ -37,6 +37,8 @@ export interface WorkerConfig {
    * its CI quota worker poll as that version and each run stays on the build it started on. Unversioned when unset.
    */
   workerDeploymentVersion?: WorkerDeploymentVersion;
+  /** Serve the `transcription` Nexus service on the task queue (docs/nexus.md). @default false */
+  nexus: boolean;
 }
 
 /** Callback HMAC keys shorter than this are too easy to guess. */
@@ -81,6 +83,7 @@ export function loadWorkerConfig(env: Env, argv?: readonly string[]): WorkerConf
     maxCachedWorkflows: read.integer('WORKER_MAX_CACHED_WORKFLOWS', undefined, 0, 100_000),
     workflowBundlePath: read.optional('WORKFLOW_BUNDLE_PATH'),
     workerDeploymentVersion: readDeploymentVersion(read),
+    nexus: read.oneOf('TENCENT_CI_ASR_NEXUS', ['0', '1'] as const, '0') === '1',
   };
   read.throwIfProblems('worker');
   return config;
@@ -105,6 +108,7 @@ export const WORKER_HELP = [
     'WORKFLOW_BUNDLE_PATH                   Prebuilt workflow bundle (default: bundle at start)',
     'TEMPORAL_WORKER_DEPLOYMENT_NAME, TEMPORAL_WORKER_BUILD_ID  Worker Versioning: deployment and build of this',
     '                                       worker, both or neither (default: unversioned; docs/upgrading.md)',
+    'TENCENT_CI_ASR_NEXUS                   1 = serve the transcription Nexus service (default 0; docs/nexus.md)',
     'LOG_LEVEL                              TRACE, DEBUG, INFO, WARN or ERROR (default INFO)',
   ].map((line) => `  ${line}`),
   '',

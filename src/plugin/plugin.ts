@@ -12,6 +12,7 @@ import type {
 } from '@temporalio/worker';
 import { Runtime } from '@temporalio/worker';
 import { withStartChecks } from '../client/start-checks';
+import { transcriptionServiceHandler } from '../nexus/handlers';
 import { WORKFLOW_INTERCEPTOR_MODULES, withObservability } from '../observability/worker-options';
 import type { Tracing } from '../observability/tracing';
 import { TRACING_OFF } from '../observability/tracing';
@@ -65,6 +66,14 @@ export interface TencentCiAsrPluginOptions extends ActivitySource {
    * `TEMPORAL_WORKER_DEPLOYMENT_NAME` and `TEMPORAL_WORKER_BUILD_ID`. Unversioned when unset.
    */
   workerDeploymentVersion?: WorkerDeploymentVersion;
+  /**
+   * Serve the `transcription` Nexus service (`temporal-tencent-ci-asr/nexus`) on the worker's task queue, so workflows
+   * in other namespaces, in any Temporal language, call `transcribe` and `transcribeBatch` through a Nexus endpoint
+   * that targets this namespace and task queue (docs/nexus.md). `loadWorkerConfig` reads it from
+   * `TENCENT_CI_ASR_NEXUS=1`.
+   * @default false
+   */
+  nexus?: boolean;
 }
 
 /**
@@ -75,7 +84,8 @@ export interface TencentCiAsrPluginOptions extends ActivitySource {
  *   adds this package's activities (from `deps`, or built once from `tencent`/`callbacks`) to the worker's own,
  *   refusing a name both define, appends `interceptors.worker`, adds this package's observability (business metrics,
  *   the workflow span sink, activity spans when `tracing` is on), and runs the CI quota worker with it (see
- *   `quotaWorker`): `worker.run()` starts both, and stops both when either stops or fails.
+ *   `quotaWorker`): `worker.run()` starts both, and stops both when either stops or fails. With `nexus: true` it
+ *   also serves the `transcription` Nexus service.
  * - Bundler and replay: append this package's workflow interceptor modules (tracing and metrics: a worker without them
  *   would draw other random numbers in the same workflow) and those of `interceptors.worker`; a prebuilt
  *   `workflowBundle` gets them only from `bundleWorkflowCode({ plugins })`. The user's `workflowsPath` or
@@ -116,6 +126,7 @@ export class TencentCiAsrPlugin implements ClientPlugin, WorkerPlugin, BundlerPl
         workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(worker?.workflowModules ?? [])],
       },
       clientInterceptors: options.interceptors?.client,
+      ...(options.nexus === true ? { nexusServices: [transcriptionServiceHandler] } : {}),
     });
     this.built = built;
     this.submitsPerSecond = submitsPerSecond;

@@ -24,6 +24,8 @@ export interface TranscriptionWorkerOptions {
    * `ConfigError` naming the `temporal operator search-attribute create` command) when it does not. Default true.
    */
   checkNamespace?: boolean;
+  /** Serve the `transcription` Nexus service too (the plugin's `nexus` option). Default false. */
+  nexus?: boolean;
   /** Any other worker option (concurrency, identity, interceptors, ...). */
   workerOptions?: Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle'>;
 }
@@ -61,6 +63,7 @@ export async function createTranscriptionWorker(options: TranscriptionWorkerOpti
         deps: options.deps,
         quotaWorker: false,
         checkSearchAttributes: options.checkNamespace !== false,
+        nexus: options.nexus === true,
         ...(options.tracing ? { tracing: options.tracing } : {}),
       }),
     ],

@@ -42,6 +42,8 @@ export interface StackOptions {
   submitsPerSecond?: number;
   /** Tracing of the worker (the receiver and the caller's client use the process's active tracing). */
   tracing?: Tracing;
+  /** The worker serves the `transcription` Nexus service too; default false. */
+  nexus?: boolean;
 }
 
 /** Starts a whole test stack against the given Temporal server. */
@@ -65,6 +67,7 @@ export async function startStack(temporal: TemporalTestServer, options: StackOpt
         deps: { ...services.deps, sharedSubmitQueue: options.sharedSubmitQueue === true },
         workflowBundle: options.workflowBundle,
         tracing: options.tracing,
+        nexus: options.nexus,
       }),
       await createQuotaWorker({
         connection: temporal.env.nativeConnection,

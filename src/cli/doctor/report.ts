@@ -4,7 +4,7 @@
 
 import { CLI_NAME } from '../cli-name';
 
-/** Every check doctor runs, in the order they are shown. */
+/** Every check doctor runs, in the order they are shown (`nexus-endpoint` only when an endpoint is configured). */
 export const CHECK_IDS = [
   'credentials',
   'bucket',
@@ -14,6 +14,7 @@ export const CHECK_IDS = [
   'search-attributes',
   'worker',
   'quota-worker',
+  'nexus-endpoint',
 ] as const;
 
 /** One check's id. */

@@ -10,6 +10,7 @@ import { ConfigError } from '../../config/reader';
 import type { CliContext } from '../context';
 import { formatOneLine } from '../errors';
 import { checkCallbacks } from './callback-check';
+import { checkNexusEndpoint } from './nexus-check';
 import { configOutcome } from './explain';
 import type { CheckId, CheckOutcome, CheckResult } from './report';
 import { CHECK_IDS, skippedBecause } from './report';
@@ -33,6 +34,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   'search-attributes': 'search attributes',
   worker: 'worker polling',
   'quota-worker': 'CI quota worker',
+  'nexus-endpoint': 'Nexus endpoint',
 };
 
 /** Milliseconds each check may take by default. */
@@ -126,21 +128,28 @@ async function temporalChain(ctx: CliContext, options: DoctorOptions): Promise<C
     }
     return await checkTemporal(client);
   });
+  const endpoint = options.settings.nexusEndpoint;
   if (temporal.status === 'fail' || client === undefined) {
-    const after = (['search-attributes', 'worker', 'quota-worker'] as const).map((id) => skipped(id, 'temporal'));
-    return [temporal, ...after];
+    const ids = ['search-attributes', 'worker', 'quota-worker', ...(endpoint ? ['nexus-endpoint'] : [])] as const;
+    return [temporal, ...ids.map((id) => skipped(id as CheckId, 'temporal'))];
   }
   const connected = client;
-  const [attributes, worker, quota] = await Promise.all([
-    timed('search-attributes', options.timeoutMs, () => checkSearchAttributes(connected)),
-    timed('worker', options.timeoutMs, () => checkWorker(connected, ctx.taskQueue)),
-    timed('quota-worker', options.timeoutMs, () => checkQuotaWorker(connected, ctx.taskQueue)),
-  ]);
-  return [temporal, attributes, worker, quota];
+  return [
+    temporal,
+    ...(await Promise.all([
+      timed('search-attributes', options.timeoutMs, () => checkSearchAttributes(connected)),
+      timed('worker', options.timeoutMs, () => checkWorker(connected, ctx.taskQueue)),
+      timed('quota-worker', options.timeoutMs, () => checkQuotaWorker(connected, ctx.taskQueue)),
+      // Only when one is configured: a deployment without Nexus callers has nothing to check.
+      ...(endpoint
+        ? [timed('nexus-endpoint', options.timeoutMs, () => checkNexusEndpoint(connected, endpoint, ctx.taskQueue))]
+        : []),
+    ])),
+  ];
 }
 
-/** Runs every check and returns one result per check, in {@link CHECK_IDS} order. Never throws. */
+/** Runs every check and returns one result per check run, in {@link CHECK_IDS} order. Never throws. */
 export async function runDoctorChecks(ctx: CliContext, options: DoctorOptions): Promise<CheckResult[]> {
   const results = (await Promise.all([tencentChain(ctx, options), temporalChain(ctx, options)])).flat();
-  return CHECK_IDS.map((id) => results.find((r) => r.id === id)!);
+  return CHECK_IDS.flatMap((id) => results.filter((r) => r.id === id));
 }

@@ -21,6 +21,8 @@ export interface DoctorSettings {
   callbackSecret: 'set' | 'missing' | 'too short';
   /** `RECEIVER_HEALTH_URL`: the receiver's private `/healthz` (admin port, 9465 in compose). */
   receiverHealthUrl?: string;
+  /** `TENCENT_CI_ASR_NEXUS_ENDPOINT`: the Nexus endpoint that should route to the task queue; unchecked when unset. */
+  nexusEndpoint?: string;
   /** Malformed values, each naming its variable; doctor reports them as a configuration failure (exit 2). */
   problems: string[];
 }
@@ -43,6 +45,7 @@ export function readDoctorSettings(env: Env): DoctorSettings {
     callbackUrl: read.url('CALLBACK_PUBLIC_BASE_URL'),
     callbackSecret: secret === undefined ? 'missing' : secret.length < MIN_CALLBACK_SECRET_LENGTH ? 'too short' : 'set',
     receiverHealthUrl: read.url('RECEIVER_HEALTH_URL'),
+    nexusEndpoint: read.optional('TENCENT_CI_ASR_NEXUS_ENDPOINT'),
     problems: read.problems,
   };
 }
