@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CiJobsApi } from '../src/activities/deps';
-import { anchoredWindow, findTaggedJobs, lookupWindow } from '../src/activities/find-tagged-job';
+import { anchoredWindow, findTaggedJobs, lookupWindow } from '../src/activities/submit/lookup';
 import type { CleanupReport } from '../src/contract';
 import type { ListAsrJobsFilter } from '../src/ci/list-filter';
 import type { AsrJob } from '../src/ci/types';

@@ -1,22 +1,19 @@
-import { activityInfo, log } from '@temporalio/activity';
+import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AsrJob } from '../ci/types';
 import { cosUri } from '../cos/ref';
 import { FailureType } from '../shared/failure-types';
 import { createBatchActivities } from './batch-activities';
 import type { ActivityRuntime } from './deps';
-import { sortingFailures, toActivityFailure } from './failures';
+import { sortingFailures } from './failures';
 import { buildManifest, summarizeResult } from './manifest';
-import { findTaggedJobs } from './find-tagged-job';
-import { jobTagFor } from './job-tag';
-import { cancelStepJobs, mergeDuplicates, sweepDuplicates } from './step-jobs';
-import { attemptSignal, submitStepJob } from './submit';
+import { submitStepJob } from './submit/attempt';
+import { cleanUpStepJobs } from './submit/cleanup';
 import type {
   Activities,
   CancelJobOutcome,
   CleanUpJobsInput,
   CleanupReport,
-  DuplicateJob,
   JobCheck,
   JobRef,
   JobResultSummary,
@@ -50,32 +47,6 @@ export function createActivities(deps: ActivityRuntime): Activities {
     });
   }
 
-  /**
-   * The final sweep once the kept job succeeded: a retried submit may have left a duplicate that CI committed after
-   * the last attempt looked. Best effort: the result is stored whatever the sweep meets (an error is logged).
-   */
-  async function finalSweep(input: StoreResultInput): Promise<DuplicateJob[] | undefined> {
-    const { job } = input;
-    if (!job.tag || (job.attempt ?? 1) <= 1) return job.duplicates;
-    const { signal, release } = attemptSignal(activityInfo().startToCloseTimeoutMs);
-    try {
-      const ci = deps.ciFor(job);
-      const tagged = await findTaggedJobs(ci, job.tag, {
-        sinceMs: Date.parse(input.workflowStartedAt),
-        nowMs: now().getTime(),
-        queueId: job.queueId,
-        signal,
-      });
-      const others = tagged.filter((other) => other.JobId !== job.jobId);
-      return mergeDuplicates(job.duplicates, await sweepDuplicates(ci, job.jobId, others, signal));
-    } catch (err) {
-      log.warn('The final duplicate sweep failed; the result is stored anyway', { error: (err as Error).message });
-      return job.duplicates;
-    } finally {
-      release();
-    }
-  }
-
   async function writeManifest(input: StoreResultInput, summary: JobResultSummary) {
     const { output } = input.job;
     const at = (key: string) => ({ ...output, key, uri: cosUri({ Bucket: output.bucket, Key: key }) });
@@ -93,8 +64,8 @@ export function createActivities(deps: ActivityRuntime): Activities {
       finishedAt: summary.finishedAt,
       ...(input.atDeadline ? { keptAtDeadline: true } : {}),
     };
-    const duplicates = await finalSweep(input);
-    if (duplicates) transcription.duplicateJobs = duplicates;
+    // Storing never sweeps CI: a late duplicate is the submit's sweep's and the failed run's cleanup's business.
+    if (input.job.duplicates) transcription.duplicateJobs = input.job.duplicates;
     await deps.objects.put(
       { Bucket: output.bucket, Region: output.region, Key: input.manifestKey },
       JSON.stringify(buildManifest(summary, input, transcription), null, 2),
@@ -149,31 +120,7 @@ export function createActivities(deps: ActivityRuntime): Activities {
      * its failure must say so. Transient errors are thrown, for Temporal to retry within the cleanup's budget.
      */
     async cleanUpStepJobs(input: CleanUpJobsInput): Promise<CleanupReport> {
-      const info = activityInfo();
-      const { workflowId = '', runId = '' } = info.workflowExecution ?? {};
-      const submitter = { namespace: info.namespace, workflowId, runId: input.runId ?? runId };
-      const tag = input.tag ?? jobTagFor(submitter, input.step);
-      const ci = deps.ciFor({
-        bucket: input.request.bucket ?? deps.defaults.bucket,
-        region: input.request.region ?? deps.defaults.region,
-      });
-      const queueId = input.request.queueId ?? deps.defaults.queueId;
-      const { signal, release } = attemptSignal(info.startToCloseTimeoutMs);
-      try {
-        const tagged = await findTaggedJobs(ci, tag, {
-          sinceMs: input.sinceMs,
-          nowMs: now().getTime(),
-          queueId,
-          signal,
-        });
-        return await cancelStepJobs(ci, tag, tagged, input.keepJobId, signal);
-      } catch (err) {
-        const failure = toActivityFailure(err);
-        if (!(failure instanceof ApplicationFailure) || !failure.nonRetryable) throw failure;
-        return { tag, cancelled: [], uncancelled: [], lookupError: failure.message };
-      } finally {
-        release();
-      }
+      return cleanUpStepJobs(deps, input, activityInfo(), () => now().getTime());
     },
   };
 }
