@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CiJobsApi } from '../src/activities/deps';
-import { anchoredWindow, findTaggedJobs, lookupWindow } from '../src/activities/submit/lookup';
+import { toActivityFailure } from '../src/activities/failures';
+import {
+  anchoredWindow,
+  findTaggedJobs,
+  LookupTruncatedError,
+  lookupWindow,
+  MAX_LOOKUP_PAGES,
+} from '../src/activities/submit/lookup';
 import type { CleanupReport } from '../src/contract';
 import type { ListAsrJobsFilter } from '../src/ci/list-filter';
 import type { AsrJob } from '../src/ci/types';
@@ -53,6 +60,30 @@ describe('finding a step’s jobs', () => {
       calls.map((c) => c.nextToken),
       [undefined, 't1', 't2'],
     );
+  });
+
+  it('a lookup that reaches its page cap with pages left says so (retryable), never "nothing found"', async () => {
+    // Full pages of other applications' jobs, each with a new token, past the cap; the step's job is on page 2.
+    const pages = Array.from({ length: MAX_LOOKUP_PAGES + 5 }, (_, i) => ({
+      jobs: i === 1 ? [job('mine', 1), job(`x${i}`, 1, 'other')] : [job(`x${i}`, 1, 'other')],
+      nextToken: `t${i}`,
+    }));
+    const { ci, calls } = pagedCi(pages);
+    const err = await findTaggedJobs(ci, TAG, { sinceMs: 10_000, nowMs: 10_000 }).then(
+      () => assert.fail('a truncated lookup must not answer'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof LookupTruncatedError, String(err));
+    assert.deepEqual(
+      err.found.map((j) => j.JobId),
+      ['mine'],
+      'what it did find is kept for the cleanup',
+    );
+    assert.equal(calls.length, MAX_LOOKUP_PAGES);
+    const failure = toActivityFailure(err);
+    assert.ok(failure instanceof ApplicationFailure);
+    assert.equal(failure.nonRetryable, false);
+    assert.equal(failure.type, FailureType.CiTransientError);
   });
 
   it("anchors the first attempt's sweep on CI's own creation time, widened by the attempt's duration", () => {
