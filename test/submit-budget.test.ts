@@ -70,7 +70,13 @@ describe('submit budget: no attempt outlives it, no worker crashes, every lookup
     // CI commits each submit 13 s after receiving it. Attempt 1 (10 s start-to-close) gives up at 8 s; attempt 2
     // starts at about 10 s with 2 s of the run's 12 s left: it must send nothing. The run fails at 12 s and cleans up
     // at once, before the job of attempt 1 exists; the cleanup must look again and cancel it.
-    const stack = await stackWith({ emulator: { faults: { routes: { 'POST /asr_jobs': { latencyMs: 13_000 } } } } });
+    const stack = await stackWith({
+      emulator: {
+        // Jobs wait in the queue (cancellable) until the test ends.
+        timings: { queuedMs: 600_000, runningMs: 100 },
+        faults: { routes: { 'POST /asr_jobs': { latencyMs: 13_000 } } },
+      },
+    });
     const { handle, key } = await start(stack, { activityAttemptTimeout: '10s', deadline: '12s' });
     const err = await handle.result().then(
       () => assert.fail('the run cannot finish within its deadline'),
