@@ -22,16 +22,20 @@ export interface AttemptTiming {
  * the attempt's wait in the task queue) and from the worker's clock (exact, unless the worker's clock is behind).
  */
 export function attemptBudgetMs(timing: AttemptTiming, nowMs: number): number {
-  const budgets = timing.startToCloseTimeoutMs > 0 ? [timing.startToCloseTimeoutMs] : [];
+  // Past start-to-close Temporal retries, and the retry adopts: at least 1 s of a short attempt is used, as ever.
+  const budgets =
+    timing.startToCloseTimeoutMs > 0 ? [Math.max(1_000, timing.startToCloseTimeoutMs - ATTEMPT_ABORT_MARGIN_MS)] : [];
+  // Past schedule-to-close nothing adopts and the run cleans up at once: no floor, the full margin.
   if ((timing.scheduleToCloseTimeoutMs ?? 0) > 0) {
     const closesAt = timing.scheduledTimestampMs + (timing.scheduleToCloseTimeoutMs ?? 0);
-    budgets.push(
+    const left = Math.min(
       closesAt - (timing.currentAttemptScheduledTimestampMs ?? timing.scheduledTimestampMs),
       closesAt - nowMs,
     );
+    budgets.push(left - ATTEMPT_ABORT_MARGIN_MS);
   }
   if (budgets.length === 0) return Number.POSITIVE_INFINITY;
-  return Math.max(0, Math.min(...budgets) - ATTEMPT_ABORT_MARGIN_MS);
+  return Math.max(0, Math.min(...budgets));
 }
 
 /** The reason an attempt aborted itself: its budget ran out ({@link attemptBudgetMs}); retryable. */
