@@ -12,6 +12,7 @@ import type { LocalServices } from '../devstack/local-services';
 import { startLocalServices } from '../devstack/local-services';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
+import { createTencentClients } from '../src/tencent/clients';
 import { resolveTranscribeMediaInput } from '../src/workflows/transcribe-media/input';
 import { RecordingMeter } from './helpers/recording-meter';
 import { waitFor } from './helpers/wait';
@@ -250,6 +251,39 @@ describe('activities against the CI emulator', () => {
       'the duplicate is cancelled, the kept job still waits',
     );
     assert.equal(mine.find((job) => job.state === 'Submitted')?.jobId, kept.jobId);
+  });
+
+  it('every lookup names a queue without CI_QUEUE_ID: adoption, sweep and cleanup lists all pass a strict CI', async () => {
+    // The emulator refuses a list without queueId, as DescribeSpeechJobs documents it.
+    const bare = createTencentClients({
+      secretId: services.secrets.secretId,
+      secretKey: services.secrets.secretKey,
+      bucket: services.bucket,
+      region: services.region,
+      endpoint: services.emulator.url,
+      discoverQueue: false,
+    });
+    await assert.rejects(bare.ci.list({}), { name: 'CiError', code: 'InvalidArgument' });
+    assert.equal(services.deps.defaults.queueId, undefined, 'the recommended setup: no configured queue');
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const workflowId = `wf-${randomUUID()}`;
+    const lists = listRequests();
+    // A retry that adopts (its lookup), a retry that submits and sweeps (two lookups), and the cleanup's lookup.
+    const first = await runIn(envFor(workflowId, 1), () => activities.submitTranscriptionJob(submitInput(key, false)));
+    const adopted = await runIn(envFor(workflowId, 2), () =>
+      activities.submitTranscriptionJob(submitInput(key, false)),
+    );
+    assert.equal(adopted.jobId, first.jobId);
+    const other = `wf-${randomUUID()}`;
+    const swept = await runIn(envFor(other, 2), () => activities.submitTranscriptionJob(submitInput(key, false)));
+    const { request } = submitInput(key);
+    const report = await runIn(envFor(other, 1), () =>
+      activities.cleanUpStepJobs({ step: 'transcribe', request, sinceMs: Date.now() - 60_000, tag: swept.tag }),
+    );
+    assert.equal(report.lookupError, undefined);
+    assert.deepEqual(report.cancelled, [swept.jobId]);
+    assert.ok(listRequests() - lists >= 4, 'every one of them listed, and CI answered');
   });
 
   it('storing a success never sweeps CI: no list request, the submit’s duplicates kept as they were', async () => {

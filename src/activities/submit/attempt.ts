@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Info } from '@temporalio/activity';
 import { log } from '@temporalio/activity';
 import { mintCallbackUrl } from '../../callback/token';
@@ -6,12 +7,12 @@ import { sdkSelfCheck } from '../../ci/sdk-self-check';
 import type { AsrJob } from '../../ci/types';
 import type { ActivityDeps, CiJobsApi } from '../deps';
 import type { DuplicateJob, SubmitJobInput, SubmittedJob } from '../../contract';
-import { attemptSignal } from './deadline';
+import { attemptBudgetMs, attemptSignal, LATE_SUBMIT_SETTLE_MS, SECOND_LOOK_RESERVE_MS } from './deadline';
 import { anchoredWindow, findTaggedJobs, sortedByCreation } from './lookup';
 import { submitThroughRefusals } from './refusals';
 import type { JobPlacement } from './request';
 import { buildSubmitRequest, placeJob } from './request';
-import { keepOldestTaggedJob } from './step-jobs';
+import { keepOldestTaggedJob, sweepDuplicates } from './step-jobs';
 import { stepTag } from './tag';
 
 /**
@@ -28,6 +29,9 @@ export class SubmitAttempt {
   private readonly ci: CiJobsApi;
   private readonly callbackUrl: string | undefined;
   private readonly startedAtMs: number;
+  private readonly startedAtWorkerMs: number;
+  /** When this attempt's own deadline fires, on the worker's clock. */
+  private readonly deadlineAtMs: number;
   /** HTTP requests the submit put on the wire (the client's `onSend`); 0 when the client does not count. */
   private sends = 0;
 
@@ -44,6 +48,8 @@ export class SubmitAttempt {
     this.placement = placeJob(input.request, deps.defaults);
     this.ci = deps.ciFor(this.placement);
     this.startedAtMs = nowMs();
+    this.startedAtWorkerMs = Date.now();
+    this.deadlineAtMs = this.startedAtWorkerMs + attemptBudgetMs(info, this.startedAtWorkerMs);
     // `via: 'queue'`: no CallBack, so CI calls the queue's NotifyConfig URL, which finds this run by its CiJobId.
     const { enabled, via } = input.request.callback;
     this.callbackUrl =
@@ -65,8 +71,13 @@ export class SubmitAttempt {
     return this.input.request.queueId ?? this.deps.defaults.queueId;
   }
 
-  /** Runs the attempt: adopt, else send and (unless the send provably made one job) sweep. */
+  /** Runs the attempt: adopt, else send and (unless the send provably made one job) sweep; a retry looks twice. */
   async run(): Promise<SubmittedJob> {
+    if (this.info.attempt === 1) return this.adoptOrSend();
+    return this.sweepLateCommits(await this.adoptOrSend());
+  }
+
+  private async adoptOrSend(): Promise<SubmittedJob> {
     const adopted = this.info.attempt > 1 ? await this.adoptEarlierJob() : undefined;
     if (adopted) return adopted;
     const { job, refusedSends } = await this.sendCounted();
@@ -126,6 +137,25 @@ export class SubmitAttempt {
     if (!tagged.some((other) => other.JobId === job.JobId)) tagged.push(job);
     const { kept = job, duplicates } = await keepOldestTaggedJob(this.ci, sortedByCreation(tagged), this.signal);
     return this.submitted(kept, kept.JobId !== job.JobId, duplicates);
+  }
+
+  /**
+   * A retry's second look: an earlier attempt's submit that CI received before that attempt gave up may commit its
+   * job after this attempt's first look. Once {@link LATE_SUBMIT_SETTLE_MS} have passed since this attempt started
+   * (so since every earlier one ended), the step's jobs are listed again and any new one is swept as a duplicate of
+   * the kept job (newer, so the kept job stays the oldest).
+   */
+  async sweepLateCommits(result: SubmittedJob): Promise<SubmittedJob> {
+    const waitMs = Math.min(
+      LATE_SUBMIT_SETTLE_MS - (Date.now() - this.startedAtWorkerMs),
+      this.deadlineAtMs - Date.now() - SECOND_LOOK_RESERVE_MS,
+    );
+    if (waitMs > 0) await sleep(waitMs, undefined, { signal: this.signal }).catch(() => this.signal.throwIfAborted());
+    const known = new Set([result.jobId, ...(result.duplicates ?? []).map((d) => d.jobId)]);
+    const late = (await this.sinceFirstAttempt()).filter((job) => !known.has(job.JobId));
+    if (late.length === 0) return result;
+    const more = await sweepDuplicates(this.ci, result.jobId, late, this.signal);
+    return { ...result, duplicates: [...(result.duplicates ?? []), ...more] };
   }
 
   private sinceFirstAttempt(): Promise<AsrJob[]> {

@@ -4,19 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActivityDeps } from '../deps';
 import { toActivityFailure } from '../failures';
 import type { CleanUpJobsInput, CleanupReport } from '../../contract';
-import { attemptBudgetMs, attemptSignal } from './deadline';
+import { attemptBudgetMs, attemptSignal, LATE_SUBMIT_SETTLE_MS, SECOND_LOOK_RESERVE_MS } from './deadline';
 import { findTaggedJobs, LookupTruncatedError } from './lookup';
 import { cancelStepJobs } from './step-jobs';
 import { stepTag } from './tag';
-
-/**
- * How long a cleanup after a submit that never answered waits before it looks again: a submit's attempts stop sending
- * before its schedule-to-close (see `attemptBudgetMs`), but a request CI had already received may still commit its job
- * after the first look. Capped by what the cleanup attempt's own budget leaves for the second look.
- */
-export const LATE_SUBMIT_SETTLE_MS = 10_000;
-/** Budget kept for the second look and its cancels. */
-const SECOND_LOOK_RESERVE_MS = 2_000;
 
 /**
  * Cancels what CI still allows of a step's jobs (found by tag), except `keepJobId`, and reports what it could not
