@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { CiAsrClient } from '../src/ci/asr-client';
 import COS from 'cos-nodejs-sdk-v5';
@@ -12,6 +14,7 @@ import { segmentsFromResult } from '../src/ci/result';
 import { SigningSession } from '../src/ci/signing';
 import { checkSdkSendsSubmitOnce } from '../src/ci/sdk-self-check';
 import { submitRequestXml } from '../src/ci/xml-request';
+import { waitFor } from './helpers/wait';
 import { silentWav, startEmulator } from '../src/emulator';
 import type { RunningEmulator } from '../src/emulator';
 
@@ -301,6 +304,38 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
     const reason = new Error('activity cancelled');
     setTimeout(() => controller.abort(reason), 50);
     await assert.rejects(pending, (e) => e === reason);
+  });
+
+  it('an abort after the submit body was written closes the connection, not just the body stream', async () => {
+    // A CI that reads the whole request and never answers: only an aborted socket ends the request.
+    let closed = false;
+    let received = false;
+    const server = createServer((req) => {
+      req.resume();
+      req.on('end', () => (received = true));
+      req.socket.on('close', () => (closed = true));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const silent = createTencentClients({
+        ...credentials,
+        bucket: BUCKET,
+        region: REGION,
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        queueId: 'p0123456789abcdef0123456789abcdef',
+        timeoutMs: 600_000,
+      });
+      const controller = new AbortController();
+      const pending = silent.ci.submit(inline('in/a.wav'), { signal: controller.signal });
+      await waitFor('the whole request at the server', () => (received ? true : undefined));
+      const reason = new Error('attempt deadline');
+      controller.abort(reason);
+      await assert.rejects(pending, (e) => e === reason);
+      await waitFor('the connection closed by the client', () => (closed ? true : undefined), 30_000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
