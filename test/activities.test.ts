@@ -12,6 +12,7 @@ import type { LocalServices } from '../devstack/local-services';
 import { startLocalServices } from '../devstack/local-services';
 import { silentWav } from '../src/emulator';
 import { FailureType } from '../src/shared/failure-types';
+import { createTencentClients } from '../src/tencent/clients';
 import { resolveTranscribeMediaInput } from '../src/workflows/transcribe-media/input';
 import { RecordingMeter } from './helpers/recording-meter';
 import { waitFor } from './helpers/wait';
@@ -70,7 +71,10 @@ describe('activities against the CI emulator', () => {
         attempt,
         namespace: 'default',
         scheduledTimestampMs: Date.now() - 1_000,
+        currentAttemptScheduledTimestampMs: Date.now() - 1_000,
         startToCloseTimeoutMs,
+        // The mock's default (1 s) would end every attempt at once: an hour, as a run's remaining budget.
+        scheduleToCloseTimeoutMs: 3_600_000,
         workflowExecution: { workflowId, runId: runIds.get(workflowId)! },
       },
       { metricMeter },
@@ -247,6 +251,93 @@ describe('activities against the CI emulator', () => {
       'the duplicate is cancelled, the kept job still waits',
     );
     assert.equal(mine.find((job) => job.state === 'Submitted')?.jobId, kept.jobId);
+  });
+
+  it('every lookup names a queue without CI_QUEUE_ID: adoption, sweep and cleanup lists all pass a strict CI', async () => {
+    // The emulator refuses a list without queueId, as DescribeSpeechJobs documents it.
+    const bare = createTencentClients({
+      secretId: services.secrets.secretId,
+      secretKey: services.secrets.secretKey,
+      bucket: services.bucket,
+      region: services.region,
+      endpoint: services.emulator.url,
+      discoverQueue: false,
+    });
+    await assert.rejects(bare.ci.list({}), { name: 'CiError', code: 'InvalidArgument' });
+    assert.equal(services.deps.defaults.queueId, undefined, 'the recommended setup: no configured queue');
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const workflowId = `wf-${randomUUID()}`;
+    const lists = listRequests();
+    // A retry that adopts (its lookup), a retry that submits and sweeps (two lookups), and the cleanup's lookup.
+    const first = await runIn(envFor(workflowId, 1), () => activities.submitTranscriptionJob(submitInput(key, false)));
+    const adopted = await runIn(envFor(workflowId, 2), () =>
+      activities.submitTranscriptionJob(submitInput(key, false)),
+    );
+    assert.equal(adopted.jobId, first.jobId);
+    const other = `wf-${randomUUID()}`;
+    const swept = await runIn(envFor(other, 2), () => activities.submitTranscriptionJob(submitInput(key, false)));
+    const { request } = submitInput(key);
+    const report = await runIn(envFor(other, 1), () =>
+      activities.cleanUpStepJobs({ step: 'transcribe', request, sinceMs: Date.now() - 60_000, tag: swept.tag }),
+    );
+    assert.equal(report.lookupError, undefined);
+    assert.deepEqual(report.cancelled, [swept.jobId]);
+    assert.ok(listRequests() - lists >= 4, 'every one of them listed, and CI answered');
+  });
+
+  it('storing a success never sweeps CI: no list request, the submit’s duplicates kept as they were', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    services.emulator.setFaults({ startJobsAtOnce: true });
+    try {
+      // A retried attempt's job: main's store ran a list-and-cancel sweep for such jobs.
+      const job = await runIn(envFor(`wf-${randomUUID()}`, 2), () =>
+        activities.submitTranscriptionJob(submitInput(key, false)),
+      );
+      const input = {
+        job,
+        media: { object: key },
+        manifestKey: `out/${randomUUID()}.json`,
+        completedBy: 'poll' as const,
+        workflowStartedAt: new Date(Date.now() - 60_000).toISOString(),
+      };
+      const check = await waitFor('the stored success', async () => {
+        const found = await runIn(envFor(`wf-${randomUUID()}`, 1), () => activities.checkTranscriptionJob(input));
+        return found.result ? found : undefined;
+      });
+      const lists = listRequests();
+      await runIn(envFor(`wf-${randomUUID()}`, 1), () => activities.checkTranscriptionJob(input));
+      assert.equal(listRequests() - lists, 0, 'a store lists nothing');
+      assert.equal(check.result?.duplicateJobs, undefined);
+    } finally {
+      services.emulator.setFaults({ startJobsAtOnce: false });
+    }
+  });
+
+  it('a cleanup whose lookup stops at its page cap reports a lookupError, never "nothing found"', async () => {
+    const endless = createActivities({
+      ...services.deps,
+      ciFor: (target) => {
+        const ci = services.deps.ciFor(target);
+        let page = 0;
+        return {
+          submit: ci.submit.bind(ci),
+          get: ci.get.bind(ci),
+          cancel: ci.cancel.bind(ci),
+          // A busy queue: every page full of other applications' jobs, always with a next token.
+          list: async () => {
+            const other = { JobId: `s${page}`, State: 'Running', CreationTime: new Date(), Operation: {} };
+            return Promise.resolve({ jobs: [other as never], nextToken: `t${page++}` });
+          },
+        };
+      },
+    });
+    const { request } = submitInput('audio/none.wav');
+    const report = await runIn(envFor(`wf-${randomUUID()}`, 1), () =>
+      endless.cleanUpStepJobs({ step: 'transcribe', request, sinceMs: Date.now() - 60_000, tag: 'temporal-asr:v1:x' }),
+    );
+    assert.match(report.lookupError ?? '', /100 pages/);
   });
 
   it('gives CI a callback URL whose token the receiver accepts for this workflow only', async () => {

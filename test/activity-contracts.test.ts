@@ -58,6 +58,8 @@ function runAsRecorded(
       activityType,
       namespace: 'default',
       startToCloseTimeoutMs: 60_000,
+      // The mock's default (1 s from epoch ms 1) would end every attempt at once; 0 is none.
+      scheduleToCloseTimeoutMs: 0,
       workflowExecution: { workflowId, runId: randomUUID() },
     },
     { logger: quiet },

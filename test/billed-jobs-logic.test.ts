@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CiJobsApi } from '../src/activities/deps';
-import { anchoredWindow, findTaggedJobs, lookupWindow } from '../src/activities/find-tagged-job';
+import { toActivityFailure } from '../src/activities/failures';
+import {
+  anchoredWindow,
+  findTaggedJobs,
+  LookupTruncatedError,
+  lookupWindow,
+  MAX_LOOKUP_PAGES,
+} from '../src/activities/submit/lookup';
+import { attemptBudgetMs } from '../src/activities/submit/deadline';
 import type { CleanupReport } from '../src/contract';
 import type { ListAsrJobsFilter } from '../src/ci/list-filter';
 import type { AsrJob } from '../src/ci/types';
@@ -55,6 +63,30 @@ describe('finding a step’s jobs', () => {
     );
   });
 
+  it('a lookup that reaches its page cap with pages left says so (retryable), never "nothing found"', async () => {
+    // Full pages of other applications' jobs, each with a new token, past the cap; the step's job is on page 2.
+    const pages = Array.from({ length: MAX_LOOKUP_PAGES + 5 }, (_, i) => ({
+      jobs: i === 1 ? [job('mine', 1), job(`x${i}`, 1, 'other')] : [job(`x${i}`, 1, 'other')],
+      nextToken: `t${i}`,
+    }));
+    const { ci, calls } = pagedCi(pages);
+    const err = await findTaggedJobs(ci, TAG, { sinceMs: 10_000, nowMs: 10_000 }).then(
+      () => assert.fail('a truncated lookup must not answer'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof LookupTruncatedError, String(err));
+    assert.deepEqual(
+      err.found.map((j) => j.JobId),
+      ['mine'],
+      'what it did find is kept for the cleanup',
+    );
+    assert.equal(calls.length, MAX_LOOKUP_PAGES);
+    const failure = toActivityFailure(err);
+    assert.ok(failure instanceof ApplicationFailure);
+    assert.equal(failure.nonRetryable, false);
+    assert.equal(failure.type, FailureType.CiTransientError);
+  });
+
   it("anchors the first attempt's sweep on CI's own creation time, widened by the attempt's duration", () => {
     const created = new Date('2026-12-01T10:00:00Z');
     const { start, end } = anchoredWindow(created, 4_000);
@@ -82,6 +114,26 @@ describe('finding a step’s jobs', () => {
     assert.match(err.message, /3600s behind the Temporal server/);
     const { start, end } = lookupWindow(1_000_000, 1_000_000 - 60_000);
     assert.ok(start.getTime() < end.getTime(), 'a small skew still gives a window');
+  });
+});
+
+describe('an attempt’s own deadline', () => {
+  const at = 1_000_000;
+  it('is the earlier of start-to-close and what is left of schedule-to-close, each less 2 s', () => {
+    const timing = { startToCloseTimeoutMs: 60_000, scheduledTimestampMs: at, currentAttemptScheduledTimestampMs: at };
+    assert.equal(attemptBudgetMs({ ...timing, scheduleToCloseTimeoutMs: 0 }, at), 58_000, 'no schedule-to-close');
+    assert.equal(attemptBudgetMs({ ...timing, scheduleToCloseTimeoutMs: 600_000 }, at), 58_000);
+    // A retry scheduled 50 s into a 60 s budget: 10 s left, so 8 s, whatever its start-to-close.
+    const retry = { ...timing, scheduleToCloseTimeoutMs: 60_000, currentAttemptScheduledTimestampMs: at + 50_000 };
+    assert.equal(attemptBudgetMs(retry, at + 50_000), 8_000);
+    assert.equal(attemptBudgetMs(retry, at + 53_000), 5_000, 'the worker’s clock, when it says less is left');
+  });
+
+  it('keeps a 1 s floor for start-to-close (a retry adopts) and none for schedule-to-close (nothing adopts)', () => {
+    const short = { startToCloseTimeoutMs: 2_000, scheduledTimestampMs: at, currentAttemptScheduledTimestampMs: at };
+    assert.equal(attemptBudgetMs({ ...short, scheduleToCloseTimeoutMs: 0 }, at), 1_000);
+    const late = { ...short, scheduleToCloseTimeoutMs: 10_000, currentAttemptScheduledTimestampMs: at + 9_000 };
+    assert.equal(attemptBudgetMs(late, at + 9_000), 0, 'an attempt with under 2 s left sends nothing');
   });
 });
 

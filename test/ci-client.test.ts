@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { CiAsrClient } from '../src/ci/asr-client';
 import COS from 'cos-nodejs-sdk-v5';
@@ -10,8 +12,9 @@ import type { TencentClients } from '../src/tencent/clients';
 import type { AsrJob, SubmitAsrJobRequest } from '../src/ci/types';
 import { segmentsFromResult } from '../src/ci/result';
 import { SigningSession } from '../src/ci/signing';
-import { countSubmitSends } from '../src/ci/submit-sends';
+import { checkSdkSendsSubmitOnce } from '../src/ci/sdk-self-check';
 import { submitRequestXml } from '../src/ci/xml-request';
+import { waitFor } from './helpers/wait';
 import { silentWav, startEmulator } from '../src/emulator';
 import type { RunningEmulator } from '../src/emulator';
 
@@ -219,9 +222,10 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
     });
     const before = emu.counters();
     const userData = randomUUID();
-    const { value: err, sends } = await countSubmitSends(() =>
-      clients.ci.submit(inline('in/a.wav', userData)).catch((e: unknown) => e),
-    );
+    let sends = 0;
+    const err: unknown = await clients.ci
+      .submit(inline('in/a.wav', userData), { onSend: () => sends++ })
+      .catch((e: unknown) => e);
     assert.ok(err instanceof CiError);
     assert.deepEqual([err.code, err.statusCode, err.retryable, err.outcomeUnknown], ['InternalError', 500, true, true]);
     assert.equal(sends, 1, 'one signed submit');
@@ -234,21 +238,19 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
     assert.equal(gets, 4, 'the SDK makes 4 attempts for an idempotent GET');
   });
 
-  it('counts every signed send of a submit: a body the SDK may re-send is counted at each of its 4 tries', async () => {
+  it('a stream body is sent once where a buffer is re-sent 4 times, and the start-time self-check says so', async () => {
     emu.setFaults({ routes: { 'POST /asr_jobs': { serverErrorShare: 1 } } });
     const before = emu.counters().requests['POST /asr_jobs'] ?? 0;
     const session = new SigningSession(staticCredentials(credentials));
     const cos = new COS({ ...session.cosOptions(), Proxy: emu.url, Protocol: 'http:', AutoSwitchHost: false });
-    const { sends } = await countSubmitSends(
-      () =>
-        new Promise<void>((resolve) => {
-          const Body = Buffer.from(submitRequestXml(inline('in/a.wav')));
-          const Url = `http://${BUCKET}.ci.${REGION}.myqcloud.com/asr_jobs`;
-          cos.request({ Bucket: BUCKET, Region: REGION, Method: 'POST', Url, Body }, () => resolve());
-        }),
-    );
+    await new Promise<void>((resolve) => {
+      const Body = Buffer.from(submitRequestXml(inline('in/a.wav')));
+      const Url = `http://${BUCKET}.ci.${REGION}.myqcloud.com/asr_jobs`;
+      cos.request({ Bucket: BUCKET, Region: REGION, Method: 'POST', Url, Body }, () => resolve());
+    });
     const sent = (emu.counters().requests['POST /asr_jobs'] ?? 0) - before;
-    assert.deepEqual([sends, sent], [4, 4], 'what was signed is what CI received');
+    assert.equal(sent, 4, 'the SDK re-sends a buffer body: why submits go out as a stream');
+    assert.deepEqual(await checkSdkSendsSubmitOnce(), { sends: 1 });
   });
 
   it('a throttled submit is retryable with a known outcome and is sent once', async () => {
@@ -302,6 +304,38 @@ describe('CiAsrClient against the emulator (real SDK, proxy endpoint)', () => {
     const reason = new Error('activity cancelled');
     setTimeout(() => controller.abort(reason), 50);
     await assert.rejects(pending, (e) => e === reason);
+  });
+
+  it('an abort after the submit body was written closes the connection, not just the body stream', async () => {
+    // A CI that reads the whole request and never answers: only an aborted socket ends the request.
+    let closed = false;
+    let received = false;
+    const server = createServer((req) => {
+      req.resume();
+      req.on('end', () => (received = true));
+      req.socket.on('close', () => (closed = true));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const silent = createTencentClients({
+        ...credentials,
+        bucket: BUCKET,
+        region: REGION,
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        queueId: 'p0123456789abcdef0123456789abcdef',
+        timeoutMs: 600_000,
+      });
+      const controller = new AbortController();
+      const pending = silent.ci.submit(inline('in/a.wav'), { signal: controller.signal });
+      await waitFor('the whole request at the server', () => (received ? true : undefined));
+      const reason = new Error('attempt deadline');
+      controller.abort(reason);
+      await assert.rejects(pending, (e) => e === reason);
+      await waitFor('the connection closed by the client', () => (closed ? true : undefined), 30_000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 

@@ -104,7 +104,7 @@ describe('the packed package, installed in a scratch project outside the reposit
     }
     assert.equal((load(`${scratch.name}/package.json`) as { version: string }).version, '0.1.0');
     for (const internal of [
-      '/dist/activities/job-tag',
+      '/dist/activities/submit/tag',
       '/dist/activities/job-tag.js',
       '/src/index.ts',
       '/activities',

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { isPackageJobTag, jobTagFor } from '../src/activities/job-tag';
+import { isPackageJobTag, jobTagFor } from '../src/activities/submit/tag';
 import { ConfigError } from '../src/config/reader';
 import { inCallbackSpan } from '../src/observability/callback-trace';
 import { startTracing } from '../src/observability/tracing';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { submitThroughRefusals } from '../src/activities/submit-refusals';
+import { submitThroughRefusals } from '../src/activities/submit/refusals';
 import { CiError } from '../src/ci/errors';
 import type { AsrJob } from '../src/ci/types';
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { CleanupReport, TranscriptionResult } from '../../src/contract';
-import { jobTagFor } from '../../src/activities/job-tag';
+import { jobTagFor } from '../../src/activities/submit/tag';
 import type { LocalServices } from '../../devstack/local-services';
 import type { ClosedRun } from './phase';
 

@@ -1,113 +1,24 @@
-import { activityInfo, log } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import type { AsrJob } from '../ci/types';
-import { cosUri } from '../cos/ref';
-import { FailureType } from '../shared/failure-types';
+import { activityInfo } from '@temporalio/activity';
 import { createBatchActivities } from './batch-activities';
+import { fetchJob, snapshotOf, storeResult } from './check-and-store';
 import type { ActivityRuntime } from './deps';
-import { sortingFailures, toActivityFailure } from './failures';
-import { buildManifest, summarizeResult } from './manifest';
-import { findTaggedJobs } from './find-tagged-job';
-import { jobTagFor } from './job-tag';
-import { cancelStepJobs, mergeDuplicates, sweepDuplicates } from './step-jobs';
-import { attemptSignal, submitStepJob } from './submit';
-import type {
-  Activities,
-  CancelJobOutcome,
-  CleanUpJobsInput,
-  CleanupReport,
-  DuplicateJob,
-  JobCheck,
-  JobRef,
-  JobResultSummary,
-  JobSnapshot,
-  StoreResultInput,
-  SubmitJobInput,
-  SubmittedJob,
-  TranscriptionResult,
-} from '../contract';
-
-function snapshotOf(job: AsrJob): JobSnapshot {
-  return { jobId: job.JobId, state: job.State, code: job.Code, message: job.Message, result: summarizeResult(job) };
-}
+import { sortingFailures } from './failures';
+import { submitStepJob } from './submit/attempt';
+import { cleanUpStepJobs } from './submit/cleanup';
+import type * as Contract from '../contract';
 
 /**
  * Creates the activities `transcribeMedia` and other workflows call. Register the returned object with a worker:
  * `Worker.create({ activities: createActivities(deps), ... })`.
  */
-export function createActivities(deps: ActivityRuntime): Activities {
+export function createActivities(deps: ActivityRuntime): Contract.Activities {
   const now = deps.now ?? (() => new Date());
-
-  async function fetchJob(ref: JobRef): Promise<AsrJob> {
-    const { jobs } = await deps.ciFor(ref).get([ref.jobId]);
-    const job = jobs.find((candidate) => candidate.JobId === ref.jobId);
-    if (job) return job;
-    throw ApplicationFailure.create({
-      type: FailureType.CiRequestRejected,
-      nonRetryable: true,
-      message: `CI job ${ref.jobId} does not exist on ${ref.bucket} (${ref.region})`,
-      details: [{ code: 'NonExistJobIds', jobId: ref.jobId }],
-    });
-  }
-
-  /**
-   * The final sweep once the kept job succeeded: a retried submit may have left a duplicate that CI committed after
-   * the last attempt looked. Best effort: the result is stored whatever the sweep meets (an error is logged).
-   */
-  async function finalSweep(input: StoreResultInput): Promise<DuplicateJob[] | undefined> {
-    const { job } = input;
-    if (!job.tag || (job.attempt ?? 1) <= 1) return job.duplicates;
-    const { signal, release } = attemptSignal(activityInfo().startToCloseTimeoutMs);
-    try {
-      const ci = deps.ciFor(job);
-      const tagged = await findTaggedJobs(ci, job.tag, {
-        sinceMs: Date.parse(input.workflowStartedAt),
-        nowMs: now().getTime(),
-        queueId: job.queueId,
-        signal,
-      });
-      const others = tagged.filter((other) => other.JobId !== job.jobId);
-      return mergeDuplicates(job.duplicates, await sweepDuplicates(ci, job.jobId, others, signal));
-    } catch (err) {
-      log.warn('The final duplicate sweep failed; the result is stored anyway', { error: (err as Error).message });
-      return job.duplicates;
-    } finally {
-      release();
-    }
-  }
-
-  async function writeManifest(input: StoreResultInput, summary: JobResultSummary) {
-    const { output } = input.job;
-    const at = (key: string) => ({ ...output, key, uri: cosUri({ Bucket: output.bucket, Key: key }) });
-    const transcription: TranscriptionResult = {
-      jobId: input.job.jobId,
-      resultObject: output,
-      detailObject: summary.detailKey ? at(summary.detailKey) : undefined,
-      manifestObject: at(input.manifestKey),
-      audioTimeSeconds: summary.audioTimeSeconds,
-      segments: summary.segments,
-      engine: summary.engine,
-      templateId: summary.templateId,
-      completedBy: input.completedBy,
-      startedAt: summary.startedAt,
-      finishedAt: summary.finishedAt,
-      ...(input.atDeadline ? { keptAtDeadline: true } : {}),
-    };
-    const duplicates = await finalSweep(input);
-    if (duplicates) transcription.duplicateJobs = duplicates;
-    await deps.objects.put(
-      { Bucket: output.bucket, Region: output.region, Key: input.manifestKey },
-      JSON.stringify(buildManifest(summary, input, transcription), null, 2),
-      'application/json',
-    );
-    return transcription;
-  }
 
   return {
     ...createBatchActivities(deps),
 
     /** Submits the step's CI job exactly once, adopting the one an earlier attempt created (see `submitStepJob`). */
-    async submitTranscriptionJob(input: SubmitJobInput): Promise<SubmittedJob> {
+    async submitTranscriptionJob(input: Contract.SubmitJobInput): Promise<Contract.SubmittedJob> {
       return sortingFailures(() => submitStepJob(deps, input, activityInfo(), () => now().getTime()));
     },
 
@@ -117,12 +28,12 @@ export function createActivities(deps: ActivityRuntime): Activities {
     },
 
     /** Reads a job's current state (compact: no transcript text enters history). */
-    async getTranscriptionJob(ref: JobRef): Promise<JobSnapshot> {
-      return sortingFailures(async () => snapshotOf(await fetchJob(ref)));
+    async getTranscriptionJob(ref: Contract.JobRef): Promise<Contract.JobSnapshot> {
+      return sortingFailures(async () => snapshotOf(await fetchJob(deps, ref)));
     },
 
     /** Asks CI to cancel a job; CI only cancels jobs that have not started running, and the outcome says which. */
-    async cancelTranscriptionJob(ref: JobRef): Promise<CancelJobOutcome> {
+    async cancelTranscriptionJob(ref: Contract.JobRef): Promise<Contract.CancelJobOutcome> {
       return sortingFailures(async () => {
         const result = await deps.ciFor(ref).cancel(ref.jobId);
         return { jobId: ref.jobId, outcome: result.outcome, state: result.state };
@@ -134,12 +45,12 @@ export function createActivities(deps: ActivityRuntime): Activities {
      * written, locations returned). Confirming and storing in one activity saves a workflow task and an activity per
      * job, and CI is asked once.
      */
-    async checkTranscriptionJob(input: StoreResultInput): Promise<JobCheck> {
+    async checkTranscriptionJob(input: Contract.StoreResultInput): Promise<Contract.JobCheck> {
       // `atDeadline`: the run's last look before it gives up; a success found now is stored, not thrown away.
       return sortingFailures(async () => {
-        const snapshot = snapshotOf(await fetchJob(input.job));
+        const snapshot = snapshotOf(await fetchJob(deps, input.job));
         if (!snapshot.result) return { snapshot };
-        return { snapshot, result: await writeManifest(input, snapshot.result) };
+        return { snapshot, result: await storeResult(deps, input, snapshot.result) };
       });
     },
 
@@ -148,32 +59,8 @@ export function createActivities(deps: ActivityRuntime): Activities {
      * cancel. A lookup CI refuses for good is reported (`lookupError`), not thrown: the run is failing already and
      * its failure must say so. Transient errors are thrown, for Temporal to retry within the cleanup's budget.
      */
-    async cleanUpStepJobs(input: CleanUpJobsInput): Promise<CleanupReport> {
-      const info = activityInfo();
-      const { workflowId = '', runId = '' } = info.workflowExecution ?? {};
-      const submitter = { namespace: info.namespace, workflowId, runId: input.runId ?? runId };
-      const tag = input.tag ?? jobTagFor(submitter, input.step);
-      const ci = deps.ciFor({
-        bucket: input.request.bucket ?? deps.defaults.bucket,
-        region: input.request.region ?? deps.defaults.region,
-      });
-      const queueId = input.request.queueId ?? deps.defaults.queueId;
-      const { signal, release } = attemptSignal(info.startToCloseTimeoutMs);
-      try {
-        const tagged = await findTaggedJobs(ci, tag, {
-          sinceMs: input.sinceMs,
-          nowMs: now().getTime(),
-          queueId,
-          signal,
-        });
-        return await cancelStepJobs(ci, tag, tagged, input.keepJobId, signal);
-      } catch (err) {
-        const failure = toActivityFailure(err);
-        if (!(failure instanceof ApplicationFailure) || !failure.nonRetryable) throw failure;
-        return { tag, cancelled: [], uncancelled: [], lookupError: failure.message };
-      } finally {
-        release();
-      }
+    async cleanUpStepJobs(input: Contract.CleanUpJobsInput): Promise<Contract.CleanupReport> {
+      return cleanUpStepJobs(deps, input, activityInfo(), () => now().getTime());
     },
   };
 }

@@ -1,11 +1,12 @@
 import type { CiJobState } from '../ci/job-state';
 import type { ListAsrJobsFilter } from '../ci/list-filter';
-import type { AsrJob, CiCallOptions, SubmitAsrJobRequest } from '../ci/types';
-import type { JobDefaults } from './build-request';
+import type { AsrJob, CiCallOptions, SubmitAsrJobRequest, SubmitCallOptions } from '../ci/types';
+import type { JobDefaults } from './submit/request';
 
 /** The CI job API the activities use, for one bucket's CI host (satisfied by the package's `CiAsrClient`). */
 export interface CiJobsApi {
-  submit(request: SubmitAsrJobRequest, options?: CiCallOptions): Promise<AsrJob>;
+  /** `onSend` is called for every HTTP request the submit sends; a client that never calls it proves nothing. */
+  submit(request: SubmitAsrJobRequest, options?: SubmitCallOptions): Promise<AsrJob>;
   get(jobIds: readonly string[], options?: CiCallOptions): Promise<{ jobs: AsrJob[]; nonExistentJobIds: string[] }>;
   list(filter: ListAsrJobsFilter, options?: CiCallOptions): Promise<{ jobs: AsrJob[]; nextToken?: string }>;
   cancel(

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { CiError, CiValidationError } from '../ci/errors';
 import { FailureType } from '../shared/failure-types';
+import { LookupTruncatedError } from './submit/lookup';
 
 /**
  * Sorts an error at the activity boundary: permanent CI refusals and invalid input become non-retryable
@@ -8,6 +9,7 @@ import { FailureType } from '../shared/failure-types';
  */
 export function toActivityFailure(err: unknown): Error {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof LookupTruncatedError) return err.toFailure();
   if (err instanceof CiValidationError) {
     return ApplicationFailure.create({
       type: FailureType.InvalidTranscriptionInput,

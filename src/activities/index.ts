@@ -2,5 +2,5 @@
 export { createActivities } from './create-activities';
 export type { Activities } from '../contract';
 export type { ActivityDeps, CiJobsApi, ObjectRef, ObjectStoreApi } from './deps';
-export type { JobDefaults } from './build-request';
+export type { JobDefaults } from './submit/request';
 export * from '../contract/jobs';

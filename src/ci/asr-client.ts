@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type COS from 'cos-nodejs-sdk-v5';
 import { toCiError } from './classify';
 import type { ClassifyContext } from './classify';
@@ -8,6 +7,7 @@ import type { ListAsrJobsFilter } from './list-filter';
 import { toListQuery } from './list-filter';
 import { parseGetResponse, parseListResponse, parseSubmitResponse } from './normalize';
 import { callSdk } from './sdk-call';
+import { SubmitBody } from './submit-body';
 import type { CredentialHooks } from './signing';
 import type {
   AsrJob,
@@ -16,6 +16,7 @@ import type {
   CiCallOptions,
   GetAsrJobsResult,
   SubmitAsrJobRequest,
+  SubmitCallOptions,
 } from './types';
 import { validateJobIds, validateListFilter, validateSubmitRequest } from './validate';
 import { submitRequestXml } from './xml-request';
@@ -87,29 +88,28 @@ export class CiAsrClient {
    * job. The one repeat is the client's own when CI refused stale temporary keys, which creates nothing.
    * On a `CiError` with `outcomeUnknown`, look for the job (e.g. by `UserData`) before submitting again.
    */
-  async submit(request: SubmitAsrJobRequest, options: CiCallOptions = {}): Promise<AsrJob> {
+  async submit(request: SubmitAsrJobRequest, options: SubmitCallOptions = {}): Promise<AsrJob> {
     validateSubmitRequest(request);
     const req =
       request.QueueId === undefined && this.defaultQueueId
         ? { ...request, QueueId: await this.defaultQueueId(options) }
         : request;
-    const body = Buffer.from(submitRequestXml(req), 'utf8');
+    const bytes = Buffer.from(submitRequestXml(req), 'utf8');
     // cos-nodejs-sdk-v5 3.0.0 re-sends a failed request up to 3 times unless the body is a stream
     // (base.js submitRequest: `!(params.body && params.body.pipe)`); it has no option to turn retries off.
-    // A fresh stream per attempt: the call is made again once when CI refused stale keys (nothing was created then).
-    let stream = Readable.from([body], { objectMode: false });
-    let attempts = 0;
-    const headers = { 'Content-Type': 'application/xml', 'Content-Length': String(body.length) };
+    // A fresh body per call: the call is made again once when CI refused stale keys (nothing was created then).
+    let body: SubmitBody | undefined;
+    const headers = { 'Content-Type': 'application/xml', 'Content-Length': String(bytes.length) };
     const data = await this.call(
       'submit',
       this.where(),
       () => {
-        if (attempts++ > 0) stream = Readable.from([body], { objectMode: false });
-        return { Method: 'POST', Key: 'asr_jobs', Body: stream, Headers: headers };
+        body = new SubmitBody(bytes, options.onSend);
+        return { Method: 'POST', Key: 'asr_jobs', Body: body, Headers: headers };
       },
       options.signal,
-      // Destroying the body aborts the HTTP request while it is still being sent (the SDK aborts on stream errors).
-      (reason) => stream.destroy(reason instanceof Error ? reason : new Error('aborted')),
+      // Aborts the HTTP request itself (its socket), also when its body was fully written (see SubmitBody).
+      (reason) => body?.abandon(reason),
     );
     return this.parse('submit', this.where(), () => parseSubmitResponse(data));
   }

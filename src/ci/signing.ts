@@ -1,6 +1,5 @@
 import COS from 'cos-nodejs-sdk-v5';
 import type { CredentialProvider, TencentCredentials } from './credentials';
-import { noteSignedRequest } from './submit-sends';
 
 /**
  * What error classification needs to know about the credentials behind a request: whether other keys can come
@@ -46,7 +45,6 @@ export class SigningSession implements CredentialHooks {
   cosOptions(): Pick<COS.COSOptions, 'getAuthorization'> {
     return {
       getAuthorization: (options, callback) => {
-        noteSignedRequest(options.Method, options.Pathname);
         this.provider.get().then(
           (credentials) => callback(this.sign(options, credentials)),
           (err: unknown) => {

@@ -265,6 +265,15 @@ export interface CiCallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `CiAsrClient.submit`. */
+export interface SubmitCallOptions extends CiCallOptions {
+  /**
+   * Called once for every HTTP request the submit puts on the wire (the SDK's own re-sends included, were there any):
+   * called once in all means CI can hold at most one job from this call.
+   */
+  onSend?: () => void;
+}
+
 /** Result of {@link CiAsrClient.get}. */
 export interface GetAsrJobsResult {
   /** Jobs CI knows, in CI's order. */

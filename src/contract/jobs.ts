@@ -61,9 +61,12 @@ export interface DuplicateJob {
 export interface CleanUpJobsInput {
   step: string;
   request: Pick<SubmitJobInput['request'], 'bucket' | 'region' | 'queueId'>;
-  /** The step's tag when known (from the submitted job); else derived from `runId`. */
+  /**
+   * The step's tag when known (from the submitted job); else derived from `runId`, and the submit never answered, so
+   * the cleanup looks a second time for a job CI commits late.
+   */
   tag?: string;
-  /** The run that submitted: the chain's first (continue-as-new keeps it). Absent: the activity's own run. */
+  /** The run that submitted (the submit tags with its own run's id). Absent: the activity's own run. */
   runId?: string;
   /** Jobs created before this (epoch ms, the workflow's start) cannot be the step's. */
   sinceMs: number;
@@ -80,6 +83,7 @@ export interface CleanupReport {
   tag?: string;
   cancelled: string[];
   uncancelled: { jobId: string; state?: CiJobState; reason: string }[];
+  /** Also set when a lookup stopped at its page cap: the jobs it did not read may hold the step's. */
   lookupError?: string;
 }
 

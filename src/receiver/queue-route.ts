@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isPackageJobTag } from '../activities/job-tag';
+import { isPackageJobTag } from '../activities/submit/tag';
 import type { CiCallbackNotification } from '../callback/notification';
 import { isTerminalCiJobState } from '../ci/job-state';
 import { inCallbackSpan } from '../observability/callback-trace';

@@ -1,13 +1,37 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { AsrJob } from '../ci/types';
-import { FailureType } from '../shared/failure-types';
-import type { CiJobsApi } from './deps';
+import type { AsrJob } from '../../ci/types';
+import { FailureType } from '../../shared/failure-types';
+import type { CiJobsApi } from '../deps';
 
 /** Slack around the creation window, for clock skew between the worker and CI. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Page limit of one lookup: 100 pages of 100 jobs; a step's jobs are found long before. */
-const MAX_PAGES = 100;
+export const MAX_LOOKUP_PAGES = 100;
+
+/**
+ * A lookup stopped at {@link MAX_LOOKUP_PAGES} with pages left: the jobs it did not read may hold the step's, so it
+ * cannot say "nothing found". Retryable for a submit (a later attempt may look with a narrower window); a cleanup
+ * reports it as its `lookupError`, after cancelling what it found (`found`).
+ */
+export class LookupTruncatedError extends Error {
+  override readonly name = 'LookupTruncatedError';
+  constructor(readonly found: AsrJob[]) {
+    super(
+      `The CI job lookup stopped after ${MAX_LOOKUP_PAGES} pages with more left; the step's jobs may be among them`,
+    );
+  }
+
+  /** As an activity failure: retryable, typed as a transient CI error with code `LookupTruncated`. */
+  toFailure(): ApplicationFailure {
+    return ApplicationFailure.create({
+      type: FailureType.CiTransientError,
+      nonRetryable: false,
+      message: this.message,
+      details: [{ code: 'LookupTruncated', action: 'list' }],
+    });
+  }
+}
 
 /**
  * The creation-time window of a lookup. A worker clock so far behind the Temporal server that the window would be
@@ -47,7 +71,9 @@ export function anchoredWindow(createdAt: Date, attemptElapsedMs: number): { sta
  * Every job carrying `tag` in its `UserData` created since `sinceMs` (the step's first attempt), oldest first, found by
  * walking the list API page by page. This is how a retried submit adopts the job an earlier attempt created. Pages
  * are deduplicated by `JobId` (overlapping pages must never make the kept job look like its own duplicate), and the
- * walk stops on an empty page, a missing token, a token seen before, or after {@link MAX_PAGES}.
+ * walk stops on an empty page, a missing token or a token seen before; a walk that reaches {@link MAX_LOOKUP_PAGES}
+ * with pages left throws {@link LookupTruncatedError}, never answers "nothing found". `queueId` is sent on every page
+ * (the client adds the bucket's queue when it is absent).
  */
 export async function findTaggedJobs(
   ci: CiJobsApi,
@@ -62,7 +88,8 @@ export async function findTaggedJobs(
   const found = new Map<string, AsrJob>();
   const seenTokens = new Set<string>();
   let nextToken: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
+  for (let page = 0; ; page++) {
+    if (page === MAX_LOOKUP_PAGES) throw new LookupTruncatedError(sortedByCreation([...found.values()]));
     const answer = await ci.list(
       {
         queueId: options.queueId,
@@ -79,7 +106,10 @@ export async function findTaggedJobs(
     if (nextToken === undefined || seenTokens.has(nextToken)) break;
     seenTokens.add(nextToken);
   }
-  return [...found.values()].sort(
-    (a, b) => a.CreationTime.getTime() - b.CreationTime.getTime() || a.JobId.localeCompare(b.JobId),
-  );
+  return sortedByCreation([...found.values()]);
+}
+
+/** Oldest first; ties by job id, so every attempt keeps the same job. */
+export function sortedByCreation(jobs: AsrJob[]): AsrJob[] {
+  return jobs.sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime() || a.JobId.localeCompare(b.JobId));
 }

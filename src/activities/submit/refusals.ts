@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CiError } from '../ci/errors';
-import type { AsrJob } from '../ci/types';
+import { CiError } from '../../ci/errors';
+import type { AsrJob } from '../../ci/types';
 
 /** Sends one attempt makes while CI refuses them unprocessed (throttling); the last refusal is left to Temporal. */
 const MAX_REFUSED_SENDS = 4;

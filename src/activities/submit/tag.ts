@@ -20,6 +20,20 @@ export function jobTagFor(execution: { namespace: string; workflowId: string; ru
 }
 
 /**
+ * The tag of `step` in the workflow run an activity serves: the one function submit, sweeps and cleanup derive it
+ * with. The run id is the current run's (`workflowExecution.runId`), the run that submits; a cleanup called without
+ * the submit's answer names that run (`runId`) when it is not its own.
+ */
+export function stepTag(
+  info: { namespace: string; workflowExecution?: { workflowId: string; runId: string } },
+  step: string,
+  runId?: string,
+): string {
+  const { workflowId = '', runId: current = '' } = info.workflowExecution ?? {};
+  return jobTagFor({ namespace: info.namespace, workflowId, runId: runId ?? current }, step);
+}
+
+/**
  * Whether `UserData` is a tag this package wrote (any version), i.e. the job belongs to one of our workflow steps.
  * Queue-level callbacks also arrive for jobs other applications submit to the same queue; those are not ours.
  */

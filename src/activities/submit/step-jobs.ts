@@ -1,11 +1,11 @@
 import { log, metricMeter } from '@temporalio/activity';
-import { CiError } from '../ci/errors';
-import { isTerminalCiJobState } from '../ci/job-state';
-import type { AsrJob } from '../ci/types';
-import { countDuplicateJob } from '../observability/activity-metrics';
-import { WorkerMetric } from '../observability/metric-names';
-import type { CiJobsApi } from './deps';
-import type { CleanupReport, DuplicateJob } from '../contract';
+import { CiError } from '../../ci/errors';
+import { isTerminalCiJobState } from '../../ci/job-state';
+import type { AsrJob } from '../../ci/types';
+import { countDuplicateJob } from '../../observability/activity-metrics';
+import { WorkerMetric } from '../../observability/metric-names';
+import type { CiJobsApi } from '../deps';
+import type { CleanupReport, DuplicateJob } from '../../contract';
 
 /**
  * Asks CI to cancel `job`, and says what became of it. A refusal of any kind (auth, a 4xx, a network error) is an

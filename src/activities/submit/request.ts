@@ -1,6 +1,6 @@
-import type { SubmitAsrJobRequest } from '../ci/types';
-import { cosUri } from '../cos/ref';
-import type { ObjectLocation, SubmitJobInput } from '../contract';
+import type { SubmitAsrJobRequest } from '../../ci/types';
+import { cosUri } from '../../cos/ref';
+import type { ObjectLocation, SubmitJobInput } from '../../contract';
 
 /** The worker-level defaults that complete a workflow's request. */
 export interface JobDefaults {
