@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { jobTagFor } from '../src/activities/job-tag';
+import { jobTagFor } from '../src/activities/submit/tag';
 import type { CleanupReport, ObjectLocation } from '../src/contract';
 import { silentWav } from '../src/emulator';
 import { bundleTranscriptionWorkflows } from '../src/worker-setup/transcription-worker';
