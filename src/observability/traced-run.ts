@@ -1,10 +1,21 @@
-import { TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
-import type { Next, WorkflowInboundCallsInterceptor, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
+import type {
+  Next,
+  WorkflowInboundCallsInterceptor,
+  WorkflowInternalsInterceptor,
+  WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
+
+/**
+ * The header `@temporalio/interceptors-opentelemetry` carries the trace context in (its `TRACE_HEADER`; a unit test
+ * keeps the two equal). Spelled out here so that an untraced run does not evaluate the OpenTelemetry modules at all.
+ */
+export const TRACE_HEADER = '_tracer-data';
 
 /** The tracing interceptors of a traced run, made only once the run is known to be traced. */
 export interface RunTracers {
   inbound: WorkflowInboundCallsInterceptor;
   outbound: WorkflowOutboundCallsInterceptor;
+  internals: WorkflowInternalsInterceptor;
 }
 
 type Inbound = Required<WorkflowInboundCallsInterceptor>;
@@ -29,6 +40,9 @@ function forward<I extends object, M extends keyof I>(
  * carried a trace context (the {@link TRACE_HEADER} header): a fact of history, the same on every replay and every
  * worker. `makeTracers` is called once, when a traced run starts; an untraced run passes every call on untouched, so
  * it creates no span and draws no span id from the workflow's seeded `Math.random`.
+ *
+ * `makeTracers` is where the OpenTelemetry modules should be loaded: evaluating them is most of what tracing cost an
+ * untraced run (the SDK evaluates a bundle's interceptor modules again for every run).
  *
  * Signals and updates that arrive with the start are buffered by the SDK until the workflow function registers their
  * handlers, that is after `execute` has decided, so no call is intercepted before the decision.
@@ -62,5 +76,8 @@ export function tracedRunInterceptors(makeTracers: () => RunTracers): RunTracers
     signalWorkflow: out('signalWorkflow'),
     getLogAttributes: out('getLogAttributes'),
   };
-  return { inbound, outbound };
+  const internals: WorkflowInternalsInterceptor = {
+    dispose: (input, next) => forward(tracers?.internals, 'dispose', input, next) as void,
+  };
+  return { inbound, outbound, internals };
 }
