@@ -6,7 +6,7 @@
  * (waiting runs actually started, 1500, in four steps; RSS at 10,000 is extrapolated unless this is 10000),
  * BENCH_RSS_HEAP_MB and BENCH_RSS_CACHED_WORKFLOWS (that worker's heap limit and workflow cache, 384 and 20),
  * BENCH_LATENCY_CONCURRENCY (callback-path runs in flight, 4), BENCH_FLOOD_SECONDS (receiverFlood, 10),
- * BENCH_FLOOD_CONCURRENCY (flooding clients, 16), BENCH_FLOOD_GENUINE (runs completing by callback meanwhile, 40),
+ * BENCH_FLOOD_CONCURRENCY (flooding clients, 16), BENCH_FLOOD_GENUINE (runs completing by callback meanwhile, 200),
  * BENCH_BATCH_ITEMS (10000) and BENCH_BATCH_SMALL (1000), BENCH_BATCH_CONCURRENCY (the batch's CI concurrency cap, 50),
  * BENCH_BATCH_SUBMITS_PER_SECOND (100). `npm run bench -- throughput`, `-- receiverFlood`, `-- batch10k` or
  * `-- workerRss` runs that scenario alone; `-- runCost` runs only the callback path (BENCH_LATENCY_WORKFLOWS runs) and
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     latencyConcurrency: sizeFromEnv('BENCH_LATENCY_CONCURRENCY', 4),
     floodSeconds: sizeFromEnv('BENCH_FLOOD_SECONDS', 10),
     floodConcurrency: sizeFromEnv('BENCH_FLOOD_CONCURRENCY', 16),
-    floodGenuine: sizeFromEnv('BENCH_FLOOD_GENUINE', 40),
+    floodGenuine: sizeFromEnv('BENCH_FLOOD_GENUINE', 200),
     batchItems: sizeFromEnv('BENCH_BATCH_ITEMS', 10_000),
     batchSmall: sizeFromEnv('BENCH_BATCH_SMALL', 1_000),
     batchConcurrency: sizeFromEnv('BENCH_BATCH_CONCURRENCY', 50),

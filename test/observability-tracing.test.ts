@@ -167,6 +167,29 @@ describe('one trace per transcription, on a real Temporal server, the emulator a
     assertNoSecrets(spans);
   });
 
+  it('a run started without a trace context does no span work in the workflow, on a worker that traces', async () => {
+    // Workflow-side spans reach the span processor through the worker's sink before the activation that made them is
+    // completed, so every span of the run has been exported once its result is known.
+    const untraced = new Client({ connection: temporal.env.connection });
+    exporter.reset();
+    const handle = await untraced.workflow.start(transcribeMedia, {
+      taskQueue: stack.taskQueue,
+      workflowId: `untraced-${randomUUID()}`,
+      args: [{ media: { object: seed() }, recognition, polling: { firstDelay: '1 hour', maxInterval: '2 hours' } }],
+    });
+    assert.equal((await handle.result()).completedBy, 'callback');
+    const workflowSide =
+      /^(RunWorkflow|StartActivity|HandleUpdate|ValidateUpdate|HandleSignal|StartChildWorkflow|ContinueAsNew):/;
+    const names = exporter.getFinishedSpans().map((s) => s.name);
+    assert.deepEqual(
+      names.filter((name) => workflowSide.test(name)),
+      [],
+      names.join('\n'),
+    );
+    // The activities still run traced on this worker: the test did see the run's spans.
+    assert.ok(names.includes('RunActivity:submitTranscriptionJob'), names.join('\n'));
+  });
+
   it('poll path: the checks are children of the workflow, and no receiver span joins the trace', async () => {
     const spans = await traceOf({
       media: { object: seed() },

@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import { ApplicationFailure } from '@temporalio/common';
 import { ConfigError } from '../src/config/reader';
+import { TRACE_HEADER as OTEL_TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
 import { ciErrorOf } from '../src/observability/activity-metrics';
+import { TRACE_HEADER } from '../src/observability/traced-run';
 import { otlpTracingRequested, startTracing, TRACING_OFF } from '../src/observability/tracing';
 import { FailureType } from '../src/shared/failure-types';
 
@@ -88,5 +90,11 @@ describe('ciErrorOf', () => {
     assert.equal(ciErrorOf(other), undefined);
     assert.equal(ciErrorOf(new Error('boom')), undefined);
     assert.equal(ciErrorOf(ApplicationFailure.create({ type: FailureType.CiTransientError })), undefined);
+  });
+});
+
+describe('the trace header an untraced run is recognised by', () => {
+  it('is the header the OpenTelemetry interceptors carry the trace context in', () => {
+    assert.equal(TRACE_HEADER, OTEL_TRACE_HEADER);
   });
 });

@@ -35,12 +35,13 @@ describe('callback receiver when Temporal goes away and comes back', () => {
       const serverOptions = { executable: cli!, port, dbFilename: join(dir, 'temporal.db') };
       let server: TemporalDevServer | undefined = await startTemporalDevServer(serverOptions);
       const counting = countingTemporal(server.address);
+      const log = captureLogger();
       const receiver = await startReceiver({
         secrets: [TEST_SECRET],
         temporal: counting.factory,
         temporalTimeoutMs: 1_500,
         healthIntervalMs: 100,
-        logger: captureLogger().logger,
+        logger: log.logger,
       });
       // The receiver offers each entry as an update first, which a worker must validate; it keeps polling across
       // the outage (its connection reconnects like the receiver's).
@@ -76,6 +77,15 @@ describe('callback receiver when Temporal goes away and comes back', () => {
         const during = await callback('during');
         assert.equal(during.status, 503);
         assert.deepEqual(JSON.parse(during.body), { error: 'temporal_unavailable' });
+        // The log says why: the gRPC code, Temporal's or gRPC's message and how long the call took.
+        const failure = log.lines
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find((line) => line.message === 'callback delivery failed');
+        assert.equal(failure?.workflowId, handle.workflowId, log.lines.join('\n'));
+        assert.equal(failure?.outcome, 'temporal_unavailable');
+        assert.ok([4, 14].includes(failure?.grpcCode as number), `gRPC code ${String(failure?.grpcCode)}`);
+        assert.match(String(failure?.error), /\S/);
+        assert.equal(typeof failure?.afterMs, 'number');
         await healthBecomes(503);
 
         server = await startTemporalDevServer(serverOptions);

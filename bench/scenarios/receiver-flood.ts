@@ -9,6 +9,7 @@ import { mapPool, percentile, waitFor } from '../lib/pool';
 import type { ReportRow } from '../lib/report';
 import { round } from '../lib/report';
 import { startFlooder } from '../lib/flooder';
+import { startReceiverProcess } from '../lib/service-processes';
 import { startCallbackTimingProxy } from '../lib/timing-proxy';
 import type { CallbackStages } from '../lib/callback-stages';
 import { callbackStages, firstStatuses, summariseStages } from '../lib/callback-stages';
@@ -33,6 +34,11 @@ export interface ReceiverFloodResult {
   /** Genuine callbacks by the status their first request was answered with (CI retries after a non-2xx). */
   genuineFirstStatuses: Record<string, number>;
   healthAfter: number;
+  /**
+   * Entries the receiver could not hand to Temporal (answered 503), any run: count by gRPC code and the longest time a
+   * failed call took. Read from the receiver's `callback delivery failed` log lines.
+   */
+  deliveryFailures: { byGrpcCode: Record<string, number>; maxAfterMs: number };
   /** History events per forged entry sent straight to a run, as the signal and as the update. */
   signalEventsPerForgedEntry: number;
   updateEventsPerForgedEntry: number;
@@ -102,6 +108,12 @@ async function directComparison(bench: BenchStack, workflowId: string, count: nu
   return { update: (afterUpdates - beforeUpdates) / count, signal: (afterSignals - afterUpdates) / count };
 }
 
+function summariseFailures(lines: Record<string, unknown>[]): ReceiverFloodResult['deliveryFailures'] {
+  const byGrpcCode: Record<string, number> = {};
+  for (const line of lines) byGrpcCode[String(line.grpcCode)] = (byGrpcCode[String(line.grpcCode)] ?? 0) + 1;
+  return { byGrpcCode, maxAfterMs: Math.max(0, ...lines.map((line) => Number(line.afterMs) || 0)) };
+}
+
 /**
  * One valid callback URL flooded for `seconds` (100 entries per request: forged ids with and without the job tag,
  * replays of the real job's entry, XML and JSON) by `concurrency` clients, while `genuine` other runs complete by
@@ -112,7 +124,11 @@ export async function runReceiverFlood(
   opts: { seconds: number; concurrency: number; genuine: number },
 ) {
   const { services, client } = bench.stack;
-  const receiver = services.receiver!;
+  // The receiver in a process of its own, as deployed: the flood it answers does not run on the worker's event loop.
+  const receiver = await startReceiverProcess({
+    temporal: bench.stack.temporal,
+    callbackSecret: services.secrets.callbackSecret,
+  });
   const proxy = await startCallbackTimingProxy(receiver.url);
   const { deps } = activityDepsFromConfig({
     ...services.workerSettings,
@@ -201,6 +217,7 @@ export async function runReceiverFlood(
       genuineStages: summariseStages(stages),
       genuineFirstStatuses: firstStatuses(stages),
       healthAfter,
+      deliveryFailures: summariseFailures(receiver.deliveryFailures()),
       signalEventsPerForgedEntry: round(direct.signal, 2),
       updateEventsPerForgedEntry: round(direct.update, 2),
     } satisfies ReceiverFloodResult;
@@ -208,6 +225,7 @@ export async function runReceiverFlood(
     services.emulator.setFaults({ pausedQueues: [] });
     await worker.stop();
     await proxy.close();
+    await receiver.stop();
   }
 }
 
@@ -233,6 +251,10 @@ export function receiverFloodReport(r: ReceiverFloodResult): { rows: ReportRow[]
     {
       figure: 'receiverFlood: genuine callback stages p50/p99/max (ms)',
       value: `${JSON.stringify(r.genuineStages)}; first answers ${JSON.stringify(r.genuineFirstStatuses)}`,
+    },
+    {
+      figure: 'receiverFlood: entries answered 503, by gRPC code',
+      value: `${JSON.stringify(r.deliveryFailures.byGrpcCode)} (slowest failure ${r.deliveryFailures.maxAfterMs} ms)`,
     },
     {
       figure: 'receiverFlood: events per forged entry, signal vs update',

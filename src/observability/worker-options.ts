@@ -15,8 +15,8 @@ type ObservableOptions = Pick<WorkerOptions, 'interceptors' | 'sinks'>;
 
 /**
  * Adds the business metrics and, when `tracing` is on, the OpenTelemetry activity interceptors to a worker's options.
- * The workflow span sink is always registered because the bundled workflow interceptors always report their spans;
- * with tracing off they go to a no-op processor.
+ * The workflow span sink is always registered: a run started with a trace context reports its spans whatever this
+ * worker's setting (they go to a no-op processor when tracing is off), and replaying such a run needs the sink too.
  */
 export function withObservability<T extends ObservableOptions>(
   options: T,

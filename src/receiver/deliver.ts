@@ -108,6 +108,10 @@ async function deliverOne(
     return undefined;
   }
   if (result.outcome === 'workflow_closed') deps.ledger.closed(workflowId);
+  if (result.error) {
+    // The gRPC code and message say whether it was the deadline, the connection or the server refusing.
+    deps.logger.warn('callback delivery failed', { workflowId, outcome: result.outcome, ...result.error });
+  }
   return result.outcome;
 }
 

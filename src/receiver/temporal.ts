@@ -18,7 +18,16 @@ export type SignalOutcome =
 export type DeliveryOutcome =
   | { outcome: 'ok'; jobId?: string; viaSignal: boolean }
   | { outcome: 'refused'; refusal: CallbackRefusal }
-  | { outcome: Exclude<SignalOutcome, 'ok'> };
+  | { outcome: Exclude<SignalOutcome, 'ok'>; error?: FailureDetail };
+
+/** What Temporal answered when a call failed: the gRPC status code (when there was one) and the message, for logs. */
+export interface FailureDetail {
+  grpcCode?: number;
+  /** The error's message (Temporal's or gRPC's text: never a secret, the receiver sends none). */
+  error: string;
+  /** Milliseconds from the start of the delivery to the failure. */
+  afterMs: number;
+}
 
 /** What a visibility lookup by CI job id found: the ids of the workflows whose `CiJobId` is that job. */
 export type JobOwnersAnswer = { outcome: 'ok'; workflowIds: string[] } | { outcome: 'temporal_unavailable' };
@@ -93,12 +102,18 @@ export class TemporalGateway {
    * that predates it). Resolves to how it went (never throws for Temporal failures).
    */
   async deliver(workflowId: string, payload: CiCallbackSignal, viaSignal: boolean): Promise<DeliveryOutcome> {
-    const deadline = Date.now() + this.timeoutMs;
+    const started = Date.now();
+    const deadline = started + this.timeoutMs;
+    const detail = (err: unknown): FailureDetail => ({
+      grpcCode: grpcCode(err),
+      error: err instanceof Error ? err.message : String(err),
+      afterMs: Date.now() - started,
+    });
     let client: Client;
     try {
       client = await this.getClient(deadline);
-    } catch {
-      return { outcome: 'temporal_unavailable' };
+    } catch (err) {
+      return { outcome: 'temporal_unavailable', error: detail(err) };
     }
     const handle = client.workflow.getHandle(workflowId);
     try {
@@ -119,7 +134,7 @@ export class TemporalGateway {
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) {
         const rejected = REJECTED_CODES.has(grpcCode(err) ?? -1);
-        return { outcome: rejected ? 'temporal_rejected' : 'temporal_unavailable' };
+        return { outcome: rejected ? 'temporal_rejected' : 'temporal_unavailable', error: detail(err) };
       }
     }
     return { outcome: await this.whyNotFound(handle, client, deadline) };
