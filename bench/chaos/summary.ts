@@ -3,15 +3,22 @@ import type { WorkerSupervisor } from './supervisor';
 import type { RunVerdict } from './verify';
 import type { BatchVerdict } from './verify-batches';
 
-/** Runs and correct runs of each phase, e.g. `{ kills: '200/200', 'cancel-after-finish': '8/10' }`. */
+/** Correct and started runs of each phase, and how they closed, e.g. `{ kills: '198/200 (COMPLETED 198, FAILED 2)' }`. */
 function perPhase(verdicts: readonly (RunVerdict | BatchVerdict)[]): Record<string, string> {
-  const phases: Record<string, { started: number; ok: number }> = {};
+  const phases = new Map<string, { started: number; ok: number; statuses: Map<string, number> }>();
   for (const verdict of verdicts) {
-    const entry = (phases[verdict.phase] ??= { started: 0, ok: 0 });
+    const entry = phases.get(verdict.phase) ?? { started: 0, ok: 0, statuses: new Map<string, number>() };
+    phases.set(verdict.phase, entry);
     entry.started += 1;
     if (verdict.problems.length === 0) entry.ok += 1;
+    entry.statuses.set(verdict.status, (entry.statuses.get(verdict.status) ?? 0) + 1);
   }
-  return Object.fromEntries(Object.entries(phases).map(([name, { started, ok }]) => [name, `${ok}/${started}`]));
+  return Object.fromEntries(
+    [...phases].map(([name, { started, ok, statuses }]) => {
+      const closed = [...statuses].map(([status, n]) => `${status} ${n}`).join(', ');
+      return [name, `${ok}/${started} (${closed})`];
+    }),
+  );
 }
 
 /**

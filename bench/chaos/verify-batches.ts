@@ -21,6 +21,8 @@ export interface BatchRun {
 export interface BatchVerdict {
   workflowId: string;
   phase: string;
+  /** How Temporal says the batch's latest run closed (`STILL_OPEN` when its phase gave up waiting). */
+  status: string;
   /** 1 when the batch was still open when its phase gave up on it (it waits for an item that will never report). */
   hung: number;
   /** Keys the final manifest lists other than exactly once, or lists as succeeded without a `Success` job for them. */
@@ -54,6 +56,7 @@ async function verifyBatch(
   const verdict: BatchVerdict = {
     workflowId: batch.workflowId,
     phase: batch.phase,
+    status: batch.status,
     hung: batch.status === 'STILL_OPEN' ? 1 : 0,
     itemsUnaccounted: 0,
     rerunItemsNotTranscribed: 0,

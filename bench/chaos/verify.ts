@@ -34,6 +34,8 @@ export type ChaosRun = RunPlan & { status: string };
 export interface RunVerdict {
   workflowId: string;
   phase: string;
+  /** How Temporal says the run closed (`STILL_OPEN` when its phase gave up waiting). */
+  status: string;
   /** CI jobs for its media that were not cancelled before running; exactly one is correct. */
   jobs: number;
   /** Extra jobs for its media that a retried submit cancelled before they ran (never billed). */
@@ -112,6 +114,7 @@ function emptyVerdict(run: ChaosRun, live: number, cancelled: number): RunVerdic
   return {
     workflowId: run.workflowId,
     phase: run.phase,
+    status: run.status,
     jobs: live,
     cancelledDuplicates: cancelled,
     recordedDuplicates: 0,
@@ -166,7 +169,7 @@ async function verifyUnfinished(
     if (run.cancelledAfterSuccess && verdict.successesKept > 0 && verdict.successesLost === 0) verdict.keptOnCancel = 1;
   }
   verdict.orphanedJobs = unrecorded.length;
-  const allowed = run.expect === 'complete' ? [] : run.expect === 'keep-success' ? ['FAILED', 'CANCELED'] : ['FAILED'];
+  const allowed = run.expect === 'complete' ? [] : run.expect === 'keep-success' ? ['FAILED', 'CANCELLED'] : ['FAILED'];
   if (!allowed.includes(run.status)) verdict.problems.push(`workflow ${run.status}`);
 }
 
