@@ -44,6 +44,8 @@ export async function runMoneyPhases(
   const calm = supervise({}, {});
   outcome.supervisors.push(calm);
   calm.start(false);
+  // Runs started before a worker polls would meet short deadlines before their first task and never submit.
+  await calm.polling;
   try {
     if (sizes.runs > 0) {
       outcome.runs.push(...(await deadlineThrottlePhase(stack, sizes.runs)));
@@ -64,6 +66,7 @@ export async function runMoneyPhases(
   );
   outcome.supervisors.push(slow);
   slow.start(false);
+  await slow.polling;
   try {
     outcome.runs.push(...(await slowCredentialsPhase(stack, sizes.runs)));
   } finally {

@@ -40,6 +40,9 @@ export class WorkerSupervisor {
   exitsInOutages = 0;
   /** The stderr tails of the crashed processes (the first few), for the report. */
   readonly crashReports: string[] = [];
+  private markPolling!: () => void;
+  /** Resolves once a worker of this supervisor has polled (or gave up waiting) for the first time. */
+  readonly polling = new Promise<void>((resolve) => (this.markPolling = resolve));
 
   /**
    * `options.ready` resolves once a new worker polls: its life is counted from then, so on a loaded machine (a slow
@@ -102,6 +105,7 @@ export class WorkerSupervisor {
     this.spawn();
     while (!this.stopped) {
       if (this.current) await this.untilReadyOrExited(this.current);
+      this.markPolling();
       const life = Date.now() + uniform(this.schedule.lifeMs);
       while (!this.stopped && Date.now() < life) {
         await sleep(100);
