@@ -167,13 +167,18 @@ export async function manifestFaultPhase(stack: LocalStack, count: number): Prom
   return runs;
 }
 
-/** Plain runs for the slow-credential worker: every one must complete, and the worker must never exit by itself. */
-export async function slowCredentialsPhase(stack: LocalStack, count: number): Promise<ChaosRun[]> {
+/**
+ * Plain runs for the slow-credential worker: every one must complete, and the worker must never exit by itself. Every
+ * other run names `queueId`, so its submit signs at once (no queue lookup first, which would meet the slow fetch
+ * before the submit's body exists).
+ */
+export async function slowCredentialsPhase(stack: LocalStack, count: number, queueId: string): Promise<ChaosRun[]> {
   progress(`chaos: slow-credentials: ${count} runs on a worker whose key fetch is sometimes slower than an attempt`);
   phaseFaults(stack);
   const planned = planRuns(stack, 'slow-credentials', count, 'complete', (i) => ({
     callback: i % 2 === 0 ? { format: 'XML' } : { enabled: false },
+    ...(i % 2 === 0 ? { queueId } : {}),
   }));
   // Spread over several token rotations, so submits keep meeting fresh (and often slow) fetches.
-  return await runPlanned(stack, planned, 800);
+  return await runPlanned(stack, planned, 1_000);
 }

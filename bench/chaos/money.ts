@@ -32,11 +32,12 @@ export interface MoneyOutcome {
 /**
  * Runs the money phases in turn: deadline-throttle, cancel-after-finish, manifest-faults, batch-terminate and
  * batch-rerun on a calm worker, then slow-credentials on a worker whose credential fetch is sometimes slower than an
- * attempt (7 s against 5 s, for half the fetches). `supervise` makes a supervisor for the chaos worker's environment.
+ * attempt (7 s against 5 s, for 60 % of the fetches). `supervise` makes a supervisor for the chaos worker's environment.
  */
 export async function runMoneyPhases(
   stack: LocalStack,
   sizes: MoneySizes,
+  queueId: string,
   supervise: (env: Record<string, string>, options: SupervisorOptions) => WorkerSupervisor,
 ): Promise<MoneyOutcome> {
   const outcome: MoneyOutcome = { runs: [], batches: [], supervisors: [] };
@@ -61,14 +62,14 @@ export async function runMoneyPhases(
   }
   if (sizes.runs === 0) return outcome;
   const slow = supervise(
-    { CHAOS_SLOW_FETCH_SHARE: '0.5', CHAOS_SLOW_FETCH_MS: '7000' },
+    { CHAOS_SLOW_FETCH_SHARE: '0.6', CHAOS_SLOW_FETCH_MS: '7000' },
     { entry: SLOW_CREDENTIALS_WORKER },
   );
   outcome.supervisors.push(slow);
   slow.start(false);
   await slow.polling;
   try {
-    outcome.runs.push(...(await slowCredentialsPhase(stack, sizes.runs)));
+    outcome.runs.push(...(await slowCredentialsPhase(stack, sizes.runs, queueId)));
   } finally {
     await slow.stop();
   }

@@ -120,7 +120,7 @@ async function runPhases(ctx: ChaosContext) {
     } finally {
       await killer.stop();
     }
-    const money = await runMoneyPhases(ctx.stack, ctx.sizes.money, supervise);
+    const money = await runMoneyPhases(ctx.stack, ctx.sizes.money, ctx.queueId, supervise);
     return { runs: [...runs, ...money.runs], batches: money.batches, supervisors: [killer, ...money.supervisors] };
   } finally {
     ctx.rotator.stop(ctx.stack.services.emulator);

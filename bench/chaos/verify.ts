@@ -34,7 +34,7 @@ export type ChaosRun = RunPlan & { status: string };
 export interface RunVerdict {
   workflowId: string;
   phase: string;
-  /** How Temporal says the run closed (`STILL_OPEN` when its phase gave up waiting). */
+  /** How Temporal says the run closed (`STILL_OPEN` when its phase gave up waiting), with its failure's type. */
   status: string;
   /** CI jobs for its media that were not cancelled before running; exactly one is correct. */
   jobs: number;
@@ -64,18 +64,20 @@ export interface RunVerdict {
  * failure's cause chain. A job id (or the transcript's key) found in there is recorded; the workflow's own verdicts
  * (`keptAtDeadline`, counts) are never taken from it.
  */
-async function recordsOf(handle: WorkflowHandle, status: string): Promise<string> {
+async function recordsOf(handle: WorkflowHandle, status: string): Promise<{ text: string; failureType?: string }> {
   const parts = [JSON.stringify((await handle.describe()).memo ?? {})];
-  if (status === 'COMPLETED') return parts.join('\n');
+  if (status === 'COMPLETED') return { text: parts.join('\n') };
   const failure = await handle.result().then(
     () => undefined,
     (err: unknown) => err,
   );
+  let failureType: string | undefined;
   for (let cause: unknown = failure instanceof WorkflowFailedError ? failure.cause : failure; cause instanceof Error;) {
+    failureType ??= (cause as { type?: string }).type ?? undefined;
     parts.push(cause.message, JSON.stringify((cause as { details?: unknown[] }).details ?? []));
     cause = cause.cause;
   }
-  return parts.join('\n');
+  return { text: parts.join('\n'), failureType };
 }
 
 /** Problems of a completed run's result, read at the source: the emulator's job, the transcript, the manifest. */
@@ -107,7 +109,9 @@ async function successKept(
 ): Promise<boolean> {
   const manifest = await readJsonObject<{ jobId?: string }>(services, services.bucket, run.manifestKey);
   if (manifest?.jobId === job.jobId) return true;
-  return records.includes(run.outputKey) && (await objectExists(services, services.bucket, run.outputKey));
+  // The transcript's own key, not a longer key starting with it (the manifest's, named by a failed write's error).
+  const named = new RegExp(`${run.outputKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w./-])`);
+  return named.test(records) && (await objectExists(services, services.bucket, run.outputKey));
 }
 
 function emptyVerdict(run: ChaosRun, live: number, cancelled: number): RunVerdict {
@@ -154,7 +158,8 @@ async function verifyUnfinished(
   live: readonly EmulatedJobSummary[],
   handle: WorkflowHandle,
 ): Promise<void> {
-  const records = await recordsOf(handle, run.status);
+  const { text: records, failureType } = await recordsOf(handle, run.status);
+  if (failureType) verdict.status = `${run.status}:${failureType}`;
   let unrecorded = live.filter((job) => !records.includes(job.jobId));
   if (run.expect === 'keep-success') {
     for (const job of live.filter((candidate) => candidate.state === 'Success')) {
