@@ -88,7 +88,14 @@ export class WorkerSupervisor {
       return;
     }
     this.crashes += 1;
-    if (this.crashReports.length < 5) this.crashReports.push(tail);
+    // The error's own lines (name and message, where it was emitted), not the stack frames between them.
+    const cause = worker
+      .stderrTail()
+      .split('\n')
+      .filter((line) => /error/i.test(line) && !/^\s+at /.test(line))
+      .slice(0, 3)
+      .join(' | ');
+    if (this.crashReports.length < 5) this.crashReports.push(cause || tail);
     progress(`chaos: worker exited on its own: ${tail}`);
   }
 
