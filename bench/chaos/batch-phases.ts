@@ -47,20 +47,28 @@ async function startBatch(stack: LocalStack, workflowId: string, input: Transcri
   await stack.client.workflow.start(transcribeBatch, { taskQueue: stack.taskQueue, workflowId, args: [input] });
 }
 
-/** Waits until the batch has continued as new and `itemId` runs (so the item is carried by a later run). */
-async function untilCarried(client: Client, batchId: string, itemId: string): Promise<boolean> {
+/**
+ * Waits until the batch has continued as new while its first item runs (so that item is carried by a later run);
+ * returns the item's workflow id, or undefined when that never happened. Item ids are `<batch>/item-<n>` on main and
+ * `<batch>/<first run id>/item-<n>` once ids carry the chain's first run (issue 25): both are tried.
+ */
+async function carriedFirstItem(client: Client, batchId: string): Promise<string | undefined> {
   const until = Date.now() + BATCH_TIMEOUT_MS;
   while (Date.now() < until) {
     const batch = await client.workflow.getHandle(batchId).describe();
     const firstRunId = batch.raw.workflowExecutionInfo?.firstRunId;
-    const item = await client.workflow
-      .getHandle(itemId)
-      .describe()
-      .catch(() => undefined);
-    if (firstRunId && batch.runId !== firstRunId && item?.status.name === 'RUNNING') return true;
+    if (firstRunId && batch.runId !== firstRunId) {
+      for (const itemId of [`${batchId}/${firstRunId}/item-0`, `${batchId}/item-0`]) {
+        const item = await client.workflow
+          .getHandle(itemId)
+          .describe()
+          .catch(() => undefined);
+        if (item?.status.name === 'RUNNING') return itemId;
+      }
+    }
     await sleep(500);
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -77,9 +85,9 @@ export async function batchTerminatePhase(stack: LocalStack, count: number): Pro
   for (const batch of batches) await startBatch(stack, batch.workflowId, batch.input);
   const terminatedKeys = new Map<string, string[]>();
   for (const batch of batches) {
-    const itemId = `${batch.workflowId}/item-0`;
-    if (!(await untilCarried(stack.client, batch.workflowId, itemId))) {
-      progress(`chaos: batch-terminate: ${batch.workflowId} never carried ${itemId}; nothing terminated`);
+    const itemId = await carriedFirstItem(stack.client, batch.workflowId);
+    if (!itemId) {
+      progress(`chaos: batch-terminate: ${batch.workflowId} never carried its first item; nothing terminated`);
       continue;
     }
     await stack.client.workflow.getHandle(itemId).terminate('chaos: an item terminated from outside');

@@ -110,7 +110,8 @@ async function runPhases(ctx: ChaosContext) {
   ctx.stack.services.emulator.setFaults(CHAOS_FAULTS);
   ctx.rotator.start(ctx.stack.services.emulator);
   try {
-    killer.start(true);
+    // No worker to kill when both phases are skipped (CHAOS_WORKFLOWS=0 CHAOS_RESTART_WORKFLOWS=0).
+    if (ctx.sizes.phase1 + ctx.sizes.phase2 > 0) killer.start(true);
     let runs: ChaosRun[] = [];
     try {
       // A size of 0 skips the phase (CHAOS_WORKFLOWS=0 reproduces the server-restart phase alone, faster).
