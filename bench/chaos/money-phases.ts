@@ -85,14 +85,15 @@ export async function runPlanned(
 }
 
 /**
- * Throttling near the deadline: every submit is answered after 4 s (later than an attempt's own 3 s abort), half of
- * them `SlowDown`, and deadlines are spread over 6–16.5 s, so retried attempts race the submit's schedule-to-close. A request an abandoned attempt already sent is
+ * Throttling near the deadline: every submit is answered after 2.5 s (just inside an attempt's own 3 s abort), half
+ * of them `SlowDown`, and deadlines are spread over 6–16.5 s, so retried attempts race the submit's schedule-to-close.
+ * (Latency beyond what a cleanup's second look waits for, 1 s with chaos's 5 s attempts, would test CI, not us.) A request an abandoned attempt already sent is
  * still committed by CI (the emulator handles it after its latency): a run may fail at its deadline, but every job it
  * made must be cancelled or recorded. Checked once the emulator's job table is quiet.
  */
 export async function deadlineThrottlePhase(stack: LocalStack, count: number): Promise<ChaosRun[]> {
   progress(`chaos: deadline-throttle: ${count} runs racing schedule-to-close`);
-  phaseFaults(stack, { routes: { 'POST /asr_jobs': { throttleShare: 0.5, latencyMs: 4_000 } } });
+  phaseFaults(stack, { routes: { 'POST /asr_jobs': { throttleShare: 0.5, latencyMs: 2_500 } } });
   const planned = planRuns(stack, 'deadline-throttle', count, 'complete-or-recorded-failure', (i) => ({
     deadline: `${6_000 + (i % 8) * 1_500}ms`,
   }));
