@@ -7,7 +7,7 @@
  * time 0), so late duplicates cannot be cancelled and must be recorded; every tenth run has no callback and its first
  * poll after its deadline, so only the check at the deadline finds its result. Then checks every run against the
  * emulator (no job for a run's media unrecorded: `orphanedJobs`, `unrecordedDuplicateJobs`) and scans every history
- * for secrets. Then the money phases of issue 25, on workers that are not killed: submits throttled near the deadline,
+ * for secrets. Before those, the money phases of issue 25, on workers that are not killed: submits throttled near the deadline,
  * cancels after CI finished, manifest writes refused for a while, batch items terminated from outside, a batch re-run
  * under the same id, and a worker whose credential fetch is sometimes slower than an attempt (docs/benchmarks.md).
  * Last line: one JSON object; exits 1 unless every figure that must be 0 is (worker crashes included). Sizes:

@@ -1,4 +1,4 @@
-// Issue 25's phases after the kill and restart phases: each with one worker that is not killed (what they find is
+// Issue 25's phases, run before the kill and restart phases: each with one worker that is not killed (what they find is
 // then the hole, not a kill), the slow-credential phase on its own worker.
 import { resolve } from 'node:path';
 import type { LocalStack } from '../../devstack/local-stack';

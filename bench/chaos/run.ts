@@ -103,25 +103,28 @@ function supervisorsFor(ctx: ChaosContext) {
     );
 }
 
-/** The kill and restart phases (worker SIGKILLed throughout), then the money phases; returns what they ran. */
+/**
+ * The money phases first, while the machine is not yet busy with the kill phases' leftovers (what they find is then
+ * their hole, not load), then the kill and restart phases with the worker SIGKILLed throughout; returns what ran.
+ */
 async function runPhases(ctx: ChaosContext) {
   const supervise = supervisorsFor(ctx);
-  const killer = supervise({}, {}, true);
-  ctx.stack.services.emulator.setFaults(CHAOS_FAULTS);
   ctx.rotator.start(ctx.stack.services.emulator);
   try {
+    const money = await runMoneyPhases(ctx.stack, ctx.sizes.money, ctx.queueId, supervise);
+    const killer = supervise({}, {}, true);
+    ctx.stack.services.emulator.setFaults(CHAOS_FAULTS);
     // No worker to kill when both phases are skipped (CHAOS_WORKFLOWS=0 CHAOS_RESTART_WORKFLOWS=0).
     if (ctx.sizes.phase1 + ctx.sizes.phase2 > 0) killer.start(true);
-    let runs: ChaosRun[] = [];
+    const runs: ChaosRun[] = [];
     try {
       // A size of 0 skips the phase (CHAOS_WORKFLOWS=0 reproduces the server-restart phase alone, faster).
-      if (ctx.sizes.phase1 > 0) runs = await phase(ctx, 'kills', ctx.sizes.phase1);
+      if (ctx.sizes.phase1 > 0) runs.push(...(await phase(ctx, 'kills', ctx.sizes.phase1)));
       if (ctx.sizes.phase2 > 0)
         runs.push(...(await phase(ctx, 'server-restart', ctx.sizes.phase2, () => restartServerTwice(ctx.temporal))));
     } finally {
       await killer.stop();
     }
-    const money = await runMoneyPhases(ctx.stack, ctx.sizes.money, ctx.queueId, supervise);
     return { runs: [...runs, ...money.runs], batches: money.batches, supervisors: [killer, ...money.supervisors] };
   } finally {
     ctx.rotator.stop(ctx.stack.services.emulator);
