@@ -66,11 +66,12 @@ export function summarize(
     workerCrashes: bySupervisors((supervisor) => supervisor.crashes),
     workerExitsInOutages: bySupervisors((supervisor) => supervisor.exitsInOutages),
     phases: perPhase([...verdicts, ...batches]),
+    // The rare kinds first: a few failed runs must not hide a leak, a replay failure or a crash.
     problems: [
-      ...[...failed, ...failedBatches].map((f) => `${f.workflowId}: ${f.problems.join('; ')}`),
-      ...supervisors.flatMap((supervisor) => supervisor.crashReports.map((tail) => `worker crash: ${tail}`)),
       ...scan.leaks,
       ...scan.replayFailures,
+      ...supervisors.flatMap((supervisor) => supervisor.crashReports.map((tail) => `worker crash: ${tail}`)),
+      ...[...failedBatches, ...failed].map((f) => `${f.workflowId}: ${f.problems.join('; ')}`),
     ].slice(0, 20),
   };
   const mustBeZero = [
