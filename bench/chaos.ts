@@ -1,15 +1,21 @@
 /**
- * `npm run chaos`: runs `transcribeMedia` workflows against a `src/worker.ts` child process that is SIGKILLed and
+ * `npm run chaos`: first the money phases of issue 25, each on a worker that is not killed: submits throttled near the
+ * deadline, cancels after CI finished, manifest writes refused for a while, batch items terminated from outside, a
+ * batch re-run under the same id, and a worker whose credential fetch is sometimes slower than an attempt
+ * (docs/benchmarks.md). Then `transcribeMedia` runs against a `src/worker.ts` child process that is SIGKILLed and
  * restarted at random, with the emulator injecting 5xx, throttling, latency, lost submit responses and dropped,
- * duplicated, early, delayed and reordered callbacks, STS tokens that expire early and get revoked while a "platform"
- * rewrites the worker's token file, and strict queue ids (every third run names an extra queue); a second phase also
- * restarts the Temporal dev server twice (same port, same `--db-filename`) mid-flight. CI starts jobs at once (queue
- * time 0), so late duplicates cannot be cancelled and must be recorded; every tenth run has no callback and its first
- * poll after its deadline, so only the check at the deadline finds its result. Then checks every run against the
- * emulator (no tagged job unrecorded: `orphanedJobs`, `unrecordedDuplicateJobs`) and scans every history for secrets.
- * Last line: one JSON object; exits 1 unless every run completed correctly. Sizes: CHAOS_WORKFLOWS (phase 1, default
- * 200), CHAOS_RESTART_WORKFLOWS (phase 2, default 100); 0 skips a phase. Failed runs' verdicts and histories are kept
- * in `bench/out/chaos-failures/<time>/` (CHAOS_FAILURES_DIR), since the server's database is deleted at the end.
+ * duplicated, early, delayed and reordered callbacks, and strict queue ids (every third run names an extra queue); a
+ * second phase also restarts the Temporal dev server twice (same port, same `--db-filename`) mid-flight. Throughout,
+ * STS tokens expire early and get revoked while a "platform" rewrites the worker's token file. CI starts jobs at once
+ * (queue time 0), so late duplicates cannot be cancelled and must be recorded; every tenth run has no callback and its
+ * first poll after its deadline, so only the check at the deadline finds its result. Then checks every run at the
+ * source (the emulator's jobs for its media, the object store: `orphanedJobs`, `unrecordedDuplicateJobs`,
+ * `successesLost`, the batches' manifests) and scans every history for secrets.
+ * Last line: one JSON object; exits 1 unless every figure that must be 0 is (worker crashes included). Sizes:
+ * CHAOS_WORKFLOWS (phase 1, default 200), CHAOS_RESTART_WORKFLOWS (phase 2, default 100), CHAOS_MONEY_RUNS (runs per
+ * money phase, default 10), CHAOS_BATCHES (batches per batch phase, default 2); 0 skips a phase. Failed runs'
+ * verdicts and histories are kept in `bench/out/chaos-failures/<time>/` (CHAOS_FAILURES_DIR), since the server's
+ * database is deleted at the end.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -41,6 +47,7 @@ async function main(): Promise<void> {
   const sizes = {
     phase1: sizeFromEnv('CHAOS_WORKFLOWS', 200),
     phase2: sizeFromEnv('CHAOS_RESTART_WORKFLOWS', 100),
+    money: { runs: sizeFromEnv('CHAOS_MONEY_RUNS', 10), batches: sizeFromEnv('CHAOS_BATCHES', 2) },
   };
   installQuietRuntime();
   const cli = findTemporalCli();

@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { RunVerdict } from './verify';
 
 /** Where chaos keeps what failed runs left (gitignored); `CHAOS_FAILURES_DIR` overrides it. */
 export const CHAOS_FAILURES_DIR = process.env.CHAOS_FAILURES_DIR ?? join('bench', 'out', 'chaos-failures');
@@ -15,7 +14,7 @@ export const CHAOS_FAILURES_DIR = process.env.CHAOS_FAILURES_DIR ?? join('bench'
  */
 export async function keepFailedRuns(
   client: Client,
-  verdicts: readonly RunVerdict[],
+  verdicts: readonly { workflowId: string; problems: readonly string[] }[],
   dir = CHAOS_FAILURES_DIR,
 ): Promise<string | undefined> {
   const failed = verdicts.filter((verdict) => verdict.problems.length > 0);

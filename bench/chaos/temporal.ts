@@ -6,6 +6,8 @@ export class ChaosTemporal {
   private server?: TemporalDevServer;
   /** Restarts done. */
   restarts = 0;
+  /** Epoch-ms intervals during which this harness had the server stopped (`end` unset while it still is). */
+  private readonly outages: { start: number; end?: number }[] = [];
 
   constructor(
     private readonly executable: string,
@@ -28,10 +30,21 @@ export class ChaosTemporal {
 
   /** Stops the server, keeps it down for `downMs`, and starts it again on the same port and file. */
   async restart(downMs: number): Promise<void> {
-    await this.stop();
-    await new Promise((resolve) => setTimeout(resolve, downMs));
-    await this.start();
-    this.restarts += 1;
+    const outage: { start: number; end?: number } = { start: Date.now() };
+    this.outages.push(outage);
+    try {
+      await this.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await this.start();
+      this.restarts += 1;
+    } finally {
+      outage.end = Date.now();
+    }
+  }
+
+  /** Whether a restart of this harness overlapped the epoch-ms span `[from, to]` (a worker alive then may exit). */
+  wasDownDuring(from: number, to: number): boolean {
+    return this.outages.some((outage) => outage.start <= to && (outage.end ?? Infinity) >= from);
   }
 
   async stop(): Promise<void> {

@@ -29,11 +29,15 @@ export function rssMbOf(pid: number): number {
 }
 
 /**
- * Starts `src/worker.ts` through tsx with `env` added to this process's environment (PATH, HOME...) and `nodeArgs`
- * (e.g. `--max-old-space-size=...`) given to Node.
+ * Starts `src/worker.ts` (or another worker `entry`, e.g. chaos's slow-credential worker) through tsx with `env` added
+ * to this process's environment (PATH, HOME...) and `nodeArgs` (e.g. `--max-old-space-size=...`) given to Node.
  */
-export function spawnWorker(env: Record<string, string>, nodeArgs: readonly string[] = []): ChildWorker {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', WORKER_ENTRY], {
+export function spawnWorker(
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+  entry: string = WORKER_ENTRY,
+): ChildWorker {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     env: { ...process.env, LOG_LEVEL: 'WARN', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
