@@ -173,3 +173,11 @@ export interface TranscriptionResult {
   /** Other jobs of the step (retried submits); those not `cancelled` were billed too. */
   duplicateJobs?: DuplicateJob[];
 }
+
+/**
+ * How long a second look for a step's jobs waits for a submit CI received but had not committed yet at the first: a
+ * submit's attempts stop sending before their timeouts, but CI may commit a request it already received after that.
+ * Used by a retried attempt (after an earlier one gave up) and by the cleanup after a submit that never answered; the
+ * workflow gives that cleanup's attempts this much more time, so the wait is never cut short by its own timeout.
+ */
+export const LATE_SUBMIT_SETTLE_MS = 10_000;

@@ -4,12 +4,10 @@ import { cancellationSignal } from '@temporalio/activity';
 export const ATTEMPT_ABORT_MARGIN_MS = 2_000;
 
 /**
- * How long a second look waits for a submit CI received but had not committed yet at the first: a submit's attempts
- * stop sending before its timeouts (see {@link attemptBudgetMs}), but CI may commit a request it already received
- * after that. Used by a retried attempt (after an earlier attempt gave up) and by the cleanup after a submit that
- * never answered; capped by what the attempt's own budget leaves.
+ * How long a second look waits for a submit CI received but had not committed yet at the first (see the contract's
+ * {@link LATE_SUBMIT_SETTLE_MS}); capped by what the attempt's own budget leaves.
  */
-export const LATE_SUBMIT_SETTLE_MS = 10_000;
+export { LATE_SUBMIT_SETTLE_MS } from '../../contract';
 /** Budget kept for the second look and its cancels. */
 export const SECOND_LOOK_RESERVE_MS = 2_000;
 

@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../contract';
+import { LATE_SUBMIT_SETTLE_MS } from '../../contract';
 import { submitTaskQueue } from './lone-submit';
 
 /**
@@ -53,9 +54,10 @@ export function activitiesFor(attemptTimeoutMs: number, submitBudgetMs: number) 
     startToCloseTimeout,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 5 },
   });
-  // Transient errors are retried within the budget; a permanent refusal is reported by the activity, not thrown.
+  // Transient errors are retried within the budget; a permanent refusal is reported by the activity, not thrown. After
+  // a submit that never answered the cleanup looks twice, LATE_SUBMIT_SETTLE_MS apart: its attempts get that long on top.
   const { cleanUpStepJobs } = proxyActivities<Activities>({
-    startToCloseTimeout,
+    startToCloseTimeout: attemptTimeoutMs + LATE_SUBMIT_SETTLE_MS,
     scheduleToCloseTimeout: CLEANUP_BUDGET,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
   });
