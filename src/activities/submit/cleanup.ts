@@ -28,7 +28,8 @@ export async function cleanUpStepJobs(
     region: input.request.region ?? deps.defaults.region,
   });
   const queueId = input.request.queueId ?? deps.defaults.queueId;
-  const settleMs = Math.min(LATE_SUBMIT_SETTLE_MS, attemptBudgetMs(info, Date.now()) - SECOND_LOOK_RESERVE_MS);
+  const startedAtMs = Date.now();
+  const budgetMs = attemptBudgetMs(info, startedAtMs);
   const { signal, release } = attemptSignal(info);
   const report: CleanupReport = { tag, cancelled: [], uncancelled: [] };
   const seen = new Set<string>();
@@ -42,6 +43,9 @@ export async function cleanUpStepJobs(
   const look = () => findTaggedJobs(ci, tag, { sinceMs: input.sinceMs, nowMs: nowMs(), queueId, signal });
   try {
     await pass(await look());
+    // The wait is what the attempt has left after the first pass (a slow lookup may have used most of it), so the
+    // second look and its cancels still fit: an attempt that timed out would lose the first pass's report.
+    const settleMs = Math.min(LATE_SUBMIT_SETTLE_MS, budgetMs - (Date.now() - startedAtMs) - SECOND_LOOK_RESERVE_MS);
     if (input.tag === undefined && settleMs > 0) {
       await sleep(settleMs, undefined, { signal }).catch(() => signal.throwIfAborted());
       await pass(await look());
