@@ -2,16 +2,8 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { cosUri } from '../cos/ref';
-import type {
-  BatchItemOutcome,
-  BatchManifestTarget,
-  BatchSummary,
-  DescribeBatchItemsInput,
-  ListMediaPageInput,
-  MediaPage,
-  ObjectLocation,
-  TranscriptionResult,
-} from '../contract';
+import type { BatchItemOutcome, BatchManifestTarget, BatchSummary, DescribeBatchItemsInput } from '../contract';
+import type { ListMediaPageInput, MediaPage, ObjectLocation, TranscriptionResult } from '../contract';
 import type { ActivityDeps } from './deps';
 import { sortingFailures } from './failures';
 import { isMediaKey } from './media-keys';

@@ -3,12 +3,8 @@
  * input and output types), for callers in other namespaces. Light and sandbox-safe: it loads `nexus-rpc` only, so
  * caller workflows import it. The worker side is `new TencentCiAsrPlugin({ nexus: true })` (docs/nexus.md).
  */
-export {
-  DEFAULT_NEXUS_ENDPOINT,
-  TRANSCRIPTION_SERVICE,
-  TranscriptionOperation,
-  transcriptionService,
-} from './contract';
+export { transcriptionService, TranscriptionOperation, TRANSCRIPTION_SERVICE } from './contract';
+export { DEFAULT_NEXUS_ENDPOINT } from './contract';
 export type { TranscriptionService } from './contract';
 export type { TranscriptionResult } from '../contract';
 export type { TranscribeMediaInput } from '../workflows/transcribe-media/input';
