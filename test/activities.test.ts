@@ -118,6 +118,38 @@ describe('activities against the CI emulator', () => {
     assert.deepEqual(chain.cancelled, [submitted.jobId]);
   });
 
+  it('a cleanup retried after a lost attempt keeps that attempt’s findings and does not wait all over again', async () => {
+    const key = `audio/${randomUUID()}.wav`;
+    services.emulator.putObject(services.bucket, key, silentWav(1));
+    const workflowId = `wf-${randomUUID()}`;
+    const submitted = await runIn(envFor(workflowId, 1), () => activities.submitTranscriptionJob(submitInput(key)));
+    const { request } = submitInput(key);
+    // What a first attempt, killed during its settle wait 20 s ago, recorded: a job it cancelled then.
+    const heartbeatDetails = { firstLookAtMs: Date.now() - 20_000, cancelled: ['earlier-job'], uncancelled: [] };
+    const env = new MockActivityEnvironment({
+      attempt: 2,
+      namespace: 'default',
+      scheduledTimestampMs: Date.now() - 30_000,
+      currentAttemptScheduledTimestampMs: Date.now(),
+      startToCloseTimeoutMs: 60_000,
+      scheduleToCloseTimeoutMs: 3_600_000,
+      heartbeatDetails,
+      workflowExecution: { workflowId, runId: runIds.get(workflowId)! },
+    });
+    const heartbeats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => heartbeats.push(details));
+    const lists = () => services.emulator.counters().requests['GET /asr_jobs'] ?? 0;
+    const listsBefore = lists();
+    const report = await runIn(env, () =>
+      activities.cleanUpStepJobs({ step: 'transcribe', request, sinceMs: Date.now() - 60_000 }),
+    );
+    assert.deepEqual(report.cancelled.sort(), ['earlier-job', submitted.jobId].sort());
+    assert.equal(lists() - listsBefore, 1, 'the settle time had passed since the first look: one look, no second');
+    assert.deepEqual(heartbeats, [
+      { firstLookAtMs: heartbeatDetails.firstLookAtMs, cancelled: report.cancelled, uncancelled: [] },
+    ]);
+  });
+
   /** The activities with every `list` page's creation-time window recorded, and `submit` wrapped when given. */
   function watchedActivities(submitWith?: (ci: CiJobsApi) => CiJobsApi['submit']) {
     const windows: { start: number; end: number }[] = [];

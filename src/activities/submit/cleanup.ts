@@ -1,4 +1,5 @@
 import type { Info } from '@temporalio/activity';
+import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActivityDeps } from '../deps';
@@ -8,6 +9,13 @@ import { attemptBudgetMs, attemptSignal, LATE_SUBMIT_SETTLE_MS, SECOND_LOOK_RESE
 import { findTaggedJobs, LookupTruncatedError } from './lookup';
 import { cancelStepJobs } from './step-jobs';
 import { stepTag } from './tag';
+
+/** What an attempt of the cleanup records (heartbeat details) for a retry: its first look's time and findings. */
+interface CleanupProgress {
+  firstLookAtMs: number;
+  cancelled: string[];
+  uncancelled: CleanupReport['uncancelled'];
+}
 
 /**
  * Cancels what CI still allows of a step's jobs (found by tag), except `keepJobId`, and reports what it could not
@@ -31,8 +39,15 @@ export async function cleanUpStepJobs(
   const startedAtMs = Date.now();
   const budgetMs = attemptBudgetMs(info, startedAtMs);
   const { signal, release } = attemptSignal(info);
-  const report: CleanupReport = { tag, cancelled: [], uncancelled: [] };
-  const seen = new Set<string>();
+  // An earlier attempt's findings (it may have been killed, or timed out, during its wait): kept in the report, and
+  // its first look starts the settle wait, so a retry after a lost worker does not wait all over again.
+  const earlier = info.heartbeatDetails as CleanupProgress | undefined;
+  const report: CleanupReport = {
+    tag,
+    cancelled: [...(earlier?.cancelled ?? [])],
+    uncancelled: [...(earlier?.uncancelled ?? [])],
+  };
+  const seen = new Set<string>([...report.cancelled, ...report.uncancelled.map((job) => job.jobId)]);
   const pass = async (jobs: Awaited<ReturnType<typeof findTaggedJobs>>) => {
     const fresh = jobs.filter((job) => !seen.has(job.JobId));
     for (const job of fresh) seen.add(job.JobId);
@@ -42,10 +57,16 @@ export async function cleanUpStepJobs(
   };
   const look = () => findTaggedJobs(ci, tag, { sinceMs: input.sinceMs, nowMs: nowMs(), queueId, signal });
   try {
+    const firstLookAtMs = earlier?.firstLookAtMs ?? Date.now();
     await pass(await look());
-    // The wait is what the attempt has left after the first pass (a slow lookup may have used most of it), so the
-    // second look and its cancels still fit: an attempt that timed out would lose the first pass's report.
-    const settleMs = Math.min(LATE_SUBMIT_SETTLE_MS, budgetMs - (Date.now() - startedAtMs) - SECOND_LOOK_RESERVE_MS);
+    const progress: CleanupProgress = { firstLookAtMs, cancelled: report.cancelled, uncancelled: report.uncancelled };
+    heartbeat(progress);
+    // The wait is what is left of the settle time since the first look of any attempt, and never more than this
+    // attempt has left after its first pass (a slow lookup may have used most of it), so the second look still fits.
+    const settleMs = Math.min(
+      LATE_SUBMIT_SETTLE_MS - (Date.now() - firstLookAtMs),
+      budgetMs - (Date.now() - startedAtMs) - SECOND_LOOK_RESERVE_MS,
+    );
     if (input.tag === undefined && settleMs > 0) {
       await sleep(settleMs, undefined, { signal }).catch(() => signal.throwIfAborted());
       await pass(await look());
