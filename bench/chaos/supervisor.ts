@@ -123,6 +123,8 @@ export class WorkerSupervisor {
       }
       if (this.stopped || !this.killing) continue;
       await this.current?.kill('SIGKILL');
+      // Forgotten at once: a stop during the down time must not take this kill for an exit of the worker's own.
+      this.current = undefined;
       this.kills += 1;
       await sleep(uniform(this.schedule.downMs));
       if (!this.stopped) this.spawn();
